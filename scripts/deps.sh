@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what the project needs beyond the .NET SDK, from Debian's packages, when missing.
+# Idempotent and quiet when everything is there. Used by test.sh, demo.sh and bench.sh.
+set -euo pipefail
+
+need=()
+command -v numactl >/dev/null 2>&1 || need+=(numactl)
+command -v migratepages >/dev/null 2>&1 || need+=(numactl)
+command -v taskset >/dev/null 2>&1 || need+=(util-linux)
+command -v zcat >/dev/null 2>&1 || need+=(gzip)
+for extra in "$@"; do
+  case "$extra" in
+    ansible) command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible);
+             command -v ansible-lint >/dev/null 2>&1 || need+=(ansible-lint) ;;
+    promtool) command -v promtool >/dev/null 2>&1 || need+=(prometheus) ;;
+    *) need+=("$extra") ;;
+  esac
+done
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "deps: the .NET SDK 10 is required (dotnet not on PATH); see https://dot.net" >&2
+  exit 1
+fi
+
+if [ ${#need[@]} -gt 0 ]; then
+  mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "deps: missing packages: ${need[*]} (run as root or: sudo apt-get install ${need[*]})" >&2
+    exit 1
+  fi
+  echo "deps: installing ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
