@@ -1,3 +1,4 @@
-// Placeholder entry point: replaced by the issue that builds this binary.
-Console.Error.WriteLine("not implemented yet");
-return 2;
+using BenchmarkDotNet.Running;
+
+// Every [Benchmark] class in this assembly; scripts/bench.sh passes --filter and job options.
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

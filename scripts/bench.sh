@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Benchmarks: the BenchmarkDotNet suites in tests/GiantVm.Benchmarks, then every measured run in
+# scripts/bench.d/*.sh (each prints its own figures). Targets are judged here, not in unit tests.
+#   scripts/bench.sh              everything
+#   scripts/bench.sh linux        only suites/runs whose name contains "linux"
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+
+only="${1:-}"
+filter="*"
+[ -n "$only" ] && filter="*${only}*"
+
+dotnet build tests/GiantVm.Benchmarks -c Release -nologo -v q
+dotnet run --project tests/GiantVm.Benchmarks -c Release --no-build -- \
+  --filter "$filter" --join --artifacts BenchmarkDotNet.Artifacts
+
+shopt -s nullglob
+for run in scripts/bench.d/*.sh; do
+  name=$(basename "$run" .sh)
+  if [ -n "$only" ] && [[ "$name" != *"$only"* ]]; then continue; fi
+  echo "== measured run: $name"
+  bash "$run"
+done
