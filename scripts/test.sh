@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Restores, builds and runs every test project; prints "N passed, N failed" summed over all of
-# them and exits non-zero on any failure. Extra arguments go to `dotnet test`
-# (e.g. scripts/test.sh --filter "Category!=e2e").
+# them and exits non-zero on any failure.
+#   scripts/test.sh                 unit tests (projects in parallel), then the end-to-end tests
+#                                   (trait Category=e2e: real processes on 127.0.0.1), one
+#                                   project at a time so that timing-sensitive runs do not
+#                                   compete for the 2 cores
+#   scripts/test.sh ARGS...         one `dotnet test` run over the solution with ARGS
+#                                   (e.g. --filter "Category!=e2e")
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,22 +15,47 @@ scripts/deps.sh || exit 1
 results="TestResults/run-$(date +%Y%m%d-%H%M%S)-$$"
 mkdir -p "$results"
 
-dotnet build GiantVm.sln -nologo -v q -clp:NoSummary || { echo "0 passed, 1 failed"; echo "build failed" >&2; exit 1; }
+if ! dotnet build GiantVm.sln -nologo -v q -clp:NoSummary; then
+  echo "build failed" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 
-dotnet test GiantVm.sln --no-build -nologo -v q \
-  --logger "trx" --logger "console;verbosity=minimal" \
-  --results-directory "$results" "$@"
-rc=$?
+rc=0
+run() { # results-subdir, dotnet test args...
+  local dir="$results/$1"; shift
+  dotnet test "$@" --no-build -nologo -v q \
+    --logger "trx" --logger "console;verbosity=minimal" --results-directory "$dir" || rc=1
+}
+
+if [ $# -gt 0 ]; then
+  run all GiantVm.sln "$@"
+else
+  echo "== unit tests" >&2
+  run unit GiantVm.sln --filter "Category!=e2e"
+  echo "== end-to-end tests" >&2
+  for proj in tests/*.Tests/*.Tests.csproj; do
+    # only projects that have e2e tests
+    grep -rqs 'Category", "e2e"' "$(dirname "$proj")" --include='*.cs' || continue
+    echo "-- $(basename "$proj" .csproj)" >&2
+    run "e2e-$(basename "$proj" .csproj)" "$proj" --filter "Category=e2e"
+  done
+fi
 
 passed=0; failed=0
-shopt -s nullglob
-for trx in "$results"/*.trx; do
+while IFS= read -r trx; do
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
   p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
   f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
   e=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0}))
-done
-if [ $rc -ne 0 ] && [ $failed -eq 0 ]; then failed=1; echo "dotnet test exited $rc" >&2; fi
+  t=$(sed -n 's/.* timeout="\([0-9]*\)".*/\1/p' <<<"$counters")
+  a=$(sed -n 's/.* aborted="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
+done < <(find "$results" -name '*.trx')
+if [ $rc -ne 0 ] && [ $failed -eq 0 ]; then
+  failed=1
+  echo "dotnet test failed without a failed test (a crashed or aborted test host?)" >&2
+fi
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ] && [ $passed -gt 0 ]
