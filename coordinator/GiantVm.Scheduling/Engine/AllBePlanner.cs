@@ -46,9 +46,9 @@ internal static class AllBePlanner
                 }
 
                 NodeWork? best = null;
-                foreach (var t in work.Nodes)
+                foreach (var t in work.TargetsFor(source, task))
                 {
-                    if (work.IsTargetFor(t, source, task) && (best is null || t.BaseScore < best.BaseScore))
+                    if (best is null || t.BaseScore < best.BaseScore)
                     {
                         best = t;
                     }

@@ -56,13 +56,8 @@ internal static class BalancedPlanner
             var cores = DecisionEngine.DemandOf(task);
             NodeWork? best = null;
             var bestAfter = double.MaxValue;
-            foreach (var t in work.Nodes)
+            foreach (var t in work.TargetsFor(source, task))
             {
-                if (!work.IsTargetFor(t, source, task))
-                {
-                    continue;
-                }
-
                 var after = t.EstimateWith(cores);
                 if (after < bestAfter)
                 {

@@ -131,9 +131,9 @@ public static class DecisionEngine
             var cores = DemandOf(task);
             NodeWork? best = null;
             var bestAfter = double.MaxValue;
-            foreach (var t in work.Nodes)
+            foreach (var t in work.TargetsFor(source, task, antiFlap: false))
             {
-                if (work.IsTargetFor(t, source, task, antiFlap: false) && t.EstimateWith(cores) is var after && after < bestAfter)
+                if (t.EstimateWith(cores) is var after && after < bestAfter)
                 {
                     best = t;
                     bestAfter = after;
