@@ -146,8 +146,8 @@ public static class DecisionEngine
                 continue;
             }
 
-            var reason = $"evacuate: node {node} is being drained; node {best.Id} lowest expected steal {Reasons.F(best.Estimate)} " +
-                         $"-> {Reasons.F(bestAfter)} with the task; {work.MemoryText(best, task)}";
+            var reason = $"evacuate: node {node} is being drained; node {best.Id} has the lowest expected steal of the nodes that can take " +
+                         $"the task: {Reasons.F(best.Estimate)} -> {Reasons.F(bestAfter)} with it; {work.MemoryText(best, task)}";
             work.Plan(task, source, best, reason);
         }
 
