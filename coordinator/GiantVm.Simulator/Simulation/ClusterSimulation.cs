@@ -1,0 +1,268 @@
+using GiantVm.Simulator.Trace;
+
+namespace GiantVm.Simulator.Simulation;
+
+/// <summary>
+/// The trace-driven cluster model: takes task_usage rows in (rough) time order, accumulates
+/// them into 300 s steps (overlap-weighted CPU, largest memory), and when a step closes runs
+/// every policy over it side by side. Memory is bounded by the live tasks and the open steps.
+/// </summary>
+internal sealed class ClusterSimulation
+{
+    private readonly MachineTable _machines;
+    private readonly SimulationOptions _options;
+    private readonly LiveTaskTable _tasks;
+    private readonly StepWindow _window;
+    private readonly PolicyRun[] _runs;
+    private readonly Action<StepRecord>? _onStep;
+    private readonly StepInput _input = new();
+    private readonly long _lagMicros;
+    private readonly long? _firstStepBound;
+    private readonly long? _lastStepBound;
+    private long? _firstStep;
+    private long _maxStep = long.MinValue;
+    private long _steps;
+    private long _rowsRead;
+    private long _endBeforeStart;
+    private long _missingMachine;
+    private long _outsideMachines;
+    private long _noTaskEvent;
+    private long _lateRows;
+
+    public ClusterSimulation(
+        MachineTable machines,
+        TaskClassTable classes,
+        SimulationOptions options,
+        IReadOnlyList<ISimPolicy> policies,
+        ISnapshotSink? sink = null,
+        Action<StepRecord>? onStep = null)
+    {
+        if (options.GroupSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "group size must be >= 1");
+        }
+
+        _machines = machines;
+        _options = options;
+        _onStep = onStep;
+        _tasks = new LiveTaskTable(classes, options.LcClasses);
+        _window = new StepWindow(machines.Count);
+        _runs = policies.Select((p, i) => new PolicyRun(i, p, machines, options, _tasks, sink)).ToArray();
+        _lagMicros = options.LateToleranceSteps * TraceClock.StepMicros;
+        _input.LcDemand = new double[machines.Count];
+        _input.LcMemory = new double[machines.Count];
+        if (options.StartSeconds is long start)
+        {
+            _firstStepBound = TraceClock.StepOf(start * 1_000_000);
+            _firstStep = _firstStepBound;
+            _window.FirstOpen = _firstStepBound.Value;
+        }
+
+        if (options.EndSeconds is long end)
+        {
+            _lastStepBound = TraceClock.StepOf((end * 1_000_000) - 1);
+        }
+    }
+
+    public long RowsRead => _rowsRead;
+
+    /// <summary>Trace time (µs) of the newest step closed, for progress.</summary>
+    public long? FirstStep => _firstStep;
+
+    public long StepsDone => _steps;
+
+    /// <summary>True once rows can no longer reach a simulated step (past --end): stop reading.</summary>
+    public bool PastEnd { get; private set; }
+
+    internal PolicyRun[] Runs => _runs;
+
+    internal LiveTaskTable Tasks => _tasks;
+
+    /// <summary>Counts a task_usage line that could not even be parsed into a row (empty line excluded).</summary>
+    public void CountRow() => _rowsRead++;
+
+    public void Add(in UsageRow row)
+    {
+        if (row.EndMicros <= row.StartMicros)
+        {
+            _endBeforeStart++;
+            return;
+        }
+
+        if (row.MachineId is not long machineId)
+        {
+            _missingMachine++;
+            return;
+        }
+
+        if (!_machines.TryGetIndex(machineId, out int machine))
+        {
+            _outsideMachines++;
+            return;
+        }
+
+        long firstStep = TraceClock.StepOf(row.StartMicros);
+        long lastStep = TraceClock.StepOf(row.EndMicros - 1);
+        if (_firstStep is null)
+        {
+            _firstStep = firstStep;
+            _window.FirstOpen = firstStep;
+        }
+
+        if (_firstStepBound is long lo && firstStep < lo)
+        {
+            firstStep = lo;
+        }
+
+        if (_lastStepBound is long hi && lastStep > hi)
+        {
+            lastStep = hi;
+        }
+
+        if (firstStep <= lastStep)
+        {
+            int id = _tasks.GetOrAdd(row.Job, row.TaskIndex);
+            bool isLc = _tasks.IsLc[id];
+            if (_tasks.NoTaskEvent[id])
+            {
+                _noTaskEvent++;
+            }
+
+            bool late = false;
+            for (long s = firstStep; s <= lastStep; s++)
+            {
+                if (s < _window.FirstOpen)
+                {
+                    late = true;
+                    continue;
+                }
+
+                long stepStart = TraceClock.StepStartMicros(s);
+                long overlap = Math.Min(row.EndMicros, stepStart + TraceClock.StepMicros) - Math.Max(row.StartMicros, stepStart);
+                double fraction = (double)overlap / TraceClock.StepMicros;
+                _window.Get(s).Add(id, machine, row.StartMicros, row.Cpu * fraction, row.Memory, isLc);
+                if (s > _tasks.LastSeenStep[id])
+                {
+                    _tasks.LastSeenStep[id] = s;
+                }
+            }
+
+            if (late)
+            {
+                _lateRows++;
+            }
+
+            if (lastStep > _maxStep)
+            {
+                _maxStep = lastStep;
+            }
+        }
+
+        // Close the steps no row in rough time order can reach any more.
+        long closable = TraceClock.StepOf(row.StartMicros - _lagMicros) - 1;
+        if (_lastStepBound is long bound)
+        {
+            if (closable >= bound)
+            {
+                PastEnd = true;
+            }
+
+            closable = Math.Min(closable, bound);
+        }
+
+        while (_window.FirstOpen <= closable && _window.FirstOpen <= Math.Max(_maxStep, _lastStepBound ?? long.MinValue))
+        {
+            CloseStep();
+        }
+    }
+
+    public SimulationResult Finish()
+    {
+        long last = _lastStepBound ?? _maxStep;
+        if (_firstStep is not null)
+        {
+            while (_window.FirstOpen <= last)
+            {
+                CloseStep();
+            }
+        }
+
+        return new SimulationResult(
+            _runs.Select(r => r.Summary()).ToArray(),
+            _steps,
+            _machines.Count,
+            _rowsRead,
+            new AnomalyCounts(_endBeforeStart, _noTaskEvent, _outsideMachines, _missingMachine, _lateRows),
+            _firstStep is long f ? TraceClock.StepStartSeconds(f) : null,
+            _runs.Select(r => r.Series).ToArray());
+    }
+
+    private void CloseStep()
+    {
+        long step = _window.FirstOpen;
+        StepSlot? slot = _window.Close();
+        _input.Step = step;
+        _input.Slot = slot;
+        _input.BeCount = 0;
+        Array.Clear(_input.LcMemory);
+        if (slot is null)
+        {
+            Array.Clear(_input.LcDemand);
+        }
+        else
+        {
+            Array.Copy(slot.LcDemand, _input.LcDemand, _input.LcDemand.Length);
+            if (_input.BeTasks.Length < slot.TouchedCount)
+            {
+                _input.BeTasks = new int[Math.Max(slot.TouchedCount, _input.BeTasks.Length * 2)];
+            }
+
+            for (int i = 0; i < slot.TouchedCount; i++)
+            {
+                int id = slot.Touched[i];
+                ref readonly StepSlot.Entry e = ref slot.Entries[id];
+                if (_tasks.IsLc[id])
+                {
+                    _input.LcMemory[e.Machine] += e.Memory;
+                }
+                else
+                {
+                    _input.BeTasks[_input.BeCount++] = id;
+                }
+            }
+        }
+
+        var records = new StepRecord[_runs.Length];
+        if (_runs.Length > 1 && _input.BeCount > 2000)
+        {
+            Parallel.For(0, _runs.Length, i => records[i] = _runs[i].Step(_input));
+        }
+        else
+        {
+            for (int i = 0; i < _runs.Length; i++)
+            {
+                records[i] = _runs[i].Step(_input);
+            }
+        }
+
+        _steps++;
+        if (_onStep is not null)
+        {
+            foreach (StepRecord r in records)
+            {
+                _onStep(r);
+            }
+        }
+
+        if (_options.ForgetAfterSteps > 0 && _steps % _options.ForgetAfterSteps == 0)
+        {
+            foreach (int id in _tasks.ForgetSeenBefore(step - _options.ForgetAfterSteps))
+            {
+                foreach (PolicyRun run in _runs)
+                {
+                    run.Forget(id);
+                }
+            }
+        }
+    }
+}

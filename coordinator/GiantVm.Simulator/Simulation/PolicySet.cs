@@ -1,0 +1,56 @@
+using GiantVm.Scheduling.Policies;
+
+namespace GiantVm.Simulator.Simulation;
+
+/// <summary>Resolves the --policies list (shipped names or policy files) through the decision core's loader.</summary>
+internal static class PolicySet
+{
+    public static readonly IReadOnlyList<string> DefaultNames = ["none", "all-be", "balanced", "least-tasks", "random"];
+
+    /// <summary>Loads every entry; on any error returns null and the errors (file:line: key message).</summary>
+    public static IReadOnlyList<EnginePolicy>? Load(IReadOnlyList<string> entries, out IReadOnlyList<string> errors)
+    {
+        var policies = new List<EnginePolicy>();
+        var problems = new List<string>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string entry in entries)
+        {
+            PolicyLoadResult loaded = ShippedPolicies.Load(entry);
+            if (!loaded.Ok || loaded.Policy is null)
+            {
+                problems.AddRange(loaded.Errors.Select(e => e.ToString()));
+                if (loaded.Errors.Count == 0)
+                {
+                    problems.Add($"{entry}: cannot load the policy");
+                }
+
+                continue;
+            }
+
+            bool shipped = ShippedPolicies.TryGetText(entry, out _);
+            string name = shipped ? entry : Sanitize(loaded.Policy.Name);
+            if (!shipped && names.Contains(name))
+            {
+                name = Sanitize(Path.GetFileNameWithoutExtension(entry));
+            }
+
+            string unique = name;
+            for (int i = 2; !names.Add(unique); i++)
+            {
+                unique = $"{name}-{i}";
+            }
+
+            policies.Add(new EnginePolicy(unique, loaded.Policy));
+        }
+
+        errors = problems;
+        return problems.Count == 0 ? policies : null;
+    }
+
+    private static string Sanitize(string name)
+    {
+        var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').ToArray();
+        string s = new string(chars).Trim('.');
+        return s.Length == 0 ? "policy" : s;
+    }
+}
