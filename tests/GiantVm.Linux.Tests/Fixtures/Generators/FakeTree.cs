@@ -40,13 +40,21 @@ internal sealed class FakeTree : IDisposable
 
     public string CgroupRoot => Path.Combine(Sys, "fs", "cgroup");
 
+    /// <summary>A new empty tree in memory-backed /dev/shm when there is one (thousands of small files), else the temp folder.</summary>
     public static FakeTree Create(string? name = null) =>
-        new(Path.Combine(Path.GetTempPath(), "giantvm-fake-" + (name ?? "") + Guid.NewGuid().ToString("N")[..8]));
+        new(Path.Combine(Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(), "giantvm-fake-" + (name ?? "") + Guid.NewGuid().ToString("N")[..8]));
+
+    private readonly HashSet<string> _directories = [];
 
     public FakeTree Write(string relative, string content)
     {
         var path = Path.Combine(Root, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var dir = Path.GetDirectoryName(path)!;
+        if (_directories.Add(dir))
+        {
+            Directory.CreateDirectory(dir);
+        }
+
         File.WriteAllText(path, content);
         return this;
     }
@@ -54,6 +62,7 @@ internal sealed class FakeTree : IDisposable
     public FakeTree Delete(string relative)
     {
         var path = Path.Combine(Root, relative);
+        _directories.RemoveWhere(d => d.StartsWith(path, StringComparison.Ordinal));
         if (Directory.Exists(path))
         {
             Directory.Delete(path, recursive: true);
@@ -112,7 +121,8 @@ internal sealed class FakeTree : IDisposable
         return this;
     }
 
-    public FakeTree WriteProcess(FakeProcess p)
+    /// <summary>Writes stat, comm, status, numa_maps and (unless <paramref name="withTaskDir"/> is false) task/&lt;pid&gt;/.</summary>
+    public FakeTree WriteProcess(FakeProcess p, bool withTaskDir = true)
     {
         var dir = Inv($"proc/{p.Pid}");
         Write(dir + "/stat", StatLine(p.Pid, p));
@@ -129,7 +139,7 @@ internal sealed class FakeTree : IDisposable
         status.Append(Inv($"Threads:\t{p.Threads}\nCpus_allowed:\tffffffff,ffffffff\nCpus_allowed_list:\t{p.CpusAllowed}\nMems_allowed:\t00000000,000000ff\nMems_allowed_list:\t{p.MemsAllowed}\nvoluntary_ctxt_switches:\t150\n"));
         Write(dir + "/status", status.ToString());
         Write(dir + "/numa_maps", p.NumaMaps ?? "");
-        return WriteThread(p.Pid, p.Pid, p.Comm, new TaskSchedStat(p.UserTicks * 10_000_000, 0, 1));
+        return !withTaskDir ? this : WriteThread(p.Pid, p.Pid, p.Comm, new TaskSchedStat(p.UserTicks * 10_000_000, 0, 1));
     }
 
     public FakeTree WriteThread(int pid, int tid, string comm, TaskSchedStat sched)

@@ -141,12 +141,12 @@ internal static class GuestTrees
                     + Inv($"55d000400000 default heap anon={1000 + i} dirty={1000 + i} active=0 N{node}={1000 + i} kernelpagesize_kB=4\n")
                     + "7ffd00000000 default stack anon=3 dirty=3 active=0 N" + Inv($"{node}") + "=3 kernelpagesize_kB=4\n"
                     + "7ffd00100000 default\n";
-                tree.WriteProcess(new FakeProcess(1000 + i, Inv($"be-{i % 7}"), ticks, 100, 5000 + (ulong)i, cpu, (ulong)(4 * (1013 + i)), Inv($"{node * 8}-{(node * 8) + 7}"), Inv($"{node}"), 2, maps));
+                tree.WriteProcess(new FakeProcess(1000 + i, Inv($"be-{i % 7}"), ticks, 100, 5000 + (ulong)i, cpu, (ulong)(4 * (1013 + i)), Inv($"{node * 8}-{(node * 8) + 7}"), Inv($"{node}"), 2, maps), withTaskDir: false);
             }
 
             for (var j = 0; j < 20; j++)
             {
-                tree.WriteProcess(new FakeProcess(100 + j, "sshd", 5, 5, 300, 0, 5000, "0-63", "0-7"));
+                tree.WriteProcess(new FakeProcess(100 + j, "sshd", 5, 5, 300, 0, 5000, "0-63", "0-7"), withTaskDir: false);
             }
 
             return tree;
