@@ -1,3 +1,8 @@
-// Placeholder entry point: replaced by the issue that builds this binary.
-Console.Error.WriteLine("not implemented yet");
-return 2;
+namespace GiantVm.NodeAgent;
+
+/// <summary>giantvm-agent's entry point: everything happens in <see cref="AgentCommandLine"/>.</summary>
+internal static class Program
+{
+    public static Task<int> Main(string[] args) =>
+        AgentCommandLine.RunAsync(args, Console.Out, Console.Error, TimeProvider.System);
+}
