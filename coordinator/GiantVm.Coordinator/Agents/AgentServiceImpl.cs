@@ -56,10 +56,23 @@ public sealed class AgentServiceImpl(
             topology.Record(identity.Vm, hello.Topology);
         }
 
+        void EndReplaced()
+        {
+            replaced = true;
+            try
+            {
+                streamEnd.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // the stream had already ended
+            }
+        }
+
         var outbox = Channel.CreateUnbounded<CoordinatorMessage>(new UnboundedChannelOptions { SingleReader = true });
         var opened = await (await sessions.GetAsync(streamEnd.Token)).Ask<SessionOpened>(
             new OpenSession(identity, hello.Hostname, hello.AgentVersion, time.GetUtcNow(), outbox.Writer,
-                () => { replaced = true; streamEnd.Cancel(); }, await rebalancer.GetAsync(streamEnd.Token)),
+                () => EndReplaced(), await rebalancer.GetAsync(streamEnd.Token)),
             AskTimeout, streamEnd.Token);
 
         var pump = PumpAsync(outbox.Reader, responseStream, streamEnd.Token);
