@@ -176,4 +176,24 @@ public sealed class AdminServiceTests
         Assert.True(status.MajorityAvailable);
         Assert.Single(status.Members, m => m.RunsRebalancer);
     }
+
+    [Fact]
+    public async Task Move_WithWait_ReturnsTheGuestsResult()
+    {
+        await using var coordinator = await CoordinatorUnderTest.StartAsync();
+        await coordinator.Admin.PauseAsync(new PauseRequest(), cancellationToken: Ct);
+        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        await guest.SendAckedAsync(new AgentMessage { GuestReport = AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow, 0.01, 0.0) });
+
+        var move = coordinator.Admin.MoveAsync(new MoveRequest { Pid = 4242, ToNode = 1, Wait = true, TimeoutSeconds = 10 }, cancellationToken: Ct).ResponseAsync;
+        var command = (await guest.NextAsync(m => m.PayloadCase == CoordinatorMessage.PayloadOneofCase.Migrate)).Migrate;
+        await guest.SendAsync(new AgentMessage
+        {
+            MigrationResult = new MigrationResult { CommandId = command.CommandId, MigrationId = command.MigrationId, Pid = 4242, Status = MigrationStatus.Partial, PagesMoved = 10, PagesLeft = 3 },
+        });
+        var reply = await move;
+
+        Assert.False(reply.TimedOut);
+        Assert.Equal((MigrationStatus.Partial, 3ul, command.MigrationId), (reply.Result.Status, reply.Result.PagesLeft, reply.Result.MigrationId));
+    }
 }
