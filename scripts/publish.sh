@@ -86,7 +86,11 @@ for name in "${selected[@]}"; do
   install -m 0755 "$work/$name/$name" "$out/$name"
 done
 
-# Every executable must say which version and commit it is.
+# Every executable must say which version and commit it is. (A framework-dependent build finds
+# the runtime through DOTNET_ROOT: the SDK's own folder.)
+if [ -z "${DOTNET_ROOT:-}" ]; then
+  DOTNET_ROOT=$(dirname "$(readlink -f "$(command -v dotnet)")"); export DOTNET_ROOT
+fi
 for name in "${selected[@]}"; do
   [ -f "$out/$name" ] || continue
   if version=$("$out/$name" --version 2>/dev/null) && [[ "$version" == *+* ]]; then
