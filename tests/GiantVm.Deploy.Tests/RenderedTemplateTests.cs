@@ -16,22 +16,58 @@ public sealed class RenderedTemplateTests(StagedDeployment deployment)
 {
     private const string Coordinators = "http://127.0.0.1:5000,http://127.0.0.2:5000,http://127.0.0.3:5000";
 
-    [Fact]
-    public void HostUnit_WithoutLcCgroup_RunsTheHostRoleForItsNode()
+    [Theory]
+    [InlineData("node0")]
+    [InlineData("node1")]
+    [InlineData("guest")]
+    public void AgentUnit_RunsTheAgentWithItsConfigFile(string host)
     {
-        var unit = deployment.Unit("node0", "giantvm-agent.service");
         Assert.Equal(
-            ["/opt/giantvm/bin/giantvm-agent", "run", "--role", "host", "--vm", "giantvm", "--node-id", "0", "--coordinator", Coordinators],
-            unit.ExecStart());
+            ["/opt/giantvm/bin/giantvm-agent", "run", "--config", "/etc/giantvm/agent.json"],
+            deployment.Unit(host, "giantvm-agent.service").ExecStart());
     }
 
     [Fact]
-    public void HostUnit_WithLcCgroup_PassesIt()
+    public void HostConfig_WithoutLcCgroup_IsTheHostRoleOfItsNode()
     {
-        var unit = deployment.Unit("node1", "giantvm-agent.service");
         Assert.Equal(
-            ["/opt/giantvm/bin/giantvm-agent", "run", "--role", "host", "--vm", "giantvm", "--node-id", "1", "--coordinator", Coordinators, "--lc-cgroup", "lc.slice"],
-            unit.ExecStart());
+            new Dictionary<string, string>
+            {
+                ["Role"] = "host", ["Vm"] = "giantvm", ["Coordinator"] = Coordinators, ["NodeId"] = "0", ["LogLevel"] = "Information",
+            },
+            AgentSection("node0"));
+    }
+
+    [Fact]
+    public void HostConfig_WithLcCgroup_NamesIt()
+    {
+        var agent = AgentSection("node1");
+        Assert.Equal("1", agent["NodeId"]);
+        Assert.Equal("lc.slice", agent["LcCgroup"]);
+    }
+
+    [Fact]
+    public void GuestConfig_HasExecutorAndBeSelection_AndNoNodeId()
+    {
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["Role"] = "guest", ["Vm"] = "giantvm", ["Coordinator"] = Coordinators, ["Executor"] = "numactl",
+                ["BeCgroup"] = "be.slice", ["BeComm"] = StagedDeployment.GuestBeComm, ["LogLevel"] = "Information",
+            },
+            AgentSection("guest"));
+    }
+
+    [Theory]
+    [InlineData("node1")]
+    [InlineData("guest")]
+    public async Task AgentConfig_UsesOnlyKeysTheInstalledAgentKnows(string host)
+    {
+        var help = await ProcessRunner.RunAsync(
+            deployment.Installed(host, "/opt/giantvm/bin/giantvm-agent"), ["run", "--help"], RepoPaths.Root,
+            new Dictionary<string, string> { ["DOTNET_ROOT"] = DotnetRoot.Path }, TimeSpan.FromMinutes(1));
+        Assert.True(help.ExitCode == 0, help.Describe());
+        Assert.All(AgentSection(host).Keys, key => Assert.Contains($"(Agent:{key})", help.StdOut, StringComparison.Ordinal));
     }
 
     [Theory]
@@ -42,17 +78,6 @@ public sealed class RenderedTemplateTests(StagedDeployment deployment)
         var unit = deployment.Unit(host, "giantvm-agent.service");
         Assert.Equal("CAP_SYS_PTRACE", unit.Get("Service", "CapabilityBoundingSet"));
         Assert.Equal("CAP_SYS_PTRACE", unit.Get("Service", "AmbientCapabilities"));
-    }
-
-    [Fact]
-    public void GuestUnit_RunsTheGuestRoleWithExecutorAndBeSelection()
-    {
-        var args = deployment.Unit("guest", "giantvm-agent.service").ExecStart();
-        Assert.Equal(
-            ["/opt/giantvm/bin/giantvm-agent", "run", "--role", "guest", "--vm", "giantvm", "--coordinator", Coordinators,
-             "--executor", "numactl", "--be-cgroup", "be.slice", "--be-comm", StagedDeployment.GuestBeComm],
-            args);
-        Assert.DoesNotContain("--node-id", args);
     }
 
     [Fact]
@@ -89,7 +114,7 @@ public sealed class RenderedTemplateTests(StagedDeployment deployment)
     {
         var host = StagedDeployment.Coordinators[member];
         var address = $"127.0.0.{member + 1}";
-        using var json = JsonDocument.Parse(File.ReadAllText(deployment.Installed(host, "/etc/giantvm/coordinator.json")));
+        using var json = deployment.Json(host, "/etc/giantvm/coordinator.json");
         var root = json.RootElement;
         var coordinator = root.GetProperty("Coordinator");
         Assert.Equal($"http://{address}:5000", root.GetProperty("urls").GetString());
@@ -137,5 +162,13 @@ public sealed class RenderedTemplateTests(StagedDeployment deployment)
         var loaded = PolicyLoader.LoadFile(deployment.Installed("coord0", "/etc/giantvm/policy.yaml"));
         Assert.True(loaded.Ok, string.Join('\n', loaded.Errors));
         Assert.Empty(PolicyDiff.Describe(Policy.Default, loaded.Policy!));
+    }
+
+    /// <summary>The "Agent" section of a host's agent.json, every value as text.</summary>
+    private Dictionary<string, string> AgentSection(string host)
+    {
+        using var json = deployment.Json(host, "/etc/giantvm/agent.json");
+        return json.RootElement.GetProperty("Agent").EnumerateObject()
+            .ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText());
     }
 }

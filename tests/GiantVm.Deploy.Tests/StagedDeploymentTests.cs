@@ -48,9 +48,7 @@ public sealed partial class StagedDeploymentTests(StagedDeployment deployment)
         Assert.True(result.ExitCode == 0, result.Describe());
         var version = result.StdOut.Trim();
         Assert.Matches(VersionWithCommit(), version);
-
-        var head = await ProcessRunner.RunAsync("git", ["rev-parse", "HEAD"], RepoPaths.Root, timeout: TimeSpan.FromSeconds(30));
-        Assert.EndsWith("+" + head.StdOut.Trim(), version, StringComparison.Ordinal);
+        Assert.EndsWith("+" + deployment.CommitAtPublish, version, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -68,7 +66,7 @@ public sealed partial class StagedDeploymentTests(StagedDeployment deployment)
 
     [Theory]
     [InlineData("node0", "/opt/giantvm/bin/giantvm-agent", "root", "root", "755")]
-    [InlineData("node0", "/etc/giantvm/agent.env", "root", "giantvm-agent", "640")]
+    [InlineData("node0", "/etc/giantvm/agent.json", "root", "giantvm-agent", "640")]
     [InlineData("guest", "/etc/systemd/system/giantvm-agent.service", "root", "root", "644")]
     [InlineData("coord1", "/etc/giantvm/coordinator.json", "root", "giantvm-coordinator", "640")]
     [InlineData("coord1", "/etc/giantvm/policy.yaml", "root", "giantvm-coordinator", "640")]

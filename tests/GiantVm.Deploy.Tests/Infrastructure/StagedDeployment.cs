@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace GiantVm.Deploy.Tests.Infrastructure;
 
 /// <summary>
@@ -24,6 +26,9 @@ public sealed class StagedDeployment : IAsyncLifetime
 
     internal ProcessResult Publish { get; private set; } = null!;
 
+    /// <summary>The repository's HEAD when the agent was published (what its --version must name).</summary>
+    public string CommitAtPublish { get; private set; } = "";
+
     internal ProcessResult FirstRun { get; private set; } = null!;
 
     internal ProcessResult SecondRun { get; private set; } = null!;
@@ -35,6 +40,9 @@ public sealed class StagedDeployment : IAsyncLifetime
 
     /// <summary>A file installed on an inventory host, by its path on the node ("/etc/giantvm/...").</summary>
     public string Installed(string host, string absolutePath) => StageRoot(host) + absolutePath;
+
+    internal JsonDocument Json(string host, string absolutePath) =>
+        JsonDocument.Parse(File.ReadAllText(Installed(host, absolutePath)));
 
     internal UnitFile Unit(string host, string name) =>
         UnitFile.Parse(File.ReadAllText(Installed(host, $"/etc/systemd/system/{name}")));
@@ -49,6 +57,8 @@ public sealed class StagedDeployment : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         AnsibleRunner.RequireTool("ansible-playbook");
+        var head = await ProcessRunner.RunAsync("git", ["rev-parse", "HEAD"], RepoPaths.Root, timeout: TimeSpan.FromSeconds(30));
+        CommitAtPublish = head.StdOut.Trim();
         Publish = await ProcessRunner.RunAsync(
             Path.Combine(RepoPaths.Scripts, "publish.sh"),
             ["--out", BinDir, "--only", "agent", "--framework-dependent"],
@@ -70,12 +80,11 @@ public sealed class StagedDeployment : IAsyncLifetime
 
     private string InventoryText()
     {
-        var python = "/usr/bin/python3";
         return $"""
             [all:vars]
             ansible_connection=local
             ansible_become=false
-            ansible_python_interpreter={python}
+            ansible_python_interpreter=/usr/bin/python3
 
             [giantvm_hosts]
             node0 ansible_host=127.0.0.1 giantvm_node_id=0 giantvm_stage_root={StageRoot("node0")}
