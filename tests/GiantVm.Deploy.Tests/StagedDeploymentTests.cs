@@ -36,6 +36,28 @@ public sealed partial class StagedDeploymentTests(StagedDeployment deployment)
         Assert.True(recap.Changed == 0, "--check --diff reported changes:\n" + deployment.CheckRun.Describe());
     }
 
+    [Fact]
+    public async Task CheckDiffRun_OnAFreshMachine_ShowsTheFilesAndChangesNothing()
+    {
+        // A machine the playbook never saw: a new staging root and service users that do not exist.
+        var fresh = Path.Combine(Path.GetTempPath(), $"giantvm-deploy-fresh-{Guid.NewGuid():N}");
+        var run = await AnsibleRunner.PlaybookAsync(
+            deployment.Inventory,
+            [
+                "-f", "1", "--check", "--diff", "--limit", "guest,coord0", .. deployment.ExtraVars,
+                "-e", $"giantvm_stage_root={fresh}",
+                "-e", "giantvm_agent_user=giantvm-fresh-a", "-e", "giantvm_agent_group=giantvm-fresh-a",
+                "-e", "giantvm_coordinator_user=giantvm-fresh-c", "-e", "giantvm_coordinator_group=giantvm-fresh-c",
+            ]);
+        Assert.True(run.ExitCode == 0, run.Describe());
+        Assert.True(PlayRecap.Parse(run.Output).Changed > 0, "a fresh machine should need changes:\n" + run.Describe());
+        Assert.Contains("+ExecStart=/opt/giantvm/bin/giantvm-agent run --config /etc/giantvm/agent.json", run.Output, StringComparison.Ordinal);
+        Assert.Contains("+User=giantvm-fresh-c", run.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(fresh), $"--check wrote {fresh}");
+        var user = await ProcessRunner.RunAsync("getent", ["passwd", "giantvm-fresh-a"], "/", timeout: TimeSpan.FromSeconds(30));
+        Assert.True(user.ExitCode != 0, "--check created the user giantvm-fresh-a");
+    }
+
     [Theory]
     [InlineData("node0")]
     [InlineData("guest")]
