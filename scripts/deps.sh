@@ -8,10 +8,12 @@ command -v numactl >/dev/null 2>&1 || need+=(numactl)
 command -v migratepages >/dev/null 2>&1 || need+=(numactl)
 command -v taskset >/dev/null 2>&1 || need+=(util-linux)
 command -v zcat >/dev/null 2>&1 || need+=(gzip)
+# The deployment tests (tests/GiantVm.Deploy.Tests) lint and run the Ansible playbook.
+command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
+command -v ansible-lint >/dev/null 2>&1 || need+=(ansible-lint)
 for extra in "$@"; do
   case "$extra" in
-    ansible) command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible);
-             command -v ansible-lint >/dev/null 2>&1 || need+=(ansible-lint) ;;
+    ansible) ;; # always installed (above); the argument is kept for older callers
     promtool) command -v promtool >/dev/null 2>&1 || need+=(prometheus) ;;
     *) need+=("$extra") ;;
   esac

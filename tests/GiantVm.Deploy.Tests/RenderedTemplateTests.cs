@@ -1,0 +1,174 @@
+using System.Text.Json;
+using GiantVm.Coordinator.Hosting;
+using GiantVm.Deploy.Tests.Infrastructure;
+using GiantVm.Scheduling.Policies;
+using Microsoft.Extensions.Configuration;
+
+namespace GiantVm.Deploy.Tests;
+
+/// <summary>
+/// The unit and config files the staged run rendered for two physical hosts, the guest and a
+/// three-member coordinator group (coord0..2 on 127.0.0.1..3).
+/// </summary>
+[Collection(AnsibleCollection.Name)]
+[Trait("Category", "e2e")]
+public sealed class RenderedTemplateTests(StagedDeployment deployment)
+{
+    private const string Coordinators = "http://127.0.0.1:5000,http://127.0.0.2:5000,http://127.0.0.3:5000";
+
+    [Theory]
+    [InlineData("node0")]
+    [InlineData("node1")]
+    [InlineData("guest")]
+    public void AgentUnit_RunsTheAgentWithItsConfigFile(string host)
+    {
+        Assert.Equal(
+            ["/opt/giantvm/bin/giantvm-agent", "run", "--config", "/etc/giantvm/agent.json"],
+            deployment.Unit(host, "giantvm-agent.service").ExecStart());
+    }
+
+    [Fact]
+    public void HostConfig_WithoutLcCgroup_IsTheHostRoleOfItsNode()
+    {
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["Role"] = "host", ["Vm"] = "giantvm", ["Coordinator"] = Coordinators, ["NodeId"] = "0", ["LogLevel"] = "Information",
+            },
+            AgentSection("node0"));
+    }
+
+    [Fact]
+    public void HostConfig_WithLcCgroup_NamesIt()
+    {
+        var agent = AgentSection("node1");
+        Assert.Equal("1", agent["NodeId"]);
+        Assert.Equal("lc.slice", agent["LcCgroup"]);
+    }
+
+    [Fact]
+    public void GuestConfig_HasExecutorAndBeSelection_AndNoNodeId()
+    {
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["Role"] = "guest", ["Vm"] = "giantvm", ["Coordinator"] = Coordinators, ["Executor"] = "numactl",
+                ["BeCgroup"] = "be.slice", ["BeComm"] = StagedDeployment.GuestBeComm, ["LogLevel"] = "Information",
+            },
+            AgentSection("guest"));
+    }
+
+    [Theory]
+    [InlineData("node1")]
+    [InlineData("guest")]
+    public async Task AgentConfig_UsesOnlyKeysTheInstalledAgentKnows(string host)
+    {
+        var help = await ProcessRunner.RunAsync(
+            deployment.Installed(host, "/opt/giantvm/bin/giantvm-agent"), ["run", "--help"], RepoPaths.Root,
+            new Dictionary<string, string> { ["DOTNET_ROOT"] = DotnetRoot.Path }, TimeSpan.FromMinutes(1));
+        Assert.True(help.ExitCode == 0, help.Describe());
+        Assert.All(AgentSection(host).Keys, key => Assert.Contains($"(Agent:{key})", help.StdOut, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("node0")]
+    [InlineData("node1")]
+    public void HostUnit_KeepsOnlyPtrace(string host)
+    {
+        var unit = deployment.Unit(host, "giantvm-agent.service");
+        Assert.Equal("CAP_SYS_PTRACE", unit.Get("Service", "CapabilityBoundingSet"));
+        Assert.Equal("CAP_SYS_PTRACE", unit.Get("Service", "AmbientCapabilities"));
+    }
+
+    [Fact]
+    public void GuestUnit_KeepsNiceAndPtraceOnly()
+    {
+        var unit = deployment.Unit("guest", "giantvm-agent.service");
+        Assert.Equal("CAP_SYS_NICE CAP_SYS_PTRACE", unit.Get("Service", "CapabilityBoundingSet"));
+        Assert.Equal("CAP_SYS_NICE CAP_SYS_PTRACE", unit.Get("Service", "AmbientCapabilities"));
+    }
+
+    [Theory]
+    [InlineData("node0", "giantvm-agent.service", "giantvm-agent")]
+    [InlineData("guest", "giantvm-agent.service", "giantvm-agent")]
+    [InlineData("coord0", "giantvm-coordinator.service", "giantvm-coordinator")]
+    public void Unit_RunsAsItsUser_RestartsOnFailure_AndIsHardened(string host, string name, string user)
+    {
+        var unit = deployment.Unit(host, name);
+        Assert.Equal(user, unit.Get("Service", "User"));
+        Assert.Equal(user, unit.Get("Service", "Group"));
+        Assert.Equal("on-failure", unit.Get("Service", "Restart"));
+        Assert.Equal("yes", unit.Get("Service", "NoNewPrivileges"));
+        Assert.Equal("strict", unit.Get("Service", "ProtectSystem"));
+        Assert.Equal("yes", unit.Get("Service", "ProtectHome"));
+        Assert.Equal("yes", unit.Get("Service", "PrivateTmp"));
+        Assert.Null(unit.Get("Service", "MemoryDenyWriteExecute")); // would break the .NET JIT
+        Assert.Equal("multi-user.target", unit.Get("Install", "WantedBy"));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void CoordinatorConfig_NamesTheMemberItsAddressesAndEverySeed(int member)
+    {
+        var host = StagedDeployment.Coordinators[member];
+        var address = $"127.0.0.{member + 1}";
+        using var json = deployment.Json(host, "/etc/giantvm/coordinator.json");
+        var root = json.RootElement;
+        var coordinator = root.GetProperty("Coordinator");
+        Assert.Equal($"http://{address}:5000", root.GetProperty("urls").GetString());
+        Assert.Equal($"http://{address}:5001", coordinator.GetProperty("MetricsUrl").GetString());
+        Assert.Equal(host, coordinator.GetProperty("MemberName").GetString());
+        Assert.Equal("/var/lib/giantvm-coordinator", coordinator.GetProperty("DataDir").GetString());
+        Assert.Equal(address, coordinator.GetProperty("Akka").GetProperty("Hostname").GetString());
+        Assert.Equal(4053, coordinator.GetProperty("Akka").GetProperty("Port").GetInt32());
+        Assert.Equal(
+            ["akka.tcp://giantvm@127.0.0.1:4053", "akka.tcp://giantvm@127.0.0.2:4053", "akka.tcp://giantvm@127.0.0.3:4053"],
+            coordinator.GetProperty("Akka").GetProperty("SeedNodes").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public void CoordinatorConfig_BindsToTheCoordinatorsOptions_WithNoUnknownKey()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(deployment.Installed("coord2", "/etc/giantvm/coordinator.json"))
+            .Build();
+        var options = configuration.GetSection(CoordinatorOptions.Section)
+            .Get<CoordinatorOptions>(o => o.ErrorOnUnknownConfiguration = true)!;
+        Assert.Equal("coord2", options.MemberName);
+        Assert.Equal("giantvm", options.Vm);
+        Assert.False(options.Insecure);
+        Assert.False(options.WatchPolicyFile); // the playbook reloads with SIGHUP instead
+        Assert.Equal(3, options.Akka.SeedNodes.Count);
+    }
+
+    [Fact]
+    public void CoordinatorUnit_PassesConfigAndPolicy_HasNoCapabilities_AndStaysOffInsecure()
+    {
+        var unit = deployment.Unit("coord1", "giantvm-coordinator.service");
+        Assert.Equal(
+            ["/opt/giantvm/bin/giantvm-coordinator", "--config", "/etc/giantvm/coordinator.json", "--policy", "/etc/giantvm/policy.yaml"],
+            unit.ExecStart());
+        Assert.Equal("", unit.Get("Service", "CapabilityBoundingSet"));
+        Assert.Equal("", unit.Get("Service", "AmbientCapabilities"));
+        Assert.Equal("/var/lib/giantvm-coordinator", unit.Get("Service", "ReadWritePaths"));
+        Assert.Equal("/bin/kill -HUP $MAINPID", unit.Get("Service", "ExecReload"));
+    }
+
+    [Fact]
+    public void RenderedPolicy_LoadsAndEqualsTheProductionDefault()
+    {
+        var loaded = PolicyLoader.LoadFile(deployment.Installed("coord0", "/etc/giantvm/policy.yaml"));
+        Assert.True(loaded.Ok, string.Join('\n', loaded.Errors));
+        Assert.Empty(PolicyDiff.Describe(Policy.Default, loaded.Policy!));
+    }
+
+    /// <summary>The "Agent" section of a host's agent.json, every value as text.</summary>
+    private Dictionary<string, string> AgentSection(string host)
+    {
+        using var json = deployment.Json(host, "/etc/giantvm/agent.json");
+        return json.RootElement.GetProperty("Agent").EnumerateObject()
+            .ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText());
+    }
+}

@@ -1,0 +1,107 @@
+using System.Text.RegularExpressions;
+using GiantVm.Deploy.Tests.Infrastructure;
+
+namespace GiantVm.Deploy.Tests;
+
+/// <summary>The playbook run for real into staging roots: what it installed, and that it is idempotent.</summary>
+[Collection(AnsibleCollection.Name)]
+[Trait("Category", "e2e")]
+public sealed partial class StagedDeploymentTests(StagedDeployment deployment)
+{
+    [Fact]
+    public void FirstRun_InstallsOnEveryHost_WithoutFailures()
+    {
+        Assert.True(deployment.FirstRun.ExitCode == 0, deployment.FirstRun.Describe());
+        var recap = PlayRecap.Parse(deployment.FirstRun.Output);
+        Assert.Equal(
+            [.. StagedDeployment.Coordinators, StagedDeployment.Guest, .. StagedDeployment.HostNodes],
+            recap.Hosts.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(0, recap.Failed);
+        Assert.All(recap.Hosts, h => Assert.True(h.Value.Changed > 0, $"{h.Key} changed nothing on the first run"));
+    }
+
+    [Fact]
+    public void SecondRun_ChangesNothing()
+    {
+        Assert.True(deployment.SecondRun.ExitCode == 0, deployment.SecondRun.Describe());
+        var recap = PlayRecap.Parse(deployment.SecondRun.Output);
+        Assert.True(recap.Changed == 0, "the second run changed something:\n" + deployment.SecondRun.Describe());
+    }
+
+    [Fact]
+    public void CheckDiffRun_OnAnInstalledSystem_SucceedsAndChangesNothing()
+    {
+        Assert.True(deployment.CheckRun.ExitCode == 0, deployment.CheckRun.Describe());
+        var recap = PlayRecap.Parse(deployment.CheckRun.Output);
+        Assert.True(recap.Changed == 0, "--check --diff reported changes:\n" + deployment.CheckRun.Describe());
+    }
+
+    [Fact]
+    public async Task CheckDiffRun_OnAFreshMachine_ShowsTheFilesAndChangesNothing()
+    {
+        // A machine the playbook never saw: a new staging root and service users that do not exist.
+        var fresh = Path.Combine(Path.GetTempPath(), $"giantvm-deploy-fresh-{Guid.NewGuid():N}");
+        var run = await AnsibleRunner.PlaybookAsync(
+            deployment.Inventory,
+            [
+                "-f", "1", "--check", "--diff", "--limit", "guest,coord0", .. deployment.ExtraVars,
+                "-e", $"giantvm_stage_root={fresh}",
+                "-e", "giantvm_agent_user=giantvm-fresh-a", "-e", "giantvm_agent_group=giantvm-fresh-a",
+                "-e", "giantvm_coordinator_user=giantvm-fresh-c", "-e", "giantvm_coordinator_group=giantvm-fresh-c",
+            ]);
+        Assert.True(run.ExitCode == 0, run.Describe());
+        Assert.True(PlayRecap.Parse(run.Output).Changed > 0, "a fresh machine should need changes:\n" + run.Describe());
+        Assert.Contains("+ExecStart=/opt/giantvm/bin/giantvm-agent run --config /etc/giantvm/agent.json", run.Output, StringComparison.Ordinal);
+        Assert.Contains("+User=giantvm-fresh-c", run.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(fresh), $"--check wrote {fresh}");
+        var user = await ProcessRunner.RunAsync("getent", ["passwd", "giantvm-fresh-a"], "/", timeout: TimeSpan.FromSeconds(30));
+        Assert.True(user.ExitCode != 0, "--check created the user giantvm-fresh-a");
+    }
+
+    [Theory]
+    [InlineData("node0")]
+    [InlineData("guest")]
+    public async Task InstalledAgent_AnswersVersion_WithTheCommitItWasBuiltFrom(string host)
+    {
+        var agent = deployment.Installed(host, "/opt/giantvm/bin/giantvm-agent");
+        var result = await ProcessRunner.RunAsync(
+            agent, ["--version"], RepoPaths.Root,
+            new Dictionary<string, string> { ["DOTNET_ROOT"] = DotnetRoot.Path }, TimeSpan.FromMinutes(1));
+        Assert.True(result.ExitCode == 0, result.Describe());
+        var version = result.StdOut.Trim();
+        Assert.Matches(VersionWithCommit(), version);
+        Assert.EndsWith("+" + deployment.CommitAtPublish, version, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("giantvm-agent")]
+    [InlineData("giantvm-coordinator")]
+    public async Task ServiceUser_IsASystemUserWithoutLoginOrHome(string user)
+    {
+        var result = await ProcessRunner.RunAsync("getent", ["passwd", user], "/", timeout: TimeSpan.FromSeconds(30));
+        Assert.True(result.ExitCode == 0, $"user {user} does not exist: {result.Describe()}");
+        var fields = result.StdOut.Trim().Split(':');
+        Assert.True(int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture) < 1000, $"{user} is not a system user: {result.StdOut}");
+        Assert.Equal("/nonexistent", fields[5]);
+        Assert.Equal("/usr/sbin/nologin", fields[6]);
+    }
+
+    [Theory]
+    [InlineData("node0", "/opt/giantvm/bin/giantvm-agent", "root", "root", "755")]
+    [InlineData("node0", "/etc/giantvm/agent.json", "root", "giantvm-agent", "640")]
+    [InlineData("guest", "/etc/systemd/system/giantvm-agent.service", "root", "root", "644")]
+    [InlineData("coord1", "/etc/giantvm/coordinator.json", "root", "giantvm-coordinator", "640")]
+    [InlineData("coord1", "/etc/giantvm/policy.yaml", "root", "giantvm-coordinator", "640")]
+    [InlineData("coord1", "/etc/systemd/system/giantvm-coordinator.service", "root", "root", "644")]
+    [InlineData("coord1", "/var/lib/giantvm-coordinator", "giantvm-coordinator", "giantvm-coordinator", "750")]
+    public async Task InstalledFile_HasItsOwnerGroupAndMode(string host, string path, string owner, string group, string octalMode)
+    {
+        var file = deployment.Installed(host, path);
+        Assert.True(File.Exists(file) || Directory.Exists(file), $"{path} was not installed on {host} ({file})");
+        var stat = await ProcessRunner.RunAsync("stat", ["-c", "%U %G %a", file], "/", timeout: TimeSpan.FromSeconds(30));
+        Assert.Equal($"{owner} {group} {octalMode}", stat.StdOut.Trim());
+    }
+
+    [GeneratedRegex(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?\+[0-9a-f]{40}$")]
+    private static partial Regex VersionWithCommit();
+}
