@@ -46,6 +46,7 @@ internal sealed class FakeCoordinator : IAsyncDisposable
         builder.Services.AddSingleton(state);
         var app = builder.Build();
         app.MapGrpcService<Service>();
+        app.MapGrpcService<Admin>();
         await app.StartAsync();
         var bound = new Uri(app.Urls.First()).Port;
         return new FakeCoordinator(app, bound, state);
@@ -80,7 +81,19 @@ internal sealed class FakeCoordinator : IAsyncDisposable
 
         public double IntervalSeconds { get; } = intervalSeconds;
 
+        public ConcurrentQueue<AdviseRequest> AdviseRequests { get; } = new();
+
         public TaskCompletionSource<Channel<CoordinatorMessage>> CurrentStream { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>AdminService with only Advise: always node 0.</summary>
+    private sealed class Admin(State state) : AdminService.AdminServiceBase
+    {
+        public override Task<AdviseReply> Advise(AdviseRequest request, ServerCallContext context)
+        {
+            state.AdviseRequests.Enqueue(request);
+            return Task.FromResult(new AdviseReply { NodeId = 0, Reason = "fake: node 0" });
+        }
     }
 
     private sealed class Service(State state) : AgentService.AgentServiceBase
