@@ -1,0 +1,87 @@
+using GiantVm.Scheduling.Model;
+
+namespace GiantVm.Scheduling.Engine;
+
+/// <summary>
+/// <c>balanced</c>: the fewest moves, largest benefit first. Each step takes the hot node with the
+/// highest expected steal (still above <c>steal_low</c>), its largest movable task, and the target
+/// with the lowest expected steal after receiving it; the move is made only when the source's
+/// expected steal exceeds that by more than <c>min_improvement</c>.
+/// </summary>
+internal static class BalancedPlanner
+{
+    public static void Plan(RoundWork work)
+    {
+        var policy = work.Policy;
+        var sources = work.Nodes.Where(n => n.Hot && n.Fresh && n.Tasks.Count > 0).ToList();
+        var queues = sources.ToDictionary(n => n.Id, n => new Queue<TaskSnapshot>(DecisionEngine.ByBenefit(n.Tasks)));
+
+        while (work.RoundHasRoom)
+        {
+            NodeWork? source = null;
+            foreach (var n in sources)
+            {
+                if (queues[n.Id].Count > 0 && work.CanLeave(n) && n.Estimate > policy.StealLow
+                    && (source is null || n.Estimate > source.Estimate))
+                {
+                    source = n;
+                }
+            }
+
+            if (source is null)
+            {
+                break;
+            }
+
+            var queue = queues[source.Id];
+            var task = queue.Dequeue();
+            if (!work.IsMovable(task))
+            {
+                continue;
+            }
+
+            var cores = DecisionEngine.DemandOf(task);
+            NodeWork? best = null;
+            var bestAfter = double.MaxValue;
+            foreach (var t in work.Nodes)
+            {
+                if (!work.IsTargetFor(t, source, task))
+                {
+                    continue;
+                }
+
+                var after = t.EstimateWith(cores);
+                if (after < bestAfter)
+                {
+                    best = t;
+                    bestAfter = after;
+                }
+            }
+
+            if (best is null)
+            {
+                work.Note($"node {source.Id} is hot but task {task.Pid} has no eligible target");
+                continue;
+            }
+
+            var margin = source.Estimate - bestAfter;
+            if (margin <= policy.MinImprovement)
+            {
+                work.Note($"node {source.Id} is hot but no move improves steal by more than {Reasons.F(policy.MinImprovement)} " +
+                          $"(best: task {task.Pid} to node {best.Id}, margin {Reasons.F(margin)})");
+                continue;
+            }
+
+            var reason = $"balanced: node {source.Id} hot (smoothed steal {Reasons.F(source.Smoothed)} > steal_high {Reasons.F(policy.StealHigh)}, " +
+                         $"expected {Reasons.F(source.Estimate)} before this move); node {best.Id} lowest expected steal " +
+                         $"{Reasons.F(best.Estimate)} -> {Reasons.F(bestAfter)} with the task; margin {Reasons.F(margin)} > " +
+                         $"min_improvement {Reasons.F(policy.MinImprovement)}; {work.MemoryText(best, task)}";
+            work.Plan(task, source, best, reason);
+        }
+
+        if (sources.Any(s => queues[s.Id].Count > 0 && s.Estimate > policy.StealLow))
+        {
+            work.NoteCapIfReached();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Collections.Immutable;
+using GiantVm.Scheduling.Model;
+using GiantVm.Scheduling.Policies;
+
+namespace GiantVm.Scheduling.Engine;
+
+/// <summary>
+/// Everything <see cref="DecisionEngine.Decide"/> carries from one round to the next (immutable):
+/// per-node EMA and hysteresis, each task's last move (cooldown, return block), the moves of the
+/// last minute (per-minute cap), and the random mode's generator state.
+/// </summary>
+public sealed record DecisionState
+{
+    public static DecisionState Empty { get; } = new();
+
+    /// <summary>The time of the last round (the snapshot clock); null before the first.</summary>
+    public DateTimeOffset? Time { get; init; }
+
+    /// <summary>Rounds decided so far.</summary>
+    public long Round { get; init; }
+
+    public ImmutableSortedDictionary<int, NodeSignal> Nodes { get; init; } = ImmutableSortedDictionary<int, NodeSignal>.Empty;
+
+    /// <summary>The last move of each task, by pid (see <see cref="MoveRecord.IsTask"/>).</summary>
+    public ImmutableDictionary<int, MoveRecord> LastMoves { get; init; } = ImmutableDictionary<int, MoveRecord>.Empty;
+
+    /// <summary>Moves of the last 60 s, oldest first (the per-minute cap).</summary>
+    public ImmutableList<MoveRecord> RecentMoves { get; init; } = [];
+
+    /// <summary>The random mode's generator state; null until first used (then seeded from the policy).</summary>
+    public ulong? RandomState { get; init; }
+
+    /// <summary>
+    /// Records a move that was executed (the coordinator rebuilds cooldowns from its journal with
+    /// it, manual moves go through it). <see cref="DecisionEngine.Decide"/> already records its own
+    /// decisions; recording one of them again changes nothing.
+    /// </summary>
+    public DecisionState WithMove(int pid, ulong? startTime, int from, int to, DateTimeOffset time)
+    {
+        var record = new MoveRecord(pid, startTime, from, to, time);
+        if (RecentMoves.Contains(record))
+        {
+            return this;
+        }
+
+        var last = LastMoves.TryGetValue(pid, out var existing) && existing.Time > time
+            ? LastMoves
+            : LastMoves.SetItem(pid, record);
+        var recent = RecentMoves.Add(record).Sort((a, b) => a.Time.CompareTo(b.Time));
+        return this with { LastMoves = last, RecentMoves = recent };
+    }
+
+    /// <summary>
+    /// The state in which <paramref name="snapshot"/>'s steal values are already smoothed and the
+    /// hysteresis satisfied (a node above <c>steal_high</c> is hot, one below <c>steal_low</c> cool):
+    /// <c>giantvmctl plan</c>'s "what would you do now?" for a single snapshot.
+    /// </summary>
+    public static DecisionState Sustained(Snapshot snapshot, Policy policy)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(policy);
+        var nodes = ImmutableSortedDictionary.CreateBuilder<int, NodeSignal>();
+        foreach (var node in snapshot.Nodes)
+        {
+            var above = node.StealRatio > policy.StealHigh;
+            var below = node.StealRatio < policy.StealLow;
+            nodes[node.Id] = new NodeSignal(node.StealRatio, above ? policy.HotAfter : 0, below ? policy.CoolAfter : 0, above);
+        }
+
+        return Empty with { Nodes = nodes.ToImmutable() };
+    }
+
+    /// <summary>The task's last move, when it is still remembered.</summary>
+    public MoveRecord? LastMoveOf(int pid, ulong? startTime) =>
+        LastMoves.TryGetValue(pid, out var record) && record.IsTask(pid, startTime) ? record : null;
+}

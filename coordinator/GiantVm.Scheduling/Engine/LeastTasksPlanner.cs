@@ -1,0 +1,63 @@
+namespace GiantVm.Scheduling.Engine;
+
+/// <summary>
+/// <c>least-tasks</c> (baseline, steal ignored): while some node holds at least two BE tasks more
+/// than an eligible node, move a task from the fullest node to the emptiest (ties: lowest id,
+/// lowest pid). Memory, anti-flap rules and caps still apply.
+/// </summary>
+internal static class LeastTasksPlanner
+{
+    public static void Plan(RoundWork work)
+    {
+        var remaining = work.Nodes.ToDictionary(n => n.Id, n => n.Tasks.OrderBy(t => t.Pid).ToList());
+        while (work.RoundHasRoom)
+        {
+            var moved = false;
+            var sources = work.Nodes.Where(n => n.Fresh && work.CanLeave(n) && remaining[n.Id].Count > 0)
+                .OrderByDescending(n => n.TaskCount).ThenBy(n => n.Id);
+            foreach (var source in sources)
+            {
+                foreach (var task in remaining[source.Id])
+                {
+                    if (!work.IsMovable(task))
+                    {
+                        continue;
+                    }
+
+                    NodeWork? best = null;
+                    foreach (var t in work.Nodes)
+                    {
+                        if (work.IsTargetFor(t, source, task) && (best is null || t.TaskCount < best.TaskCount))
+                        {
+                            best = t;
+                        }
+                    }
+
+                    if (best is null || source.TaskCount - best.TaskCount <= 1)
+                    {
+                        continue;
+                    }
+
+                    var reason = $"least-tasks: node {source.Id} has {source.TaskCount} BE tasks, node {best.Id} has {best.TaskCount} " +
+                                 $"(steal ignored: {Reasons.F(source.Smoothed)} vs {Reasons.F(best.Smoothed)}); {work.MemoryText(best, task)}";
+                    work.Plan(task, source, best, reason);
+                    remaining[source.Id].Remove(task);
+                    moved = true;
+                    break;
+                }
+
+                if (moved)
+                {
+                    break;
+                }
+            }
+
+            if (!moved)
+            {
+                return;
+            }
+        }
+
+        work.NoteCapIfReached();
+    }
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+using GiantVm.Scheduling.Model;
+
+namespace GiantVm.Scheduling.Engine;
+
+/// <summary>
+/// The predicted signal: the steal ratio a node should show for a given guest (BE) demand, from
+/// its host's LC busy cores and capacity. When LC + guest demand exceed the capacity, the host
+/// shares it in proportion to demand, and the part of the guest's demand not served is stolen;
+/// the ratio is that over the node's vCPUs (the same quantity the guest measures).
+/// </summary>
+internal static class LoadModel
+{
+    /// <summary>Whether the node carries the host figures the model needs.</summary>
+    public static bool Applies(NodeSnapshot node) =>
+        node.HostCapacityCores is > 0 && node.HostLcBusyCores is >= 0;
+
+    /// <summary>Predicted steal ratio for <paramref name="guestDemandCores"/>; 0 without host figures.</summary>
+    public static double Steal(NodeSnapshot node, int? vcpus, double guestDemandCores)
+    {
+        if (!Applies(node) || guestDemandCores <= 0)
+        {
+            return 0;
+        }
+
+        var capacity = node.HostCapacityCores!.Value;
+        var lc = node.HostLcBusyCores!.Value;
+        var total = lc + guestDemandCores;
+        if (total <= capacity)
+        {
+            return 0;
+        }
+
+        var stolen = guestDemandCores * (total - capacity) / total;
+        var cpus = vcpus is > 0 ? vcpus.Value : Math.Max(1.0, Math.Ceiling(guestDemandCores));
+        return Math.Clamp(stolen / cpus, 0, 1);
+    }
+
+    /// <summary>Number of CPUs in a Linux cpu list (<c>0-3,8,10-11</c> = 7); null when absent or malformed.</summary>
+    public static int? CountCpus(string? list)
+    {
+        if (string.IsNullOrWhiteSpace(list))
+        {
+            return null;
+        }
+
+        var count = 0;
+        foreach (var part in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var dash = part.IndexOf('-');
+            if (dash < 0)
+            {
+                if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                {
+                    return null;
+                }
+
+                count++;
+            }
+            else if (int.TryParse(part.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var lo)
+                     && int.TryParse(part.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var hi)
+                     && hi >= lo)
+            {
+                count += hi - lo + 1;
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return count;
+    }
+}

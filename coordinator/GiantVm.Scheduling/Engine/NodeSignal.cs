@@ -1,0 +1,32 @@
+using GiantVm.Scheduling.Policies;
+
+namespace GiantVm.Scheduling.Engine;
+
+/// <summary>
+/// One node's smoothed steal and hysteresis: <see cref="Smoothed"/> is the EMA of the guest steal
+/// ratio; <see cref="AboveRounds"/>/<see cref="BelowRounds"/> count consecutive rounds above
+/// <c>steal_high</c> / below <c>steal_low</c>; <see cref="Hot"/> flips on after <c>hot_after</c>
+/// rounds above and off after <c>cool_after</c> rounds below.
+/// </summary>
+public sealed record NodeSignal(double Smoothed, int AboveRounds, int BelowRounds, bool Hot)
+{
+    /// <summary>The signal after one more fresh reading.</summary>
+    public static NodeSignal Next(NodeSignal? previous, double steal, Policy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var smoothed = previous is null ? steal : (policy.EmaAlpha * steal) + ((1 - policy.EmaAlpha) * previous.Smoothed);
+        var above = smoothed > policy.StealHigh ? (previous?.AboveRounds ?? 0) + 1 : 0;
+        var below = smoothed < policy.StealLow ? (previous?.BelowRounds ?? 0) + 1 : 0;
+        var hot = previous?.Hot ?? false;
+        if (!hot && above >= policy.HotAfter)
+        {
+            hot = true;
+        }
+        else if (hot && below >= policy.CoolAfter)
+        {
+            hot = false;
+        }
+
+        return new NodeSignal(smoothed, Math.Min(above, 1_000_000), Math.Min(below, 1_000_000), hot);
+    }
+}

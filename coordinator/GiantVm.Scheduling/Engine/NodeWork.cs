@@ -1,0 +1,123 @@
+using GiantVm.Scheduling.Model;
+
+namespace GiantVm.Scheduling.Engine;
+
+/// <summary>One node during one round: its signals and what the moves planned so far do to it.</summary>
+internal sealed class NodeWork
+{
+    public NodeWork(NodeSnapshot node, NodeSignal? signal, bool fresh, bool excluded, bool predicted)
+    {
+        Node = node;
+        Signal = signal;
+        Fresh = fresh;
+        Excluded = excluded;
+        Vcpus = LoadModel.CountCpus(node.Cpus);
+        FreeMemory = node.MemFreeBytes;
+        Predicted = predicted;
+    }
+
+    public NodeSnapshot Node { get; }
+
+    public int Id => Node.Id;
+
+    public NodeSignal? Signal { get; }
+
+    public bool Fresh { get; }
+
+    public bool Excluded { get; }
+
+    public int? Vcpus { get; }
+
+    private bool Predicted { get; }
+
+    /// <summary>Steal the load model expects from the BE demand at the start of the round (predicted mode only).</summary>
+    public double? PredictedSteal { get; private set; }
+
+    /// <summary>The smoothed steal (the raw reading when the node has no signal yet, e.g. stale from the start).</summary>
+    public double Smoothed => Signal?.Smoothed ?? Node.StealRatio;
+
+    public bool Hot => Signal?.Hot ?? false;
+
+    /// <summary>May be a target at all: fresh, not drained, not excluded.</summary>
+    public bool CanBeTarget => Fresh && !Node.Drained && !Excluded;
+
+    /// <summary>Score as a target at the start of the round: smoothed steal, or max(smoothed, predicted).</summary>
+    public double BaseScore { get; private set; }
+
+    /// <summary>Expected steal with the moves planned so far.</summary>
+    public double Estimate { get; private set; }
+
+    /// <summary>BE demand in cores at the start of the round.</summary>
+    public double InitialDemand { get; private set; }
+
+    /// <summary>BE demand in cores with the moves planned so far.</summary>
+    public double Demand { get; private set; }
+
+    /// <summary>Free memory left after the moves planned into it (null: unknown = unlimited).</summary>
+    public long? FreeMemory { get; private set; }
+
+    public int MovesIn { get; private set; }
+
+    public int MovesOut { get; private set; }
+
+    /// <summary>BE tasks on the node with the moves planned so far.</summary>
+    public int TaskCount { get; private set; }
+
+    /// <summary>The BE tasks on the node at the start of the round.</summary>
+    public List<TaskSnapshot> Tasks { get; } = [];
+
+    public void AddInitialTask(TaskSnapshot task)
+    {
+        Tasks.Add(task);
+        InitialDemand += DecisionEngine.DemandOf(task);
+        TaskCount++;
+    }
+
+    /// <summary>Call once all initial tasks are added.</summary>
+    public void Seal()
+    {
+        Demand = InitialDemand;
+        if (Predicted && LoadModel.Applies(Node))
+        {
+            PredictedSteal = LoadModel.Steal(Node, Vcpus, InitialDemand);
+        }
+
+        BaseScore = Math.Max(Smoothed, PredictedSteal ?? 0);
+        Estimate = BaseScore;
+    }
+
+    /// <summary>Expected steal if a task of <paramref name="cores"/> were added: grows by the load
+    /// model's increase when the host figures are known, else unchanged.</summary>
+    public double EstimateWith(double cores) =>
+        LoadModel.Applies(Node)
+            ? Estimate + LoadModel.Steal(Node, Vcpus, Demand + cores) - LoadModel.Steal(Node, Vcpus, Demand)
+            : Estimate;
+
+    /// <summary>Expected steal if a task of <paramref name="cores"/> left: steal falls in proportion to
+    /// the BE demand moved away (the stolen fraction of each runnable vCPU stays the same).</summary>
+    public double EstimateWithout(double cores) =>
+        InitialDemand > 0 ? Math.Max(0, Estimate - (Smoothed * cores / InitialDemand)) : Estimate;
+
+    public void Receive(TaskSnapshot task, long? memoryNeeded)
+    {
+        var cores = DecisionEngine.DemandOf(task);
+        Estimate = EstimateWith(cores);
+        Demand += cores;
+        if (FreeMemory is { } free && memoryNeeded is { } need)
+        {
+            FreeMemory = free - need;
+        }
+
+        MovesIn++;
+        TaskCount++;
+    }
+
+    public void Release(TaskSnapshot task)
+    {
+        var cores = DecisionEngine.DemandOf(task);
+        Estimate = EstimateWithout(cores);
+        Demand -= cores;
+        MovesOut++;
+        TaskCount--;
+    }
+}
