@@ -121,12 +121,12 @@ internal sealed class GuestSampler : ISampler<GuestSample, GuestReport>
             stat.Comm,
             node,
             source,
-            task.Status.VmRssBytes ?? 0,
+            stat.RssPages * (ulong)Environment.SystemPageSize, // = VmRSS, and fresh every sample
             cores,
             task.NumaMaps?.PagesPerNode,
             task.NumaMaps?.BytesPerNode,
             task.Status.CpusAllowedList,
-            task.Status.Threads,
+            stat.Threads,
             stat.Processor);
     }
 }
