@@ -1,7 +1,7 @@
 using GiantVm.Contracts.V1;
 using GiantVm.NodeAgent.Execution;
 using GiantVm.NodeAgent.Reporting;
-using Sensing = GiantVm.NodeAgent.Sensing;
+using AgentSensing = GiantVm.NodeAgent.Sensing;
 
 namespace GiantVm.NodeAgent.Tests.Reporting;
 
@@ -9,15 +9,15 @@ public class ProtoMappingTests
 {
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static Sensing.GuestReport Guest(double? steal, params Sensing.BeTaskReport[] tasks) => new(
+    private static AgentSensing.GuestReport Guest(double? steal, params AgentSensing.BeTaskReport[] tasks) => new(
         1.0,
-        [new Sensing.GuestNodeReport(0, "0-1", steal, steal is null ? null : 0.5, 1000, 400), new Sensing.GuestNodeReport(1, "", null, null, 1000, 900)],
+        [new AgentSensing.GuestNodeReport(0, "0-1", steal, steal is null ? null : 0.5, 1000, 400), new AgentSensing.GuestNodeReport(1, "", null, null, 1000, 900)],
         tasks,
         0,
         [],
         []);
 
-    private static Sensing.BeTaskReport Task(int pid, int? node) =>
+    private static AgentSensing.BeTaskReport Task(int pid, int? node) =>
         new(pid, 9, "be", node, "numa_maps", 4096, 0.25, new Dictionary<int, ulong> { [0] = 1 }, null, "0-1", 1, 0);
 
     [Fact]
@@ -44,7 +44,7 @@ public class ProtoMappingTests
     [Fact]
     public void Host_WhenACpuDeltaWasDiscarded_SkipsTheReport()
     {
-        var host = new Sensing.HostReport(2, 1, 2, 1.5, null, "host-busy", null, 100, 200, null, null, 0, 0, [1]);
+        var host = new AgentSensing.HostReport(2, 1, 2, 1.5, null, "host-busy", null, 100, 200, null, null, 0, 0, [1]);
 
         var (report, skipped) = ProtoMapping.Host(host, "giantvm", Now);
 
@@ -55,7 +55,7 @@ public class ProtoMappingTests
     [Fact]
     public void Host_LeavesUnmeasuredFieldsUnset()
     {
-        var host = new Sensing.HostReport(2, 1, 2, 1.5, null, "host-busy", 0.2, 100, 200, null, null, 4, 2, []);
+        var host = new AgentSensing.HostReport(2, 1, 2, 1.5, null, "host-busy", 0.2, 100, 200, null, null, 4, 2, []);
 
         var (report, _) = ProtoMapping.Host(host, "giantvm", Now);
 
