@@ -22,7 +22,7 @@ trap cleanup EXIT
 
 dotnet build node-agent/GiantVm.NodeAgent -c Release -nologo -v q >/dev/null
 dotnet build coordinator/GiantVm.Coordinator -c Release -nologo -v q >/dev/null
-agent=node-agent/GiantVm.NodeAgent/bin/Release/net10.0/giantvm-agent
+agent="${BENCH_AGENT:-node-agent/GiantVm.NodeAgent/bin/Release/net10.0/giantvm-agent}"
 coordinator=coordinator/GiantVm.Coordinator/bin/Release/net10.0/giantvm-coordinator
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
