@@ -6,7 +6,7 @@ namespace GiantVm.Linux;
 /// Reads a proc file system mounted at <see cref="Root"/> (the real <c>/proc</c>, or a fake tree).
 /// Every read is "read the whole file, then Parse". Per-process reads return null when the
 /// process (or thread) vanished between listing and reading: that is normal, not an error.
-/// Not thread-safe per call sequence only in that each call reuses a per-thread buffer.
+/// Safe to use from several threads: each thread has its own read buffer.
 /// </summary>
 public sealed class ProcFs
 {

@@ -4,7 +4,7 @@ namespace GiantVm.NodeAgent.Sensing;
 
 /// <summary>
 /// Finds the BE tasks of one sample and reads their stat and status (and numa_maps when asked).
-/// Kernel threads and the agent's own process are never BE tasks; processes that vanish while
+/// Pid 1, kernel threads and the agent's own process are never BE tasks; processes that vanish while
 /// being read are skipped.
 /// Every sample reads each task's stat (CPU time, RSS, last CPU, threads); its status (affinity
 /// lists) is read when the process instance is first seen and then every
@@ -36,6 +36,9 @@ internal sealed class BeTaskSelector
     }
 
     public int StatusRefreshSamples { get; }
+
+    /// <summary>The cgroup layout in use, when BE tasks come from a cgroup.</summary>
+    public CgroupLayout? CgroupLayout => _selection.CgroupPath is null ? null : _cgroups?.Layout;
 
     /// <summary>Forgets a task's cached status (after acting on it), so the next sample re-reads it.</summary>
     public void Invalidate(int pid) => _status.Remove(pid);
@@ -82,7 +85,7 @@ internal sealed class BeTaskSelector
         var tasks = new List<TaskSample>(stats.Count);
         foreach (var (pid, stat) in stats)
         {
-            if (stat.IsKernelThread || pid == _excludePid)
+            if (stat.IsKernelThread || pid == 1 || pid == _excludePid)
             {
                 continue;
             }

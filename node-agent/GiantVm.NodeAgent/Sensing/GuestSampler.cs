@@ -45,7 +45,8 @@ internal sealed class GuestSampler : ISampler<GuestSample, GuestReport>
             uptime is null ? null : (ulong)(uptime.UptimeSeconds * Rules.UserHz));
     }
 
-    public GuestReport Compute(GuestSample before, GuestSample after) => Compute(before, after, Rules);
+    public GuestReport Compute(GuestSample before, GuestSample after) =>
+        Compute(before, after, Rules) with { CgroupLayout = _selector.CgroupLayout?.ToString() };
 
     public static GuestReport Compute(GuestSample before, GuestSample after, CpuDeltaRules rules)
     {
