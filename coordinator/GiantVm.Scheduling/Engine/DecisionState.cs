@@ -64,10 +64,28 @@ public sealed record DecisionState
         {
             var above = node.StealRatio > policy.StealHigh;
             var below = node.StealRatio < policy.StealLow;
-            nodes[node.Id] = new NodeSignal(node.StealRatio, above ? policy.HotAfter : 0, below ? policy.CoolAfter : 0, above);
+            // One round short of the counts: the round that reads this snapshot completes them.
+            nodes[node.Id] = new NodeSignal(node.StealRatio, above ? policy.HotAfter - 1 : 0, below ? policy.CoolAfter - 1 : 0, above);
         }
 
         return Empty with { Nodes = nodes.ToImmutable() };
+    }
+
+    /// <summary>Records one round's moves at once (all at the round's time, which is not before any recorded move).</summary>
+    internal DecisionState WithRoundMoves(IReadOnlyList<MoveRecord> moves)
+    {
+        if (moves.Count == 0)
+        {
+            return this;
+        }
+
+        var last = LastMoves.ToBuilder();
+        foreach (var m in moves)
+        {
+            last[m.Pid] = m;
+        }
+
+        return this with { LastMoves = last.ToImmutable(), RecentMoves = RecentMoves.AddRange(moves) };
     }
 
     /// <summary>The task's last move, when it is still remembered.</summary>

@@ -14,6 +14,8 @@ internal sealed class RoundWork
     private readonly Dictionary<int, NodeWork> _byId = [];
     private readonly List<Decision> _decisions = [];
     private readonly List<string> _notes = [];
+    private readonly HashSet<string> _noted = new(StringComparer.Ordinal);
+    private readonly HashSet<int> _plannedPids = [];
     private SplitMix64 _rng;
 
     public RoundWork(Snapshot snapshot, Policy policy, DecisionState state, DateTimeOffset now, bool applyCaps)
@@ -36,10 +38,9 @@ internal sealed class RoundWork
             nodes.Add(work);
         }
 
-        var seenPids = new HashSet<int>();
         foreach (var task in snapshot.Tasks)
         {
-            if (seenPids.Add(task.Pid) && _byId.TryGetValue(task.Node, out var node))
+            if (_byId.TryGetValue(task.Node, out var node))
             {
                 node.AddInitialTask(task);
             }
@@ -110,7 +111,7 @@ internal sealed class RoundWork
 
     public void Note(string text)
     {
-        if (!_notes.Contains(text))
+        if (_noted.Add(text))
         {
             _notes.Add(text);
         }
@@ -135,25 +136,32 @@ internal sealed class RoundWork
     public bool InCooldown(TaskSnapshot task) =>
         State.LastMoveOf(task.Pid, task.StartTime) is { } last && Now - last.Time < Policy.Cooldown;
 
-    public bool ReturnBlocked(TaskSnapshot task, NodeWork target) =>
-        State.LastMoveOf(task.Pid, task.StartTime) is { } last
-        && last.From == target.Id
-        && Now - last.Time < Policy.ReturnBlock;
+    public bool ReturnBlocked(TaskSnapshot task, NodeWork target) => ReturnBlocked(State.LastMoveOf(task.Pid, task.StartTime), target);
+
+    private bool ReturnBlocked(MoveRecord? last, NodeWork target) =>
+        last is not null && last.From == target.Id && Now - last.Time < Policy.ReturnBlock;
 
     /// <summary>Memory the task needs on a target: RSS x (1 + headroom); null when its RSS is unknown.</summary>
     public long? MemoryNeeded(TaskSnapshot task) =>
-        task.RssBytes is { } rss ? (long)Math.Ceiling(rss * (1 + Policy.MemoryHeadroom)) : null;
+        task.RssBytes is { } rss ? (long)Math.Round(rss * (1 + Policy.MemoryHeadroom)) : null;
 
     public bool Fits(NodeWork target, TaskSnapshot task) =>
         target.FreeMemory is not { } free || MemoryNeeded(task) is not { } need || need <= free;
 
-    /// <summary>Every per-task target rule: may be a target, not the source, memory, return block, per-node cap.</summary>
-    public bool IsTargetFor(NodeWork target, NodeWork source, TaskSnapshot task, bool antiFlap = true) =>
-        target.CanBeTarget
-        && target.Id != source.Id
-        && Fits(target, task)
-        && CanEnter(target)
-        && (!antiFlap || !ReturnBlocked(task, target));
+    /// <summary>Every node that may take this task now, in id order: may be a target at all, not the
+    /// source, has the memory, below its per-node cap, not the node the task left within the return
+    /// block (the task's history is looked up once).</summary>
+    public IEnumerable<NodeWork> TargetsFor(NodeWork source, TaskSnapshot task, bool antiFlap = true)
+    {
+        var last = antiFlap ? State.LastMoveOf(task.Pid, task.StartTime) : null;
+        foreach (var target in Nodes)
+        {
+            if (target.CanBeTarget && target.Id != source.Id && Fits(target, task) && CanEnter(target) && !ReturnBlocked(last, target))
+            {
+                yield return target;
+            }
+        }
+    }
 
     public int NextRandom(int n)
     {
@@ -170,8 +178,15 @@ internal sealed class RoundWork
             ({ } need, { } free) => $"memory fits: needs {ByteSizeText.Format(need)} of {ByteSizeText.Format(free)} free",
         };
 
+    /// <summary>Counts the move as done for the rest of the round. A pid that appears twice in a
+    /// snapshot (a malformed one) is moved once.</summary>
     public void Plan(TaskSnapshot task, NodeWork from, NodeWork to, string reason)
     {
+        if (!_plannedPids.Add(task.Pid))
+        {
+            return;
+        }
+
         var need = MemoryNeeded(task);
         from.Release(task);
         to.Receive(task, need);
@@ -185,12 +200,7 @@ internal sealed class RoundWork
     /// <summary>The state for the next round: this round's decisions recorded as moves.</summary>
     public DecisionState Commit()
     {
-        var state = State;
-        foreach (var d in _decisions)
-        {
-            state = state.WithMove(d.Pid, d.StartTime, d.From, d.To, Now);
-        }
-
+        var state = State.WithRoundMoves(_decisions.Select(d => new MoveRecord(d.Pid, d.StartTime, d.From, d.To, Now)).ToList());
         return RandomUsed ? state with { RandomState = _rng.State } : state;
     }
 
