@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks: the BenchmarkDotNet suites in tests/GiantVm.Benchmarks, then every measured run in
 # scripts/bench.d/*.sh (each prints its own figures). Targets are judged here, not in unit tests.
+# Suites run in-process: the default out-of-process toolchain rebuilds a project per suite, which
+# times out (2 min) on a busy 2-core machine.
 #   scripts/bench.sh              everything
 #   scripts/bench.sh linux        only suites/runs whose name contains "linux"
 set -euo pipefail
@@ -13,7 +15,7 @@ filter="*"
 
 dotnet build tests/GiantVm.Benchmarks -c Release -nologo -v q
 dotnet run --project tests/GiantVm.Benchmarks -c Release --no-build -- \
-  --filter "$filter" --join --artifacts BenchmarkDotNet.Artifacts
+  --filter "$filter" --inProcess --artifacts BenchmarkDotNet.Artifacts
 
 shopt -s nullglob
 for run in scripts/bench.d/*.sh; do

@@ -22,10 +22,12 @@ if ! dotnet build GiantVm.sln -nologo -v q -clp:NoSummary; then
 fi
 
 rc=0
-run() { # results-subdir, dotnet test args...
-  local dir="$results/$1"; shift
+run() { # name, dotnet test args...
+  local name=$1; shift
   dotnet test "$@" --no-build -nologo -v q \
-    --logger "trx" --logger "console;verbosity=minimal" --results-directory "$dir" || rc=1
+    --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results/$name" \
+    2>&1 | tee "$results/$name.log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 }
 
 if [ $# -gt 0 ]; then
@@ -42,17 +44,14 @@ else
   done
 fi
 
+# One "Passed!  - Failed: F, Passed: P, Skipped: S, Total: T" (or "Failed!  - ...") line per
+# test assembly run; the .trx files stay in $results for details.
 passed=0; failed=0
-while IFS= read -r trx; do
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
-  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  e=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")
-  t=$(sed -n 's/.* timeout="\([0-9]*\)".*/\1/p' <<<"$counters")
-  a=$(sed -n 's/.* aborted="\([0-9]*\)".*/\1/p' <<<"$counters")
-  passed=$((passed + ${p:-0}))
-  failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
-done < <(find "$results" -name '*.trx')
+while IFS= read -r line; do
+  p=$(sed -n 's/.*Passed: *\([0-9]*\),.*/\1/p' <<<"$line")
+  f=$(sed -n 's/.*Failed: *\([0-9]*\),.*/\1/p' <<<"$line")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+done < <(cat "$results"/*.log | grep -E '^(Passed|Failed)! +- ')
 if [ $rc -ne 0 ] && [ $failed -eq 0 ]; then
   failed=1
   echo "dotnet test failed without a failed test (a crashed or aborted test host?)" >&2
