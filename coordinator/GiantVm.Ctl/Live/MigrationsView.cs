@@ -60,7 +60,8 @@ internal static class MigrationsView
         }
 
         var duration = r.DurationMs is { } ms ? $" in {ms.ToString("0", CultureInfo.InvariantCulture)} ms" : "";
-        return $"{r.PagesMoved ?? 0} pages moved, {r.PagesLeft ?? 0} left{duration}";
+        var left = r.PagesLeft is > 0 ? $", {r.PagesLeft} left" : "";
+        return $"{r.PagesMoved ?? 0} pages moved{left}{duration}";
     }
 
     public static string Json(IReadOnlyList<JournalRecord> records) =>
