@@ -33,7 +33,7 @@ public sealed class AdminServiceTests
         Assert.True(reply.Accepted);
         Assert.Contains("mode:", reply.Diff, StringComparison.Ordinal);
         var policy = await coordinator.Admin.GetPolicyAsync(new GetPolicyRequest(), cancellationToken: Ct);
-        Assert.Equal((2u, "new.yaml", "AllBe", content), (policy.Info.Version, policy.Info.Source, policy.Info.Mode, policy.Content));
+        Assert.Equal((2u, "new.yaml", "all-be", content), (policy.Info.Version, policy.Info.Source, policy.Info.Mode, policy.Content));
     }
 
     [Fact]
