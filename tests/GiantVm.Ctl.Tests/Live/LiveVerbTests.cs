@@ -21,7 +21,7 @@ public sealed class LiveVerbTests
         var json = await coordinator.RunAsync("status", "-o", "json");
 
         Assert.Equal((0, ""), (table.ExitCode, table.Error));
-        Assert.Contains("policy:       fast v1 (mode Balanced), loaded", table.Out, StringComparison.Ordinal);
+        Assert.Contains("policy:       fast v1 (mode balanced), loaded", table.Out, StringComparison.Ordinal);
         AssertHas(@"\nguest  -     guest     fake-1 ", table.Out);
         AssertFits(table.Out);
         using var doc = JsonDocument.Parse(json.Out);
@@ -275,10 +275,10 @@ public sealed class LiveVerbTests
         var shown = await coordinator.RunAsync("policy", "show", "-o", "json");
 
         Assert.Equal(0, show.ExitCode);
-        Assert.StartsWith("# policy fast v1 (mode Balanced) from ", show.Out, StringComparison.Ordinal);
+        Assert.StartsWith("# policy fast v1 (mode balanced) from ", show.Out, StringComparison.Ordinal);
         Assert.Contains("interval: 200ms", show.Out, StringComparison.Ordinal);
         Assert.Equal((0, ""), (reload.ExitCode, reload.Error));
-        Assert.StartsWith("reloaded: policy fast v2 (mode AllBe) from " + newPolicy, reload.Out, StringComparison.Ordinal);
+        Assert.StartsWith("reloaded: policy fast v2 (mode all-be) from " + newPolicy, reload.Out, StringComparison.Ordinal);
         Assert.Contains("  mode: balanced -> all-be", reload.Out, StringComparison.Ordinal);
         Assert.Equal(2, bad.ExitCode);
         Assert.StartsWith($"giantvmctl: {badPolicy}:2: signal.steal_high", bad.Error, StringComparison.Ordinal);
