@@ -41,9 +41,9 @@ internal sealed class CoordinatorClient : IDisposable
                 _working = i;
                 return result;
             }
-            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && _working < 0)
+            catch (RpcException e) when (_working < 0 && NotACoordinator(e) is { } why)
             {
-                failures.Add($"{_addresses[i].GetLeftPart(UriPartial.Authority)} ({Why(e)})");
+                failures.Add($"{_addresses[i].GetLeftPart(UriPartial.Authority)} ({why})");
             }
             catch (RpcException e)
             {
@@ -84,9 +84,9 @@ internal sealed class CoordinatorClient : IDisposable
             {
                 return;
             }
-            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && !received)
+            catch (RpcException e) when (!received && NotACoordinator(e) is { } why)
             {
-                failures.Add($"{_addresses[i].GetLeftPart(UriPartial.Authority)} ({Why(e)})");
+                failures.Add($"{_addresses[i].GetLeftPart(UriPartial.Authority)} ({why})");
             }
             catch (RpcException e)
             {
@@ -132,6 +132,19 @@ internal sealed class CoordinatorClient : IDisposable
 
         return new AdminService.AdminServiceClient(channel);
     }
+
+    /// <summary>
+    /// Why an address did not answer as a coordinator (nothing listening, not HTTP/2, not a gRPC
+    /// server), or null when the coordinator itself answered with an error.
+    /// </summary>
+    internal static string? NotACoordinator(RpcException e) => e.StatusCode switch
+    {
+        StatusCode.Unavailable => Why(e),
+        StatusCode.Internal when e.Status.DebugException is HttpRequestException => "not a gRPC server: " + Why(e),
+        StatusCode.Unimplemented or StatusCode.Internal or StatusCode.Unknown when e.Status.Detail.StartsWith("Bad gRPC response", StringComparison.Ordinal) =>
+            "not a GiantVM coordinator: " + e.Status.Detail.TrimEnd('.'),
+        _ => null,
+    };
 
     private static string Why(RpcException e)
     {

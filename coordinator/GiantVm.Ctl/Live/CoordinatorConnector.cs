@@ -37,6 +37,7 @@ public sealed class CoordinatorConnector
     private static HttpMessageHandler DefaultHandler(Uri address) => new SocketsHttpHandler
     {
         ConnectTimeout = ConnectTimeout,
+        UseProxy = false, // gRPC over h2c to the coordinator: an HTTP proxy cannot carry it
         EnableMultipleHttp2Connections = true,
     };
 }
