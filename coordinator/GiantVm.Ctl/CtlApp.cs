@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using GiantVm.Ctl.Cli;
 using GiantVm.Ctl.Commands;
+using GiantVm.Ctl.Live;
 
 namespace GiantVm.Ctl;
 
@@ -12,19 +13,27 @@ namespace GiantVm.Ctl;
 /// </summary>
 public sealed class CtlApp
 {
-    public CtlApp(TextWriter output, TextWriter error, TextReader? input = null)
+    public CtlApp(TextWriter output, TextWriter error, TextReader? input = null, CoordinatorConnector? connector = null)
     {
         Console = new CtlConsole(output, error, input);
+        Connector = connector ?? CoordinatorConnector.Default;
         Verbose = new Option<bool>("--verbose", "-v")
         {
             Description = "Show details (stack traces) when something fails",
             Recursive = true,
         };
-        Root = new RootCommand("giantvmctl: plan and inspect GiantVM BE-task migration (offline verbs: plan, policy validate)");
+        Root = new RootCommand("giantvmctl: plan and inspect GiantVM BE-task migration (offline: plan, policy validate; live: status, nodes, tasks, snapshot, rebalance, move, pause, resume, drain, undrain, migrations, policy show|reload, advise)");
         Root.Add(Verbose);
         Root.Add(PlanCommand.Create(this));
         Root.Add(PolicyCommand.Create(this));
+        foreach (var live in LiveCommands.Create(this))
+        {
+            Root.Add(live);
+        }
     }
+
+    /// <summary>How live verbs reach the coordinator.</summary>
+    public CoordinatorConnector Connector { get; }
 
     public CtlConsole Console { get; }
 

@@ -9,5 +9,7 @@ internal static class PolicyCommand
         new("policy", "Work with policy files")
         {
             PolicyValidateCommand.Create(app),
+            PolicyShowCommand.Create(app),
+            PolicyReloadCommand.Create(app),
         };
 }

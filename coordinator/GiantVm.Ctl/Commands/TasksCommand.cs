@@ -1,0 +1,41 @@
+using System.CommandLine;
+using GiantVm.Contracts.V1;
+using GiantVm.Ctl.Cli;
+using GiantVm.Ctl.Live;
+
+namespace GiantVm.Ctl.Commands;
+
+/// <summary><c>giantvmctl tasks [--node K]</c>: BE tasks with node, RSS, CPU, last move.</summary>
+internal static class TasksCommand
+{
+    public static Command Create(CtlApp app)
+    {
+        var node = new Option<uint?>("--node", "-n") { Description = "Only the tasks on this node", HelpName = "K" };
+        var output = OutputOption.Create();
+        return new Command("tasks", "BE tasks with their node, RSS, CPU and last move")
+        {
+            node,
+            output,
+        }.WithAction(app, (parse, client) =>
+        {
+            var request = new TasksRequest();
+            if (parse.GetValue(node) is { } k)
+            {
+                KnownNodes.Require(client, k);
+                request.NodeId = k;
+            }
+
+            var reply = client.Call((c, ct) => c.ListTasksAsync(request, cancellationToken: ct));
+            if (LiveVerb.Json(parse, output))
+            {
+                app.Console.Out.WriteLine(TasksView.Json(reply));
+            }
+            else
+            {
+                TasksView.Table(app.Console.Out, reply, DateTimeOffset.UtcNow);
+            }
+
+            return ExitCodes.Ok;
+        });
+    }
+}

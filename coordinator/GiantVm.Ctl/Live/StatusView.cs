@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using GiantVm.Contracts.V1;
+
+namespace GiantVm.Ctl.Live;
+
+/// <summary><c>giantvmctl status</c> as a table and as JSON.</summary>
+internal static class StatusView
+{
+    public static void Table(TextWriter w, StatusReply s, DateTimeOffset now)
+    {
+        var p = s.Policy;
+        w.WriteLine($"vm:           {s.Vm}");
+        w.WriteLine($"rebalancer:   {s.RebalancerMember}{(s.MajorityAvailable ? "" : "  (no majority: commands held back)")}");
+        w.WriteLine($"policy:       {p?.Name} v{p?.Version} (mode {p?.Mode}{(p?.DryRun == true ? ", dry-run" : "")}), " +
+                    $"loaded {LiveText.Ago(p?.LoadedAt?.ToDateTimeOffset(), now)}");
+        w.WriteLine($"  source:     {LiveText.Cut(p?.Source ?? "-", LiveText.Width - 14)}");
+        w.WriteLine($"paused:       {LiveText.YesNo(s.Paused)}");
+        w.WriteLine($"last round:   {LiveText.Ago(s.LastRound?.ToDateTimeOffset(), now)}, {s.LastRoundDecisions} decision{(s.LastRoundDecisions == 1 ? "" : "s")}");
+        w.WriteLine($"migrations:   {s.MigrationsLastHour} in the last hour");
+        w.WriteLine();
+        var members = new FittedTable("MEMBER", "STATUS", "REBALANCER", "GRPC");
+        foreach (var m in s.Members)
+        {
+            members.Row(LiveText.Cut(m.Address, 40), m.Status, LiveText.YesNo(m.RunsRebalancer), m.GrpcUrl.Length == 0 ? "-" : m.GrpcUrl);
+        }
+
+        members.WriteTo(w);
+        w.WriteLine();
+        if (s.Agents.Count == 0)
+        {
+            w.WriteLine("no agents connected");
+            return;
+        }
+
+        var agents = new FittedTable("ROLE", "NODE", "HOSTNAME", "VERSION", "CONNECTED", "LAST REPORT");
+        foreach (var a in s.Agents.OrderBy(a => a.Role).ThenBy(a => a.NodeId))
+        {
+            agents.Row(ProtoRecords.RoleName(a.Role), a.Role == AgentRole.Host ? a.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture) : "-",
+                LiveText.Cut(a.Hostname.Length == 0 ? "-" : a.Hostname, 20), LiveText.Cut(a.AgentVersion.Length == 0 ? "-" : a.AgentVersion, 12),
+                LiveText.Ago(a.ConnectedAt?.ToDateTimeOffset(), now), LiveText.Ago(a.LastReport?.ToDateTimeOffset(), now));
+        }
+
+        agents.WriteTo(w);
+    }
+
+    public static string Json(StatusReply s) => LiveJson.Write(new JsonObject
+    {
+        ["vm"] = s.Vm,
+        ["rebalancerMember"] = s.RebalancerMember,
+        ["majorityAvailable"] = s.MajorityAvailable,
+        ["members"] = LiveJson.Array(s.Members, m => new JsonObject
+        {
+            ["address"] = m.Address,
+            ["status"] = m.Status,
+            ["runsRebalancer"] = m.RunsRebalancer,
+            ["grpcUrl"] = m.GrpcUrl.Length == 0 ? null : m.GrpcUrl,
+        }),
+        ["agents"] = LiveJson.Array(s.Agents, a => new JsonObject
+        {
+            ["role"] = ProtoRecords.RoleName(a.Role),
+            ["node"] = a.Role == AgentRole.Host ? a.NodeId : null,
+            ["vm"] = a.Vm,
+            ["hostname"] = a.Hostname,
+            ["version"] = a.AgentVersion,
+            ["member"] = a.Member,
+            ["connectedAt"] = LiveJson.Time(a.ConnectedAt),
+            ["lastReport"] = LiveJson.Time(a.LastReport),
+        }),
+        ["policy"] = PolicyView.InfoJson(s.Policy),
+        ["paused"] = s.Paused,
+        ["lastRound"] = LiveJson.Time(s.LastRound),
+        ["lastRoundDecisions"] = s.LastRoundDecisions,
+        ["migrationsLastHour"] = s.MigrationsLastHour,
+    });
+}
