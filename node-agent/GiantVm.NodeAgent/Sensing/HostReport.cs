@@ -1,0 +1,24 @@
+namespace GiantVm.NodeAgent.Sensing;
+
+/// <summary>What the host agent reports for one interval (JSON names are the camelCase of these).</summary>
+/// <param name="LcBusyCores">LC CPU in cores; null when it could not be measured.</param>
+/// <param name="LcSource">where LC load came from: lc-cgroup (v2), lc-cgroup-v1, host-busy-minus-qemu, host-busy (no QEMU found).</param>
+/// <param name="VcpuStealRatio">summed run_delay growth of the vCPU threads that ran / (their count x elapsed); null when none ran.</param>
+internal sealed record HostReport(
+    int NodeId,
+    double IntervalSeconds,
+    int CpuCount,
+    double BusyCores,
+    double? LcBusyCores,
+    string LcSource,
+    double? VcpuStealRatio,
+    ulong MemAvailableBytes,
+    ulong MemTotalBytes,
+    int? QemuPid,
+    double? QemuCores,
+    int VcpuThreads,
+    int VcpuThreadsRunning,
+    IReadOnlyList<int> DiscardedCpus)
+{
+    public string Role => "host";
+}

@@ -1,0 +1,6 @@
+using GiantVm.Linux;
+
+namespace GiantVm.NodeAgent.Sensing;
+
+/// <summary>The raw files of one BE task at one moment; NumaMaps is null when not read or not readable.</summary>
+internal sealed record TaskSample(PidStat Stat, PidStatus Status, NumaMaps? NumaMaps);
