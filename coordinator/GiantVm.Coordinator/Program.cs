@@ -1,3 +1,6 @@
-// Placeholder entry point: replaced by the issue that builds this binary.
-Console.Error.WriteLine("not implemented yet");
-return 2;
+using GiantVm.Coordinator.Hosting;
+
+return await CoordinatorCommandLine.InvokeAsync(
+    args,
+    (launch, token) => CoordinatorProgram.RunAsync(launch, Console.Error, token),
+    Console.Error);

@@ -1,0 +1,369 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Hosting;
+using GiantVm.Contracts.V1;
+using GiantVm.Coordinator.Agents;
+using GiantVm.Coordinator.Hosting;
+using GiantVm.Coordinator.Journal;
+using GiantVm.Coordinator.Policies;
+using GiantVm.Coordinator.Rebalancing;
+using GiantVm.Scheduling.Engine;
+using GiantVm.Scheduling.Journal;
+using GiantVm.Scheduling.Model;
+using GiantVm.Scheduling.Policies;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using ProtoJournalRecord = GiantVm.Contracts.V1.JournalRecord;
+using Status = Grpc.Core.Status;
+using TaskStatus = GiantVm.Contracts.V1.TaskStatus;
+
+namespace GiantVm.Coordinator.Admin;
+
+/// <summary>
+/// AdminService: converts requests, asks the rebalancer or the session manager, converts the
+/// answers. Reads the journal for migration listings; waits on the <see cref="JournalFeed"/> for
+/// results when asked to.
+/// </summary>
+public sealed class AdminServiceImpl(
+    IRequiredActor<RebalancerActor> rebalancerRef,
+    IRequiredActor<SessionManagerActor> sessionsRef,
+    ActorSystem system,
+    IMigrationJournal journal,
+    JournalFeed feed,
+    IOptions<CoordinatorOptions> options,
+    MemberName member) : AdminService.AdminServiceBase
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(15);
+    private readonly CoordinatorOptions _options = options.Value;
+
+    public override async Task<StatusReply> GetStatus(StatusRequest request, ServerCallContext context)
+    {
+        CheckVm(request.Vm);
+        var view = await Ask<RebalancerView>(GetRebalancerView.Instance, context);
+        var agents = await (await sessionsRef.GetAsync(context.CancellationToken)).Ask<AgentsList>(GetAgents.Instance, AskTimeout, context.CancellationToken);
+        var cluster = Cluster.Get(system);
+        var reply = new StatusReply
+        {
+            RebalancerMember = member.Value,
+            Policy = AdminProto.ToProto(view.Policy),
+            Paused = view.Paused,
+            LastRound = view.LastRound is { } last ? Timestamp.FromDateTimeOffset(last) : null,
+            LastRoundDecisions = (uint)view.LastRoundDecisions,
+            MigrationsLastHour = (uint)view.MigrationsLastHour,
+            MajorityAvailable = true,
+            Vm = _options.Vm,
+        };
+        reply.Members.AddRange(cluster.State.Members.Select(m => new MemberInfo
+        {
+            Address = m.Address.ToString(),
+            Status = m.Status.ToString(),
+            RunsRebalancer = m.Address == cluster.SelfAddress,
+            GrpcUrl = m.Address == cluster.SelfAddress ? member.GrpcUrl : "",
+        }));
+        reply.Agents.AddRange(agents.Agents.Select(a => AdminProto.ToProto(a, member.Value)));
+        return reply;
+    }
+
+    public override async Task<NodesReply> ListNodes(NodesRequest request, ServerCallContext context)
+    {
+        CheckVm(request.Vm);
+        var view = await Ask<RebalancerView>(GetRebalancerView.Instance, context);
+        var reply = new NodesReply { Vm = _options.Vm };
+        foreach (var node in view.Snapshot.Nodes)
+        {
+            var seen = view.Nodes.FirstOrDefault(n => n.Id == node.Id);
+            var status = new NodeStatus
+            {
+                NodeId = (uint)node.Id,
+                Cpus = node.Cpus ?? "",
+                StealRatio = node.StealRatio,
+                Hot = seen?.Hot ?? false,
+                MemTotalBytes = (ulong)Math.Max(0, node.MemTotalBytes ?? 0),
+                MemFreeBytes = (ulong)Math.Max(0, node.MemFreeBytes ?? 0),
+                Stale = node.AgeSeconds is { } age && age > view.Policy.Policy.StaleAfter.TotalSeconds,
+                Drained = node.Drained,
+                BeTasks = (uint)view.Snapshot.Tasks.Count(t => t.Node == node.Id),
+            };
+            if (seen is not null)
+            {
+                status.SmoothedStealRatio = seen.SmoothedStealRatio;
+            }
+
+            if (node.HostStealRatio is { } hostSteal)
+            {
+                status.HostStealRatio = hostSteal;
+            }
+
+            if (node.HostLcBusyCores is { } lc)
+            {
+                status.HostLcBusyCores = lc;
+            }
+
+            if (node.HostCapacityCores is { } capacity)
+            {
+                status.HostCapacityCores = capacity;
+            }
+
+            if (node.AgeSeconds is { } reportAge)
+            {
+                status.ReportAgeSeconds = reportAge;
+            }
+
+            reply.Nodes.Add(status);
+        }
+
+        return reply;
+    }
+
+    public override async Task<TasksReply> ListTasks(TasksRequest request, ServerCallContext context)
+    {
+        CheckVm(request.Vm);
+        var view = await Ask<RebalancerView>(GetRebalancerView.Instance, context);
+        var reply = new TasksReply { Vm = _options.Vm };
+        foreach (var task in view.Snapshot.Tasks.Where(t => !request.HasNodeId || t.Node == request.NodeId))
+        {
+            var status = new TaskStatus
+            {
+                Pid = task.Pid,
+                StartTimeTicks = task.StartTime ?? 0,
+                Comm = task.Comm ?? "",
+                NodeId = (uint)task.Node,
+                RssBytes = (ulong)Math.Max(0, task.RssBytes ?? 0),
+                CpuCores = task.CpuCores ?? 0,
+            };
+            if (view.State.LastMoveOf(task.Pid, task.StartTime) is { } move)
+            {
+                status.LastMove = Timestamp.FromDateTimeOffset(move.Time);
+                status.LastFromNode = (uint)move.From;
+            }
+
+            reply.Tasks.Add(status);
+        }
+
+        return reply;
+    }
+
+    public override async Task<SnapshotReply> GetSnapshot(SnapshotRequest request, ServerCallContext context)
+    {
+        CheckVm(request.Vm);
+        var view = await Ask<RebalancerView>(GetRebalancerView.Instance, context);
+        return new SnapshotReply { SnapshotJson = SnapshotJson.Serialize(view.Snapshot) };
+    }
+
+    public override async Task<RebalanceReply> Rebalance(RebalanceRequest request, ServerCallContext context)
+    {
+        CheckVm(request.Vm);
+        using var results = feed.Subscribe();
+        var outcome = await Ask<RebalanceOutcome>(new RebalanceNow(request.DryRun), context);
+        var reply = new RebalanceReply { Message = outcome.Message };
+        reply.Decisions.AddRange(outcome.Decisions.Select(d => AdminProto.ToProto(d, _options.Vm)));
+        if (request.Wait)
+        {
+            var (records, timedOut) = await WaitForResults(results, outcome.Decisions, request.TimeoutSeconds, context.CancellationToken);
+            reply.Results.AddRange(records);
+            reply.TimedOut = timedOut;
+        }
+
+        return reply;
+    }
+
+    public override async Task<MoveReply> Move(MoveRequest request, ServerCallContext context)
+    {
+        CheckVm(request.Vm);
+        using var results = feed.Subscribe();
+        var outcome = await Ask<MoveOutcome>(new MoveTask(request.Pid, (int)request.ToNode, request.DryRun), context);
+        if (outcome.Decision is null)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"move of pid {request.Pid} to node {request.ToNode} refused: {outcome.Refusal}"));
+        }
+
+        var reply = new MoveReply { Decision = AdminProto.ToProto(outcome.Decision, _options.Vm) };
+        if (request.Wait)
+        {
+            var (records, timedOut) = await WaitForResults(results, [outcome.Decision], request.TimeoutSeconds, context.CancellationToken);
+            reply.Result = records.FirstOrDefault();
+            reply.TimedOut = timedOut;
+        }
+
+        return reply;
+    }
+
+    public override async Task<PauseReply> Pause(PauseRequest request, ServerCallContext context)
+    {
+        CheckVm(request.Vm);
+        var state = await Ask<PauseState>(new PauseRebalancing(string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason), context);
+        return new PauseReply { Paused = state.Paused };
+    }
+
+    public override async Task<PauseReply> Resume(ResumeRequest request, ServerCallContext context)
+    {
+        CheckVm(request.Vm);
+        var state = await Ask<PauseState>(ResumeRebalancing.Instance, context);
+        return new PauseReply { Paused = state.Paused };
+    }
+
+    public override async Task<DrainReply> Drain(DrainRequest request, ServerCallContext context)
+    {
+        CheckVm(request.Vm);
+        using var results = feed.Subscribe();
+        var outcome = await Ask<DrainOutcome>(new DrainNode((int)request.NodeId, request.Evacuate), context);
+        if (outcome.Refusal is not null)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, outcome.Refusal));
+        }
+
+        var reply = ToReply(outcome);
+        if (request.Wait && outcome.Decisions.Count > 0)
+        {
+            var (records, timedOut) = await WaitForResults(results, outcome.Decisions, request.TimeoutSeconds, context.CancellationToken);
+            reply.Results.AddRange(records);
+            reply.TimedOut = timedOut;
+        }
+
+        return reply;
+    }
+
+    public override async Task<DrainReply> Undrain(UndrainRequest request, ServerCallContext context)
+    {
+        CheckVm(request.Vm);
+        return ToReply(await Ask<DrainOutcome>(new UndrainNode((int)request.NodeId), context));
+    }
+
+    public override Task<MigrationsReply> ListMigrations(MigrationsQuery request, ServerCallContext context)
+    {
+        var query = AdminProto.ToQuery(request, _options.Vm);
+        var reply = new MigrationsReply();
+        reply.Records.AddRange(query.Apply(journal.ReadAll()).Select(AdminProto.ToProto));
+        return Task.FromResult(reply);
+    }
+
+    public override async Task WatchMigrations(MigrationsQuery request, IServerStreamWriter<ProtoJournalRecord> responseStream, ServerCallContext context)
+    {
+        var query = AdminProto.ToQuery(request, _options.Vm);
+        using var live = feed.Subscribe();
+        var sent = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var record in query.Apply(journal.ReadAll()))
+        {
+            sent.Add(record.Id);
+            await responseStream.WriteAsync(AdminProto.ToProto(record), context.CancellationToken);
+        }
+
+        try
+        {
+            await foreach (var record in live.Records.ReadAllAsync(context.CancellationToken))
+            {
+                if (query.Matches(record) && sent.Add(record.Id))
+                {
+                    await responseStream.WriteAsync(AdminProto.ToProto(record), context.CancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away.
+        }
+    }
+
+    public override async Task<PolicyReply> GetPolicy(GetPolicyRequest request, ServerCallContext context)
+    {
+        CheckVm(request.Vm);
+        var policy = await Ask<PolicyInForce>(Rebalancing.GetPolicy.Instance, context);
+        return new PolicyReply { Info = AdminProto.ToProto(policy), Content = policy.Text };
+    }
+
+    public override Task<ValidatePolicyReply> ValidatePolicy(ValidatePolicyRequest request, ServerCallContext context)
+    {
+        var result = PolicyLoader.Load(request.Content, string.IsNullOrWhiteSpace(request.SourceName) ? "policy.yaml" : request.SourceName);
+        var reply = new ValidatePolicyReply { Valid = result.Ok };
+        reply.Errors.AddRange(result.Errors.Select(e => e.ToString()));
+        return Task.FromResult(reply);
+    }
+
+    public override async Task<ReloadPolicyReply> ReloadPolicy(ReloadPolicyRequest request, ServerCallContext context)
+    {
+        CheckVm(request.Vm);
+        var content = string.IsNullOrEmpty(request.Content) ? null : request.Content;
+        var outcome = await Ask<PolicyReloadOutcome>(new Rebalancing.ReloadPolicy(content, request.SourceName, "admin"), context);
+        var reply = new ReloadPolicyReply
+        {
+            Accepted = outcome.Accepted,
+            Info = AdminProto.ToProto(outcome.Policy),
+            Diff = string.Join("\n", outcome.Diff),
+        };
+        reply.Errors.AddRange(outcome.Errors);
+        return reply;
+    }
+
+    public override async Task<AdviseReply> Advise(AdviseRequest request, ServerCallContext context)
+    {
+        CheckVm(request.Vm);
+        var advice = await Ask<Advice>(new AdviseQuery(
+            request.CpuCores > 0 ? request.CpuCores : null,
+            request.MemoryBytes > 0 ? (long)request.MemoryBytes : null), context);
+        if (advice.NodeId is null)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, "no node fits: " + advice.Reason));
+        }
+
+        var reply = new AdviseReply { NodeId = (uint)advice.NodeId.Value, Reason = advice.Reason };
+        reply.Scores.AddRange(advice.Nodes.Select(n => new NodeScore
+        {
+            NodeId = (uint)n.Id,
+            Score = n.SmoothedStealRatio,
+            Eligible = n.Eligible,
+            Note = n.Note ?? "",
+        }));
+        return reply;
+    }
+
+    private static DrainReply ToReply(DrainOutcome outcome)
+    {
+        var reply = new DrainReply();
+        reply.DrainedNodes.AddRange(outcome.Drained.Select(n => (uint)n));
+        reply.Decisions.AddRange(outcome.Decisions.Select(d => AdminProto.ToProto(d, "")));
+        return reply;
+    }
+
+    /// <summary>Waits until every sent decision has a result record (a timeout record counts) or the wait ends.</summary>
+    private static async Task<(List<ProtoJournalRecord> Records, bool TimedOut)> WaitForResults(
+        JournalFeed.Subscription results, IReadOnlyList<ExecutedDecision> decisions, double timeoutSeconds, CancellationToken token)
+    {
+        var waiting = decisions.Where(d => d.CommandId is not null).Select(d => d.MigrationId).ToHashSet(StringComparer.Ordinal);
+        var found = new List<ProtoJournalRecord>();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
+        timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds > 0 ? timeoutSeconds : 60));
+        try
+        {
+            while (waiting.Count > 0)
+            {
+                var record = await results.Records.ReadAsync(timeout.Token);
+                if (record.Kind == JournalKinds.Result && waiting.Remove(record.MigrationId))
+                {
+                    found.Add(AdminProto.ToProto(record));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!token.IsCancellationRequested)
+        {
+            return (found, true);
+        }
+
+        return (found, false);
+    }
+
+    private async Task<T> Ask<T>(object message, ServerCallContext context)
+    {
+        var rebalancer = await rebalancerRef.GetAsync(context.CancellationToken);
+        return await rebalancer.Ask<T>(message, AskTimeout, context.CancellationToken);
+    }
+
+    private void CheckVm(string vm)
+    {
+        var asked = AgentMessageValidator.VmOf(vm);
+        if (asked != _options.Vm)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"unknown vm '{asked}': this coordinator serves '{_options.Vm}'"));
+        }
+    }
+}

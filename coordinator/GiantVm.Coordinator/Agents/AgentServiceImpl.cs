@@ -1,0 +1,164 @@
+using System.Threading.Channels;
+using Akka.Actor;
+using Akka.Hosting;
+using GiantVm.Contracts;
+using GiantVm.Contracts.V1;
+using GiantVm.Coordinator.Hosting;
+using GiantVm.Coordinator.Metrics;
+using GiantVm.Coordinator.Rebalancing;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Status = Grpc.Core.Status;
+
+namespace GiantVm.Coordinator.Agents;
+
+/// <summary>
+/// AgentService.Connect: the adapter between one agent stream and its session actor. Checks
+/// hello and every message (<see cref="AgentMessageValidator"/>), converts them
+/// (<see cref="AgentMessageConverter"/>) and hands them to the session; acknowledges reports; pumps
+/// the session's outbox to the agent. Bad input ends the stream with a gRPC status, a log line
+/// and a counted rejection.
+/// </summary>
+public sealed class AgentServiceImpl(
+    IRequiredActor<SessionManagerActor> sessions,
+    IRequiredActor<RebalancerActor> rebalancer,
+    TopologyBook topology,
+    TimeProvider time,
+    IOptions<CoordinatorOptions> options,
+    MemberName member,
+    ILogger<AgentServiceImpl> log) : AgentService.AgentServiceBase
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+    private readonly CoordinatorOptions _options = options.Value;
+
+    public override async Task Connect(
+        IAsyncStreamReader<AgentMessage> requestStream,
+        IServerStreamWriter<CoordinatorMessage> responseStream,
+        ServerCallContext context)
+    {
+        using var streamEnd = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        var replaced = false;
+        if (!await Read(requestStream, streamEnd.Token, context))
+        {
+            return;
+        }
+
+        var first = requestStream.Current;
+        var helloVm = first.PayloadCase == AgentMessage.PayloadOneofCase.Hello ? AgentMessageValidator.VmOf(first.Hello.Vm) : _options.Vm;
+        var known = first.PayloadCase == AgentMessage.PayloadOneofCase.Hello && first.Hello.Role == AgentRole.Host ? topology.NodesOf(helloVm) : null;
+        Reject(AgentMessageValidator.ValidateHello(first, _options.Vm, _options.MaxNodeId, known), context, null);
+
+        var hello = first.Hello;
+        var identity = new AgentIdentity(hello.Role, hello.Role == AgentRole.Guest ? 0 : (int)hello.NodeId, helloVm);
+        if (hello.Role == AgentRole.Guest)
+        {
+            topology.Record(identity.Vm, hello.Topology);
+        }
+
+        var outbox = Channel.CreateUnbounded<CoordinatorMessage>(new UnboundedChannelOptions { SingleReader = true });
+        var opened = await (await sessions.GetAsync(streamEnd.Token)).Ask<SessionOpened>(
+            new OpenSession(identity, hello.Hostname, hello.AgentVersion, time.GetUtcNow(), outbox.Writer,
+                () => { replaced = true; streamEnd.Cancel(); }, await rebalancer.GetAsync(streamEnd.Token)),
+            AskTimeout, streamEnd.Token);
+
+        var pump = PumpAsync(outbox.Reader, responseStream, streamEnd.Token);
+        try
+        {
+            outbox.Writer.TryWrite(new CoordinatorMessage
+            {
+                HelloAck = new HelloAck
+                {
+                    SessionId = opened.SessionId,
+                    Member = member.Value,
+                    ProtocolVersion = ProtocolVersion.Current,
+                    ReportIntervalSeconds = _options.ReportIntervalSeconds,
+                },
+            });
+            outbox.Writer.TryWrite(new CoordinatorMessage { Settings = new AgentSettings { ReportIntervalSeconds = _options.ReportIntervalSeconds } });
+
+            var maxSkew = TimeSpan.FromSeconds(_options.MaxClockSkewSeconds);
+            while (await Read(requestStream, streamEnd.Token, context, () => replaced))
+            {
+                var message = requestStream.Current;
+                var now = time.GetUtcNow();
+                var knownNodes = topology.NodesOf(identity.Vm);
+                Reject(AgentMessageValidator.ValidateFollowUp(message, identity, knownNodes, _options.MaxNodeId, now, maxSkew), context, identity);
+                object payload;
+                string kind;
+                switch (message.PayloadCase)
+                {
+                    case AgentMessage.PayloadOneofCase.GuestReport:
+                        payload = new GuestReportReceived(AgentMessageConverter.ToData(message.GuestReport), now);
+                        kind = "guest";
+                        break;
+                    case AgentMessage.PayloadOneofCase.HostReport:
+                        payload = new HostReportReceived(AgentMessageConverter.ToData(message.HostReport), now);
+                        kind = "host";
+                        break;
+                    default:
+                        payload = new MigrationResultReceived(AgentMessageConverter.ToData(message.MigrationResult), now);
+                        kind = "result";
+                        break;
+                }
+
+                opened.Session.Tell(new AgentPayload(payload, now));
+                CoordinatorMetrics.ReportsReceived.WithLabels(kind).Inc();
+                outbox.Writer.TryWrite(new CoordinatorMessage { ReportAck = new ReportAck { Sequence = message.Sequence } });
+            }
+        }
+        finally
+        {
+            (await sessions.GetAsync(CancellationToken.None)).Tell(new CloseSession(opened.SessionId));
+            outbox.Writer.TryComplete();
+            await pump;
+        }
+    }
+
+    private static async Task PumpAsync(ChannelReader<CoordinatorMessage> outbox, IServerStreamWriter<CoordinatorMessage> stream, CancellationToken token)
+    {
+        try
+        {
+            await foreach (var message in outbox.ReadAllAsync(token))
+            {
+                await stream.WriteAsync(message, token);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or IOException)
+        {
+            // The stream ended (agent gone, replaced, or shutting down): nothing left to send to.
+        }
+    }
+
+    /// <summary>Reads the next message; false at the end of the stream. Oversized messages and replacement become RpcExceptions.</summary>
+    private async Task<bool> Read(IAsyncStreamReader<AgentMessage> stream, CancellationToken token, ServerCallContext context, Func<bool>? replaced = null)
+    {
+        try
+        {
+            return await stream.MoveNext(token);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted)
+        {
+            CoordinatorMetrics.ReportsRejected.WithLabels("oversized").Inc();
+            log.LogWarning("Agent message from {Peer} rejected: {Detail} (limit {MaxMessageBytes} bytes)", context.Peer, e.Status.Detail, _options.MaxMessageBytes);
+            throw;
+        }
+        catch (OperationCanceledException) when (replaced?.Invoke() == true)
+        {
+            throw new RpcException(new Status(StatusCode.Aborted, "replaced by a newer connection of the same agent"));
+        }
+    }
+
+    private void Reject(Rejection? rejection, ServerCallContext context, AgentIdentity? identity)
+    {
+        if (rejection is null)
+        {
+            return;
+        }
+
+        CoordinatorMetrics.ReportsRejected.WithLabels(rejection.Reason).Inc();
+        log.LogWarning("Agent message from {Peer} ({Agent}) rejected with {StatusCode}: {Rejection}",
+            context.Peer, identity?.ToString() ?? "before hello", rejection.Code, rejection.Message);
+        throw rejection.ToRpcException();
+    }
+}

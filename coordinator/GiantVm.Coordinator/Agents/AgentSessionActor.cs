@@ -1,0 +1,56 @@
+using Akka.Actor;
+using GiantVm.Contracts.V1;
+using GiantVm.Coordinator.Metrics;
+using Microsoft.Extensions.Logging;
+
+namespace GiantVm.Coordinator.Agents;
+
+/// <summary>
+/// One agent's stream inside the actor system: forwards its reports to the rebalancer, writes
+/// commands to its outbox, and ends the stream when a newer connection replaces it.
+/// </summary>
+public sealed class AgentSessionActor : ReceiveActor
+{
+    private readonly AgentSessionInfo _info;
+    private readonly OpenSession _open;
+    private readonly ILogger _log;
+    private DateTimeOffset? _lastReport;
+
+    public AgentSessionActor(string sessionId, OpenSession open, ILogger log)
+    {
+        _open = open;
+        _log = log;
+        _info = new AgentSessionInfo(open.Identity, sessionId, open.Hostname, open.AgentVersion, open.ConnectedAt, null);
+
+        Receive<AgentPayload>(p =>
+        {
+            _lastReport = p.ReceivedAt;
+            _open.ReportsTo.Tell(p.Message);
+        });
+        Receive<DeliverToGuest>(d =>
+        {
+            if (!_open.Outbox.TryWrite(d.Message))
+            {
+                Sender.Tell(new CommandUndeliverable(d.CommandId, $"the {_info.Identity} closed its stream"));
+            }
+        });
+        Receive<SessionReplaced>(_ =>
+        {
+            _log.LogInformation("Session {SessionId} of {Agent} replaced by a newer connection", _info.SessionId, _info.Identity);
+            _open.EndStream();
+            Context.Stop(Self);
+        });
+        Receive<GetSessionInfo>(_ => Sender.Tell(_info with { LastReport = _lastReport }));
+    }
+
+    protected override void PreStart() => CoordinatorMetrics.Sessions.WithLabels(_info.Identity.RoleName).Inc();
+
+    protected override void PostStop()
+    {
+        CoordinatorMetrics.Sessions.WithLabels(_info.Identity.RoleName).Dec();
+        _open.Outbox.TryComplete();
+    }
+
+    public static Props Props(string sessionId, OpenSession open, ILogger log) =>
+        Akka.Actor.Props.Create(() => new AgentSessionActor(sessionId, open, log));
+}

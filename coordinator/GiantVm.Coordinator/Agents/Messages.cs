@@ -1,0 +1,63 @@
+using System.Threading.Channels;
+using Akka.Actor;
+using GiantVm.Contracts.V1;
+
+namespace GiantVm.Coordinator.Agents;
+
+/// <summary>Handler -> SessionManagerActor: a stream said hello; replies <see cref="SessionOpened"/>.</summary>
+/// <param name="Outbox">Where the session writes messages for the agent (the handler pumps it to the stream).</param>
+/// <param name="EndStream">Ends the gRPC call (the session was replaced by a newer one).</param>
+/// <param name="ReportsTo">Where the session forwards reports and results (the rebalancer).</param>
+public sealed record OpenSession(
+    AgentIdentity Identity,
+    string Hostname,
+    string AgentVersion,
+    DateTimeOffset ConnectedAt,
+    ChannelWriter<CoordinatorMessage> Outbox,
+    Action EndStream,
+    IActorRef ReportsTo);
+
+/// <summary>SessionManagerActor -> handler: the session actor now holding the stream.</summary>
+public sealed record SessionOpened(string SessionId, IActorRef Session);
+
+/// <summary>Handler -> SessionManagerActor: the stream ended; no reply.</summary>
+public sealed record CloseSession(string SessionId);
+
+/// <summary>SessionManagerActor -> AgentSessionActor: a newer stream of the same identity took over; no reply.</summary>
+public sealed record SessionReplaced
+{
+    public static SessionReplaced Instance { get; } = new();
+}
+
+/// <summary>Handler -> AgentSessionActor: a validated message from the agent, forwarded to the rebalancer; no reply.</summary>
+public sealed record AgentPayload(object Message, DateTimeOffset ReceivedAt);
+
+/// <summary>Rebalancer -> SessionManagerActor: send to the vm's guest agent; <see cref="CommandUndeliverable"/> back on failure.</summary>
+public sealed record DeliverToGuest(string Vm, string CommandId, CoordinatorMessage Message);
+
+/// <summary>SessionManagerActor or AgentSessionActor -> rebalancer: a command could not be handed to an agent stream.</summary>
+public sealed record CommandUndeliverable(string CommandId, string Reason);
+
+/// <summary>Admin -> SessionManagerActor: replies <see cref="AgentsList"/>.</summary>
+public sealed record GetAgents
+{
+    public static GetAgents Instance { get; } = new();
+}
+
+/// <summary>SessionManagerActor -> asker: every connected agent.</summary>
+public sealed record AgentsList(IReadOnlyList<AgentSessionInfo> Agents);
+
+/// <summary>One connected agent as the status shows it.</summary>
+public sealed record AgentSessionInfo(
+    AgentIdentity Identity,
+    string SessionId,
+    string Hostname,
+    string AgentVersion,
+    DateTimeOffset ConnectedAt,
+    DateTimeOffset? LastReport);
+
+/// <summary>SessionManagerActor -> AgentSessionActor: replies <see cref="AgentSessionInfo"/>.</summary>
+public sealed record GetSessionInfo
+{
+    public static GetSessionInfo Instance { get; } = new();
+}

@@ -1,0 +1,84 @@
+using Akka.Actor;
+using GiantVm.Contracts.V1;
+using Microsoft.Extensions.Logging;
+
+namespace GiantVm.Coordinator.Agents;
+
+/// <summary>
+/// The agent sessions on this member: one per identity (role, node id, vm), the newest
+/// connection replacing the older; routes commands to the vm's guest session.
+/// </summary>
+public sealed class SessionManagerActor : ReceiveActor
+{
+    private readonly Dictionary<AgentIdentity, (string SessionId, IActorRef Session)> _byIdentity = [];
+    private readonly Dictionary<string, AgentIdentity> _bySessionId = new(StringComparer.Ordinal);
+    private readonly ILogger _log;
+    private long _sequence;
+
+    public SessionManagerActor(ILogger<SessionManagerActor> log)
+    {
+        _log = log;
+        Receive<OpenSession>(Open);
+        Receive<CloseSession>(Close);
+        Receive<DeliverToGuest>(d =>
+        {
+            var guest = new AgentIdentity(AgentRole.Guest, 0, d.Vm);
+            var session = _byIdentity.FirstOrDefault(kv => kv.Key.Role == AgentRole.Guest && kv.Key.Vm == d.Vm).Value.Session;
+            if (session is null)
+            {
+                Sender.Tell(new CommandUndeliverable(d.CommandId, $"no guest agent connected for vm {guest.Vm}"));
+                return;
+            }
+
+            session.Forward(d);
+        });
+        ReceiveAsync<GetAgents>(async _ =>
+        {
+            var sender = Sender;
+            var asks = _byIdentity.Values.Select(v => v.Session.Ask<AgentSessionInfo>(GetSessionInfo.Instance, TimeSpan.FromSeconds(2)));
+            try
+            {
+                var infos = await Task.WhenAll(asks);
+                sender.Tell(new AgentsList(infos.OrderBy(i => i.Identity.Role).ThenBy(i => i.Identity.NodeId).ToList()));
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+                sender.Tell(new Status.Failure(e));
+            }
+        });
+    }
+
+    private void Open(OpenSession open)
+    {
+        var sessionId = $"s{Interlocked.Increment(ref _sequence)}-{Guid.NewGuid():N}"[..20];
+        if (_byIdentity.TryGetValue(open.Identity, out var older))
+        {
+            older.Session.Tell(SessionReplaced.Instance);
+            _bySessionId.Remove(older.SessionId);
+        }
+
+        var session = Context.ActorOf(AgentSessionActor.Props(sessionId, open, _log), sessionId);
+        _byIdentity[open.Identity] = (sessionId, session);
+        _bySessionId[sessionId] = open.Identity;
+        _log.LogInformation("Session {SessionId} opened for {Agent} from {Hostname} (agent {AgentVersion})",
+            sessionId, open.Identity, open.Hostname, open.AgentVersion);
+        Sender.Tell(new SessionOpened(sessionId, session));
+    }
+
+    private void Close(CloseSession close)
+    {
+        if (!_bySessionId.Remove(close.SessionId, out var identity))
+        {
+            return; // already replaced
+        }
+
+        if (_byIdentity.TryGetValue(identity, out var current) && current.SessionId == close.SessionId)
+        {
+            _byIdentity.Remove(identity);
+            Context.Stop(current.Session);
+            _log.LogInformation("Session {SessionId} of {Agent} closed", close.SessionId, identity);
+        }
+    }
+
+    public static Props Props(ILogger<SessionManagerActor> log) => Akka.Actor.Props.Create(() => new SessionManagerActor(log));
+}

@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using GiantVm.Coordinator.Admin;
+using GiantVm.Coordinator.Agents;
+using GiantVm.Coordinator.Journal;
+using GiantVm.Coordinator.Policies;
+using GiantVm.Coordinator.Rebalancing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace GiantVm.Coordinator.Hosting;
+
+/// <summary>
+/// Composes the coordinator: configuration (JSON file, GIANTVM_ environment variables, flags),
+/// Kestrel (gRPC over h2c on --urls, /metrics and /healthz over HTTP/1.1 on --metrics-url),
+/// Serilog, the Akka system (one-member cluster by default) with the session manager and the
+/// rebalancer, the gRPC services and the policy reload triggers.
+/// </summary>
+public static class CoordinatorApp
+{
+    public const string DefaultUrls = "http://127.0.0.1:5000";
+
+    /// <summary>Builds the app; throws <see cref="UsageException"/> or <see cref="PolicyRejectedException"/> for user errors.</summary>
+    /// <param name="customize">Last changes before Build (tests: TestServer, clock).</param>
+    public static WebApplication Build(CoordinatorLaunch launch, Action<WebApplicationBuilder>? customize = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        AddConfiguration(builder.Configuration, launch);
+
+        var options = builder.Configuration.GetSection(CoordinatorOptions.Section).Get<CoordinatorOptions>() ?? new CoordinatorOptions();
+        if (string.IsNullOrWhiteSpace(options.Policy))
+        {
+            throw new UsageException("--policy is required: a policy file, or a shipped policy name (none, all-be, balanced, least-tasks, random, default, demo)");
+        }
+
+        var grpc = ListenAddress.ParseList(builder.Configuration["urls"] ?? DefaultUrls, "--urls");
+        var metrics = ListenAddress.Parse(options.MetricsUrl, "--metrics-url");
+        ListenAddress.RequireLoopback([.. grpc, metrics], options.Insecure);
+        if (!Enum.TryParse<LogEventLevel>(options.LogLevel, ignoreCase: true, out var logLevel))
+        {
+            throw new UsageException($"Coordinator:LogLevel '{options.LogLevel}' is not one of Verbose, Debug, Information, Warning, Error, Fatal");
+        }
+
+        var (loaded, text) = PolicySource.Load(options.Policy);
+        if (!loaded.Ok || loaded.Policy is null)
+        {
+            throw new PolicyRejectedException(loaded.Errors.Select(e => e.ToString()).ToList());
+        }
+
+        var dataDir = Path.GetFullPath(options.DataDir);
+        try
+        {
+            Directory.CreateDirectory(dataDir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--data-dir: cannot create {dataDir}: {e.Message}");
+        }
+
+        ConfigureKestrel(builder, grpc, metrics);
+        ConfigureSerilog(builder, options, dataDir, logLevel);
+
+        var member = new MemberName(options.MemberName ?? $"{Environment.MachineName}:{grpc[0].Port}", grpc[0].Url);
+        builder.Services.AddOptions<CoordinatorOptions>().BindConfiguration(CoordinatorOptions.Section);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(member);
+        builder.Services.AddSingleton<JournalFeed>();
+        builder.Services.AddSingleton<TopologyBook>();
+        builder.Services.AddSingleton<IMigrationJournal>(sp => new FileMigrationJournal(
+            dataDir, options.JournalMaxFileBytes, options.JournalMaxFiles, sp.GetRequiredService<TimeProvider>()));
+
+        builder.Services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = options.MaxMessageBytes;
+            o.EnableDetailedErrors = launch.Verbose;
+        });
+        builder.Services.AddGrpcHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
+
+        var initialPolicy = new PolicyInForce(loaded.Policy, text, options.Policy, 1, DateTimeOffset.UtcNow);
+        var crashHook = options.TestHooks.CrashAfterDecisionJournaled
+            ? () => Process.GetCurrentProcess().Kill()
+            : (Action?)null;
+        AddAkka(builder, options, new RebalancerSettings(options.Vm, member.Value, options.Policy, crashHook), initialPolicy);
+        builder.Services.AddHostedService<PolicyReloadTriggers>();
+
+        customize?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapGrpcService<AgentServiceImpl>();
+        app.MapGrpcService<AdminServiceImpl>();
+        app.MapGrpcHealthChecksService();
+        app.MapHealthChecks("/healthz");
+        app.MapMetrics("/metrics");
+        return app;
+    }
+
+    private static void AddConfiguration(ConfigurationManager configuration, CoordinatorLaunch launch)
+    {
+        if (launch.ConfigFile is { } file)
+        {
+            var full = Path.GetFullPath(file);
+            if (!File.Exists(full))
+            {
+                throw new UsageException($"--config: {file} does not exist");
+            }
+
+            try
+            {
+                configuration.AddJsonFile(full, optional: false, reloadOnChange: false);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new UsageException($"--config: {file} is not valid JSON: {e.InnerException?.Message ?? e.Message}");
+            }
+        }
+
+        configuration.AddEnvironmentVariables("GIANTVM_");
+        configuration.AddInMemoryCollection(launch.Overrides);
+    }
+
+    private static void ConfigureKestrel(WebApplicationBuilder builder, IReadOnlyList<ListenAddress> grpc, ListenAddress metrics)
+    {
+        // The addresses come from our own settings: keep Kestrel from also applying "urls".
+        builder.Configuration["urls"] = "";
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            foreach (var address in grpc)
+            {
+                Listen(kestrel, address, HttpProtocols.Http2);
+            }
+
+            Listen(kestrel, metrics, HttpProtocols.Http1);
+        });
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, ListenAddress address, HttpProtocols protocols)
+    {
+        if (address.Host == "localhost")
+        {
+            kestrel.ListenLocalhost(address.Port, o => o.Protocols = protocols);
+        }
+        else if (address.IsAnyAddress)
+        {
+            kestrel.ListenAnyIP(address.Port, o => o.Protocols = protocols);
+        }
+        else
+        {
+            kestrel.Listen(IPAddress.Parse(address.Host), address.Port, o => o.Protocols = protocols);
+        }
+    }
+
+    private static void ConfigureSerilog(WebApplicationBuilder builder, CoordinatorOptions options, string dataDir, LogEventLevel level)
+    {
+        builder.Logging.ClearProviders();
+        builder.Services.AddSerilog(
+            (_, logger) =>
+            {
+                logger.MinimumLevel.Is(level)
+                    .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+                    .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+                    .MinimumLevel.Override("Grpc", LogEventLevel.Warning)
+                    .Enrich.FromLogContext()
+                    .WriteTo.File(
+                        new CompactJsonFormatter(),
+                        Path.Combine(dataDir, "logs", "coordinator-.json"),
+                        rollingInterval: RollingInterval.Day,
+                        fileSizeLimitBytes: 64L * 1024 * 1024,
+                        rollOnFileSizeLimit: true,
+                        retainedFileCountLimit: 14);
+                if (options.ConsoleLog)
+                {
+                    logger.WriteTo.Console(formatProvider: CultureInfo.InvariantCulture);
+                }
+            },
+            preserveStaticLogger: true);
+    }
+
+    private static void AddAkka(WebApplicationBuilder builder, CoordinatorOptions options, RebalancerSettings settings, PolicyInForce initialPolicy)
+    {
+        var akka = options.Akka;
+        builder.Services.AddAkka("giantvm", (ab, sp) =>
+        {
+            ab.ConfigureLoggers(loggers =>
+                {
+                    loggers.LogLevel = Akka.Event.LogLevel.InfoLevel;
+                    loggers.ClearLoggers();
+                    loggers.AddLoggerFactory();
+                })
+                .WithRemoting(new RemoteOptions { HostName = akka.Hostname, Port = akka.Port })
+                .WithClustering(new ClusterOptions { SeedNodes = [.. akka.SeedNodes], Roles = ["coordinator"] })
+                .WithActors((system, registry) =>
+                {
+                    var sessions = system.ActorOf(SessionManagerActor.Props(sp.GetRequiredService<ILogger<SessionManagerActor>>()), "sessions");
+                    registry.Register<SessionManagerActor>(sessions);
+                    var rebalancer = system.ActorOf(
+                        RebalancerActor.Props(
+                            settings,
+                            initialPolicy,
+                            sp.GetRequiredService<IMigrationJournal>(),
+                            sp.GetRequiredService<JournalFeed>(),
+                            sessions,
+                            sp.GetRequiredService<TimeProvider>(),
+                            sp.GetRequiredService<ILogger<RebalancerActor>>()),
+                        "rebalancer");
+                    registry.Register<RebalancerActor>(rebalancer);
+                })
+                .AddStartup((system, _) =>
+                {
+                    if (akka.SeedNodes.Count == 0)
+                    {
+                        var cluster = Cluster.Get(system);
+                        cluster.Join(cluster.SelfAddress);
+                    }
+                });
+        });
+    }
+}

@@ -1,0 +1,77 @@
+using System.CommandLine;
+
+namespace GiantVm.Coordinator.Hosting;
+
+/// <summary>
+/// giantvm-coordinator's flags. Each flag sets a configuration key, so everything a flag sets
+/// can also come from --config (JSON, section "Coordinator") or GIANTVM_Coordinator__Key
+/// environment variables; flags win.
+/// </summary>
+public static class CoordinatorCommandLine
+{
+    public static RootCommand Create(Func<CoordinatorLaunch, CancellationToken, Task<int>> run)
+    {
+        var policy = new Option<string>("--policy") { Description = "Policy file, or a shipped policy name: none, all-be, balanced, least-tasks, random, default, demo (Coordinator:Policy)", HelpName = "FILE|NAME" };
+        var config = new Option<string>("--config") { Description = "appsettings-style JSON file with a \"Coordinator\" section (and \"urls\")", HelpName = "FILE" };
+        var urls = new Option<string>("--urls") { Description = $"gRPC listen URL(s), plaintext HTTP/2, ';'-separated (urls, ASPNETCORE_URLS) [default: {CoordinatorApp.DefaultUrls}]", HelpName = "URLS" };
+        var metricsUrl = new Option<string>("--metrics-url") { Description = "HTTP/1.1 URL for /metrics and /healthz (Coordinator:MetricsUrl) [default: http://127.0.0.1:5001]", HelpName = "URL" };
+        var dataDir = new Option<string>("--data-dir") { Description = "Folder for the migration journal and logs (Coordinator:DataDir) [default: data]", HelpName = "DIR" };
+        var insecure = new Option<bool>("--insecure") { Description = "Allow non-loopback listen addresses; the channels are NOT authenticated (Coordinator:Insecure)" };
+        var vm = new Option<string>("--vm") { Description = "GiantVM instance id served (Coordinator:Vm) [default: giantvm]", HelpName = "ID" };
+        var member = new Option<string>("--member-name") { Description = "Name in journal records and status (Coordinator:MemberName) [default: host:grpc-port]", HelpName = "NAME" };
+        var akkaPort = new Option<int?>("--akka-port") { Description = "Akka remoting port, 0 = any free port (Coordinator:Akka:Port) [default: 0]", HelpName = "PORT" };
+        var logLevel = new Option<string>("--log-level") { Description = "Verbose, Debug, Information, Warning, Error (Coordinator:LogLevel) [default: Information]", HelpName = "LEVEL" };
+        var verbose = new Option<bool>("--verbose") { Description = "Print stack traces with errors" };
+
+        var root = new RootCommand(
+            "giantvm-coordinator: decides BE-task migrations between the virtual NUMA nodes of a GiantVM guest. " +
+            "Agents connect over gRPC (AgentService), giantvmctl over AdminService; decisions are journaled to " +
+            "DATA_DIR/migrations.jsonl before their commands are sent. Exit codes: 0 clean stop, 1 runtime failure, 2 usage or policy error.");
+        foreach (var option in new Option[] { policy, config, urls, metricsUrl, dataDir, insecure, vm, member, akkaPort, logLevel, verbose })
+        {
+            root.Options.Add(option);
+        }
+
+        root.SetAction((parse, token) =>
+        {
+            var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            void Set(string key, string? value)
+            {
+                if (value is not null)
+                {
+                    overrides[key] = value;
+                }
+            }
+
+            Set("Coordinator:Policy", parse.GetValue(policy));
+            Set("urls", parse.GetValue(urls));
+            Set("Coordinator:MetricsUrl", parse.GetValue(metricsUrl));
+            Set("Coordinator:DataDir", parse.GetValue(dataDir));
+            Set("Coordinator:Vm", parse.GetValue(vm));
+            Set("Coordinator:MemberName", parse.GetValue(member));
+            Set("Coordinator:LogLevel", parse.GetValue(logLevel));
+            Set("Coordinator:Akka:Port", parse.GetValue(akkaPort)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (parse.GetValue(insecure))
+            {
+                Set("Coordinator:Insecure", "true");
+            }
+
+            return run(new CoordinatorLaunch(parse.GetValue(config), overrides, parse.GetValue(verbose)), token);
+        });
+        return root;
+    }
+
+    /// <summary>Parses and runs; parse errors end in one line on stderr and exit code 2.</summary>
+    public static async Task<int> InvokeAsync(string[] args, Func<CoordinatorLaunch, CancellationToken, Task<int>> run, TextWriter stderr)
+    {
+        var root = Create(run);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            await stderr.WriteLineAsync($"giantvm-coordinator: {parse.Errors[0].Message} (see --help)");
+            return 2;
+        }
+
+        return await parse.InvokeAsync();
+    }
+}

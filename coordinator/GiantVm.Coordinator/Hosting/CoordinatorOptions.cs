@@ -1,0 +1,79 @@
+namespace GiantVm.Coordinator.Hosting;
+
+/// <summary>
+/// The coordinator's settings, bound from the configuration section <c>Coordinator</c>
+/// (appsettings-style JSON from --config, environment variables <c>GIANTVM_Coordinator__Key</c>,
+/// then command-line flags, later sources winning).
+/// </summary>
+public sealed class CoordinatorOptions
+{
+    public const string Section = "Coordinator";
+
+    /// <summary>Policy file path or shipped policy name (none, all-be, balanced, ...).</summary>
+    public string Policy { get; set; } = "";
+
+    /// <summary>Folder for the migration journal and the log files.</summary>
+    public string DataDir { get; set; } = "data";
+
+    /// <summary>HTTP/1.1 endpoint for /metrics and /healthz.</summary>
+    public string MetricsUrl { get; set; } = "http://127.0.0.1:5001";
+
+    /// <summary>Allow non-loopback listen addresses (the channels are not authenticated).</summary>
+    public bool Insecure { get; set; }
+
+    /// <summary>The GiantVM instance this coordinator serves.</summary>
+    public string Vm { get; set; } = "giantvm";
+
+    /// <summary>Name written in journal records and HelloAck; default: host name and Akka port.</summary>
+    public string? MemberName { get; set; }
+
+    /// <summary>Largest accepted agent message, in bytes (larger ones end the stream RESOURCE_EXHAUSTED).</summary>
+    public int MaxMessageBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Reports stamped further than this in the future are rejected.</summary>
+    public double MaxClockSkewSeconds { get; set; } = 300;
+
+    /// <summary>Largest node id accepted before the guest's topology is known.</summary>
+    public int MaxNodeId { get; set; } = 1023;
+
+    /// <summary>Report interval the agents are told in HelloAck and AgentSettings.</summary>
+    public double ReportIntervalSeconds { get; set; } = 1.0;
+
+    /// <summary>A journal file is rotated when it would grow past this size.</summary>
+    public long JournalMaxFileBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Journal files kept (the current one plus rotated ones); older ones are deleted.</summary>
+    public int JournalMaxFiles { get; set; } = 8;
+
+    /// <summary>Watch the policy file and reload it when it changes.</summary>
+    public bool WatchPolicyFile { get; set; } = true;
+
+    /// <summary>Write logs to the console.</summary>
+    public bool ConsoleLog { get; set; } = true;
+
+    /// <summary>Minimum log level (Verbose, Debug, Information, Warning, Error).</summary>
+    public string LogLevel { get; set; } = "Information";
+
+    public AkkaSettings Akka { get; set; } = new();
+
+    public TestHookSettings TestHooks { get; set; } = new();
+}
+
+/// <summary>Akka remoting and cluster settings (<c>Coordinator:Akka</c>).</summary>
+public sealed class AkkaSettings
+{
+    public string Hostname { get; set; } = "127.0.0.1";
+
+    /// <summary>Akka remoting port; 0 picks a free one (fine for a one-member cluster).</summary>
+    public int Port { get; set; }
+
+    /// <summary>Seed node addresses (akka.tcp://giantvm@host:port); empty: join itself (one member).</summary>
+    public List<string> SeedNodes { get; set; } = [];
+}
+
+/// <summary>Fault injection for end-to-end tests only.</summary>
+public sealed class TestHookSettings
+{
+    /// <summary>Kill the process (SIGKILL) right after a decision record is on disk, before its command.</summary>
+    public bool CrashAfterDecisionJournaled { get; set; }
+}

@@ -1,0 +1,50 @@
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+
+namespace GiantVm.Coordinator.Hosting;
+
+/// <summary>Runs the coordinator until stopped; turns user errors into one line and an exit code.</summary>
+public static class CoordinatorProgram
+{
+    public static async Task<int> RunAsync(CoordinatorLaunch launch, TextWriter stderr, CancellationToken token)
+    {
+        WebApplication app;
+        try
+        {
+            app = CoordinatorApp.Build(launch);
+        }
+        catch (UsageException e)
+        {
+            await stderr.WriteLineAsync($"giantvm-coordinator: {e.Message}");
+            return 2;
+        }
+        catch (PolicyRejectedException e)
+        {
+            await stderr.WriteLineAsync($"giantvm-coordinator: the policy has {e.Errors.Count} error(s):");
+            foreach (var error in e.Errors)
+            {
+                await stderr.WriteLineAsync(error);
+            }
+
+            return 2;
+        }
+
+        await using (app)
+        {
+            try
+            {
+                await app.StartAsync(token);
+            }
+            catch (Exception e) when (e is IOException or SocketException && !launch.Verbose)
+            {
+                await stderr.WriteLineAsync($"giantvm-coordinator: cannot listen: {e.Message} (is another coordinator running? change --urls / --metrics-url)");
+                return 1;
+            }
+
+            await app.WaitForShutdownAsync(token);
+        }
+
+        return 0;
+    }
+}

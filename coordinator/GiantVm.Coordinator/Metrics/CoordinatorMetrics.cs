@@ -1,0 +1,60 @@
+using Prometheus;
+
+namespace GiantVm.Coordinator.Metrics;
+
+/// <summary>The coordinator's Prometheus metrics (giantvm_ prefix, base units, _total counters).</summary>
+internal static class CoordinatorMetrics
+{
+    public static readonly Counter ReportsReceived = Prometheus.Metrics.CreateCounter(
+        "giantvm_agent_reports_total", "Agent reports accepted, by kind (host, guest, result).",
+        new CounterConfiguration { LabelNames = ["kind"] });
+
+    public static readonly Counter ReportsRejected = Prometheus.Metrics.CreateCounter(
+        "giantvm_agent_messages_rejected_total", "Agent messages rejected (the stream ends with a gRPC status), by reason.",
+        new CounterConfiguration { LabelNames = ["reason"] });
+
+    public static readonly Gauge Sessions = Prometheus.Metrics.CreateGauge(
+        "giantvm_agent_sessions", "Connected agent sessions, by role.",
+        new GaugeConfiguration { LabelNames = ["role"] });
+
+    public static readonly Counter Decisions = Prometheus.Metrics.CreateCounter(
+        "giantvm_decisions_total", "Migration decisions journaled, by trigger and dry-run.",
+        new CounterConfiguration { LabelNames = ["trigger", "dry_run"] });
+
+    public static readonly Counter Migrations = Prometheus.Metrics.CreateCounter(
+        "giantvm_migration_results_total", "Migration results journaled, by status (including timeouts and late results).",
+        new CounterConfiguration { LabelNames = ["status"] });
+
+    public static readonly Gauge NodeSteal = Prometheus.Metrics.CreateGauge(
+        "giantvm_node_steal_ratio", "Last guest steal ratio reported per virtual NUMA node.",
+        new GaugeConfiguration { LabelNames = ["node"] });
+
+    public static readonly Gauge NodeSmoothedSteal = Prometheus.Metrics.CreateGauge(
+        "giantvm_node_smoothed_steal_ratio", "Smoothed (EMA) steal ratio per node at the last decision round.",
+        new GaugeConfiguration { LabelNames = ["node"] });
+
+    public static readonly Histogram RoundDuration = Prometheus.Metrics.CreateHistogram(
+        "giantvm_decision_round_duration_seconds", "Time to build the snapshot, decide and journal one round.",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0001, 4, 9) });
+
+    public static readonly Counter Rounds = Prometheus.Metrics.CreateCounter(
+        "giantvm_decision_rounds_total", "Decision rounds, by outcome (decided, idle, paused, no_data).",
+        new CounterConfiguration { LabelNames = ["outcome"] });
+
+    public static readonly Counter PolicyReloads = Prometheus.Metrics.CreateCounter(
+        "giantvm_policy_reloads_total", "Policy reload attempts, by result (accepted, rejected).",
+        new CounterConfiguration { LabelNames = ["result"] });
+
+    public static readonly Histogram JournalLag = Prometheus.Metrics.CreateHistogram(
+        "giantvm_journal_lag_seconds", "Time from a journal record's event to the record being flushed to disk.",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0001, 4, 9) });
+
+    public static readonly Counter JournalBytes = Prometheus.Metrics.CreateCounter(
+        "giantvm_journal_written_bytes_total", "Bytes appended to the migration journal.");
+
+    public static readonly Gauge Paused = Prometheus.Metrics.CreateGauge(
+        "giantvm_rebalancer_paused", "1 while automatic rebalancing is paused.");
+
+    public static readonly Gauge PendingMigrations = Prometheus.Metrics.CreateGauge(
+        "giantvm_migrations_pending", "Commands sent and waiting for a result.");
+}

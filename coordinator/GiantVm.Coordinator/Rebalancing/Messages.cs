@@ -1,0 +1,96 @@
+using GiantVm.Coordinator.Policies;
+using GiantVm.Scheduling.Engine;
+using GiantVm.Scheduling.Model;
+
+namespace GiantVm.Coordinator.Rebalancing;
+
+/// <summary>AgentSessionActor -> RebalancerActor: a validated guest report; no reply.</summary>
+public sealed record GuestReportReceived(GuestReportData Report, DateTimeOffset ReceivedAt);
+
+/// <summary>AgentSessionActor -> RebalancerActor: a validated host report; no reply.</summary>
+public sealed record HostReportReceived(HostReportData Report, DateTimeOffset ReceivedAt);
+
+/// <summary>AgentSessionActor -> RebalancerActor: a migration result from the guest agent; journaled, no reply.</summary>
+public sealed record MigrationResultReceived(MigrationResultData Result, DateTimeOffset ReceivedAt);
+
+/// <summary>Timer -> RebalancerActor: run an automatic decision round; no reply.</summary>
+public sealed record RunRound
+{
+    public static RunRound Instance { get; } = new();
+}
+
+/// <summary>Timer -> RebalancerActor: a command's deadline passed; journals a timeout if no result came.</summary>
+public sealed record CommandDeadlinePassed(string CommandId);
+
+/// <summary>Admin -> RebalancerActor: a manual round now; replies <see cref="RebalanceOutcome"/>.</summary>
+public sealed record RebalanceNow(bool DryRun);
+
+/// <summary>RebalancerActor -> admin: what a manual round decided (already journaled and sent).</summary>
+public sealed record RebalanceOutcome(IReadOnlyList<ExecutedDecision> Decisions, string Message);
+
+/// <summary>A decision with the ids it was journaled and sent under.</summary>
+/// <param name="CommandId">Null for dry-run decisions (nothing sent).</param>
+public sealed record ExecutedDecision(Decision Decision, string MigrationId, string? CommandId, string Trigger);
+
+/// <summary>Admin -> RebalancerActor: move one task; replies <see cref="MoveOutcome"/>.</summary>
+public sealed record MoveTask(int Pid, int ToNode, bool DryRun);
+
+/// <summary>RebalancerActor -> admin: the move, or why it was refused.</summary>
+public sealed record MoveOutcome(ExecutedDecision? Decision, string? Refusal);
+
+/// <summary>Admin -> RebalancerActor: stop automatic rounds; replies <see cref="PauseState"/>.</summary>
+public sealed record PauseRebalancing(string? Reason);
+
+/// <summary>Admin -> RebalancerActor: resume automatic rounds; replies <see cref="PauseState"/>.</summary>
+public sealed record ResumeRebalancing
+{
+    public static ResumeRebalancing Instance { get; } = new();
+}
+
+/// <summary>RebalancerActor -> admin: whether automatic rounds are paused.</summary>
+public sealed record PauseState(bool Paused);
+
+/// <summary>Admin -> RebalancerActor: drain a node, optionally moving its tasks off; replies <see cref="DrainOutcome"/>.</summary>
+public sealed record DrainNode(int Node, bool Evacuate);
+
+/// <summary>Admin -> RebalancerActor: make a node a target again; replies <see cref="DrainOutcome"/>.</summary>
+public sealed record UndrainNode(int Node);
+
+/// <summary>RebalancerActor -> admin: the drained nodes, evacuation moves, or a refusal.</summary>
+public sealed record DrainOutcome(IReadOnlyList<int> Drained, IReadOnlyList<ExecutedDecision> Decisions, string? Refusal);
+
+/// <summary>Admin -> RebalancerActor: where a new BE task should start; replies <see cref="Advice"/>.</summary>
+public sealed record AdviseQuery(double? CpuCores, long? MemoryBytes);
+
+/// <summary>Admin or reload triggers -> RebalancerActor: replies <see cref="PolicyReloadOutcome"/>.</summary>
+/// <param name="Content">New policy text; null re-reads the coordinator's own policy file.</param>
+public sealed record ReloadPolicy(string? Content, string? SourceName, string Cause);
+
+/// <summary>RebalancerActor -> asker: accepted (in force from the next round) or rejected with errors.</summary>
+public sealed record PolicyReloadOutcome(bool Accepted, IReadOnlyList<string> Errors, PolicyInForce Policy, IReadOnlyList<string> Diff);
+
+/// <summary>Admin -> RebalancerActor: replies <see cref="PolicyInForce"/>.</summary>
+public sealed record GetPolicy
+{
+    public static GetPolicy Instance { get; } = new();
+}
+
+/// <summary>Admin -> RebalancerActor: replies <see cref="RebalancerView"/>.</summary>
+public sealed record GetRebalancerView
+{
+    public static GetRebalancerView Instance { get; } = new();
+}
+
+/// <summary>Everything status, nodes, tasks and snapshot show, as of now.</summary>
+public sealed record RebalancerView(
+    Snapshot Snapshot,
+    IReadOnlyList<NodeView> Nodes,
+    DecisionState State,
+    PolicyInForce Policy,
+    bool Paused,
+    string? PauseReason,
+    IReadOnlyList<int> Drained,
+    DateTimeOffset? LastRound,
+    int LastRoundDecisions,
+    int MigrationsLastHour,
+    int PendingCommands);
