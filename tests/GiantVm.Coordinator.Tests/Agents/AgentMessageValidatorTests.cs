@@ -1,0 +1,141 @@
+using GiantVm.Contracts.V1;
+using GiantVm.Coordinator.Agents;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace GiantVm.Coordinator.Tests.Agents;
+
+public sealed class AgentMessageValidatorTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+    private static readonly AgentIdentity Guest = new(AgentRole.Guest, 0, "giantvm");
+    private static readonly AgentIdentity Host1 = new(AgentRole.Host, 1, "giantvm");
+    private static readonly IReadOnlySet<int> Topology = new HashSet<int> { 0, 1 };
+
+    internal static AgentMessage Hello(AgentRole role = AgentRole.Guest, uint node = 0, uint version = 1) => new()
+    {
+        Hello = new Hello { Role = role, NodeId = node, ProtocolVersion = version, Vm = "giantvm" },
+    };
+
+    internal static GuestReport GuestReport(DateTimeOffset time, double steal0 = 0.1, double steal1 = 0.0) => new()
+    {
+        Vm = "giantvm",
+        SampleTime = Timestamp.FromDateTimeOffset(time),
+        IntervalSeconds = 1,
+        Nodes =
+        {
+            new GuestNodeSample { NodeId = 0, Cpus = "0-1", StealRatio = steal0, BusyRatio = 0.5, MemTotalBytes = 8L << 30, MemFreeBytes = 4L << 30 },
+            new GuestNodeSample { NodeId = 1, Cpus = "2-3", StealRatio = steal1, BusyRatio = 0.1, MemTotalBytes = 8L << 30, MemFreeBytes = 6L << 30 },
+        },
+        Tasks = { new BeTask { Pid = 4242, StartTimeTicks = 99, Comm = "stress", NodeId = 0, RssBytes = 1 << 20, CpuCores = 1 } },
+    };
+
+    [Fact]
+    public void ValidateHello_WhenFirstMessageIsAReport_FailsPrecondition()
+    {
+        var rejection = AgentMessageValidator.ValidateHello(new AgentMessage { GuestReport = GuestReport(Now) }, "giantvm", 64, null);
+
+        Assert.Equal(StatusCode.FailedPrecondition, rejection?.Code);
+        Assert.Equal("before_hello", rejection?.Reason);
+    }
+
+    [Fact]
+    public void ValidateHello_WithUnsupportedVersion_NamesTheAcceptedVersions()
+    {
+        var rejection = AgentMessageValidator.ValidateHello(Hello(version: 9), "giantvm", 64, null);
+
+        Assert.Equal(StatusCode.FailedPrecondition, rejection?.Code);
+        Assert.Contains("accepts 1", rejection?.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValidateHello_HostOfANodeOutsideTheTopology_IsRejected()
+    {
+        var rejection = AgentMessageValidator.ValidateHello(Hello(AgentRole.Host, node: 7), "giantvm", 64, Topology);
+
+        Assert.Equal("unknown_node", rejection?.Reason);
+    }
+
+    [Fact]
+    public void ValidateHello_OfAValidGuest_Passes() =>
+        Assert.Null(AgentMessageValidator.ValidateHello(Hello(), "giantvm", 64, null));
+
+    [Fact]
+    public void ValidateGuestReport_OfAValidReport_Passes() =>
+        Assert.Null(AgentMessageValidator.ValidateGuestReport(GuestReport(Now), "giantvm", Topology, 64, Now, TimeSpan.FromMinutes(5)));
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(-0.1)]
+    [InlineData(1.5)]
+    [InlineData(double.PositiveInfinity)]
+    public void ValidateGuestReport_WithABadStealRatio_IsInvalidArgument(double steal)
+    {
+        var rejection = AgentMessageValidator.ValidateGuestReport(GuestReport(Now, steal0: steal), "giantvm", Topology, 64, Now, TimeSpan.FromMinutes(5));
+
+        Assert.Equal(StatusCode.InvalidArgument, rejection?.Code);
+        Assert.Contains("steal_ratio", rejection?.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValidateGuestReport_FarInTheFuture_IsRejected()
+    {
+        var rejection = AgentMessageValidator.ValidateGuestReport(GuestReport(Now.AddHours(1)), "giantvm", Topology, 64, Now, TimeSpan.FromMinutes(5));
+
+        Assert.Equal("future_timestamp", rejection?.Reason);
+    }
+
+    [Fact]
+    public void ValidateGuestReport_WithATaskOnAnUnreportedNode_IsRejected()
+    {
+        var report = GuestReport(Now);
+        report.Tasks[0].NodeId = 5;
+
+        Assert.Equal("unknown_node", AgentMessageValidator.ValidateGuestReport(report, "giantvm", null, 64, Now, TimeSpan.FromMinutes(5))?.Reason);
+    }
+
+    [Fact]
+    public void ValidateGuestReport_WithANodeOutsideTheTopology_IsRejected()
+    {
+        var report = GuestReport(Now);
+        report.Nodes[1].NodeId = 3;
+        report.Tasks.Clear();
+
+        Assert.Equal("unknown_node", AgentMessageValidator.ValidateGuestReport(report, "giantvm", Topology, 64, Now, TimeSpan.FromMinutes(5))?.Reason);
+    }
+
+    [Fact]
+    public void ValidateFollowUp_HostReportOnAGuestStream_IsRejected()
+    {
+        var message = new AgentMessage { HostReport = new HostReport { NodeId = 0, SampleTime = Timestamp.FromDateTimeOffset(Now) } };
+
+        Assert.Equal("wrong_role", AgentMessageValidator.ValidateFollowUp(message, Guest, Topology, 64, Now, TimeSpan.FromMinutes(5))?.Reason);
+    }
+
+    [Theory]
+    [InlineData(-1.0, 0.1)]
+    [InlineData(2.0, double.NaN)]
+    [InlineData(2.0, 1.01)]
+    public void ValidateHostReport_WithBadValues_IsRejected(double lcCores, double vcpuSteal)
+    {
+        var report = new HostReport { NodeId = 1, Vm = "giantvm", SampleTime = Timestamp.FromDateTimeOffset(Now), CapacityCores = 8, LcBusyCores = lcCores, VcpuStealRatio = vcpuSteal };
+
+        Assert.Equal("invalid_value", AgentMessageValidator.ValidateHostReport(report, Host1, Now, TimeSpan.FromMinutes(5))?.Reason);
+    }
+
+    [Fact]
+    public void ValidateHostReport_ForAnotherNodeThanHello_IsRejected()
+    {
+        var report = new HostReport { NodeId = 0, SampleTime = Timestamp.FromDateTimeOffset(Now) };
+
+        Assert.Equal("unknown_node", AgentMessageValidator.ValidateHostReport(report, Host1, Now, TimeSpan.FromMinutes(5))?.Reason);
+    }
+
+    [Fact]
+    public void ValidateResult_WithPendingStatus_IsRejected()
+    {
+        var result = new MigrationResult { CommandId = "c", MigrationId = "m", Status = MigrationStatus.Pending };
+
+        Assert.NotNull(AgentMessageValidator.ValidateResult(result, "giantvm", Now, TimeSpan.FromMinutes(5)));
+    }
+}
