@@ -14,7 +14,9 @@ public sealed record NodeSignal(double Smoothed, int AboveRounds, int BelowRound
     public static NodeSignal Next(NodeSignal? previous, double steal, Policy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        var smoothed = previous is null ? steal : (policy.EmaAlpha * steal) + ((1 - policy.EmaAlpha) * previous.Smoothed);
+        // The EMA starts at the first reading; written as prev + alpha x (new - prev) so that a
+        // steady reading stays exactly itself.
+        var smoothed = previous is null ? steal : previous.Smoothed + (policy.EmaAlpha * (steal - previous.Smoothed));
         var above = smoothed > policy.StealHigh ? (previous?.AboveRounds ?? 0) + 1 : 0;
         var below = smoothed < policy.StealLow ? (previous?.BelowRounds ?? 0) + 1 : 0;
         var hot = previous?.Hot ?? false;

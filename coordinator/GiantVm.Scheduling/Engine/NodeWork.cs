@@ -86,10 +86,11 @@ internal sealed class NodeWork
         Estimate = BaseScore;
     }
 
-    /// <summary>Expected steal if a task of <paramref name="cores"/> were added: grows by the load
-    /// model's increase when the host figures are known, else unchanged.</summary>
+    /// <summary>Expected steal if a task of <paramref name="cores"/> were added: with the predicted
+    /// signal and the host figures, grows by the load model's increase; else unchanged (measured
+    /// steal only; the per-node cap keeps a round from piling tasks on one node).</summary>
     public double EstimateWith(double cores) =>
-        LoadModel.Applies(Node)
+        Predicted && LoadModel.Applies(Node)
             ? Estimate + LoadModel.Steal(Node, Vcpus, Demand + cores) - LoadModel.Steal(Node, Vcpus, Demand)
             : Estimate;
 

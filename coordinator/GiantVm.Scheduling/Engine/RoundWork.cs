@@ -142,7 +142,7 @@ internal sealed class RoundWork
 
     /// <summary>Memory the task needs on a target: RSS x (1 + headroom); null when its RSS is unknown.</summary>
     public long? MemoryNeeded(TaskSnapshot task) =>
-        task.RssBytes is { } rss ? (long)Math.Ceiling(rss * (1 + Policy.MemoryHeadroom)) : null;
+        task.RssBytes is { } rss ? (long)Math.Round(rss * (1 + Policy.MemoryHeadroom)) : null;
 
     public bool Fits(NodeWork target, TaskSnapshot task) =>
         target.FreeMemory is not { } free || MemoryNeeded(task) is not { } need || need <= free;

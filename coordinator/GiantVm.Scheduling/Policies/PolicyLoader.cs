@@ -147,6 +147,9 @@ public static class PolicyLoader
         var text = (cut >= 0 ? message[..cut] : message).Trim();
         // YamlDotNet prefixes "(Line: 3, Col: 1, Idx: 20) - (Line: 3, Col: 2, Idx: 21): "; the line is already ours.
         var colon = text.IndexOf("): ", StringComparison.Ordinal);
-        return text.StartsWith('(') && colon > 0 ? text[(colon + 3)..] : text;
+        text = text.StartsWith('(') && colon > 0 ? text[(colon + 3)..] : text;
+        return text.StartsWith("Duplicate key ", StringComparison.Ordinal)
+            ? $"key '{text["Duplicate key ".Length..]}' is given twice in the same mapping"
+            : text;
     }
 }
