@@ -24,6 +24,7 @@ internal static class AgentCommandLine
     {
         var root = new RootCommand("giantvm-agent: the GiantVM node agent (host or guest role).");
         root.Subcommands.Add(BuildProbe(stdout, stderr, time));
+        root.Subcommands.Add(Hosting.RunCommandLine.Build(stderr, time));
         return root;
     }
 

@@ -1,0 +1,99 @@
+using GiantVm.NodeAgent.Probe;
+using GiantVm.NodeAgent.Reporting;
+using Serilog.Events;
+
+namespace GiantVm.NodeAgent.Hosting;
+
+/// <summary>
+/// Turns bound <see cref="AgentOptions"/> into <see cref="AgentRunSettings"/>, or throws an
+/// <see cref="AgentConfigException"/> naming the first problem (flag and configuration key).
+/// Pure: file-system checks happen when the samplers are built.
+/// </summary>
+internal static class AgentOptionsValidator
+{
+    public static readonly string[] Executors = ["numactl", "cpuset", "dry-run"];
+
+    public static AgentRunSettings Validate(AgentOptions o)
+    {
+        var role = o.Role?.Trim().ToLowerInvariant();
+        if (role is not ("host" or "guest"))
+        {
+            throw new AgentConfigException(role is null or ""
+                ? "--role (Agent:Role) is required: host or guest"
+                : $"--role '{o.Role}' (Agent:Role): expected host or guest");
+        }
+
+        if (role == "host" && o.NodeId is null)
+        {
+            throw new AgentConfigException("--node-id (Agent:NodeId) is required with --role host: the virtual NUMA node this host backs");
+        }
+
+        if (o.NodeId is < 0)
+        {
+            throw new AgentConfigException($"--node-id {o.NodeId} (Agent:NodeId): must be 0 or more");
+        }
+
+        if (string.IsNullOrWhiteSpace(o.Vm))
+        {
+            throw new AgentConfigException("--vm (Agent:Vm) must not be empty");
+        }
+
+        var coordinators = Coordinators(o.Coordinator);
+        var interval = Duration(o.Interval, "--interval", "Interval");
+        var executor = o.Executor.Trim().ToLowerInvariant();
+        if (!Executors.Contains(executor))
+        {
+            throw new AgentConfigException($"--executor '{o.Executor}' (Agent:Executor): expected one of {string.Join(", ", Executors)}");
+        }
+
+        if (executor == "cpuset" && role == "guest" && string.IsNullOrWhiteSpace(o.BeCgroup))
+        {
+            throw new AgentConfigException("--executor cpuset needs --be-cgroup (Agent:BeCgroup): the per-node leaf cgroups live under it");
+        }
+
+        if (o.MetricsPort is { } port && port is < 1 or > 65535)
+        {
+            throw new AgentConfigException($"--metrics-port {port} (Agent:MetricsPort): expected 1-65535");
+        }
+
+        if (!Enum.TryParse<LogEventLevel>(o.LogLevel, ignoreCase: true, out var level) || !Enum.IsDefined(level))
+        {
+            throw new AgentConfigException($"--log-level '{o.LogLevel}' (Agent:LogLevel): expected Verbose, Debug, Information, Warning or Error");
+        }
+
+        var backoff = new Backoff(
+            Duration(o.ReconnectInitial, "Agent:ReconnectInitial", "ReconnectInitial"),
+            Duration(o.ReconnectMax, "Agent:ReconnectMax", "ReconnectMax"));
+        var sensing = new ProbeSettings(role, o.NodeId ?? 0, o.ProcRoot, o.SysRoot, o.CgroupRoot, interval, Json: false,
+            o.BeCgroup, o.BeComm, o.BePidFile, o.NumaMaps, o.LcCgroup, o.QemuPid, o.VcpuThreads, Verbose: false);
+        return new AgentRunSettings(role, o.NodeId ?? 0, o.Vm.Trim(), coordinators, interval, executor,
+            Duration(o.CommandTimeout, "--command-timeout", "CommandTimeout"), o.MetricsPort, o.MetricsHost, level, backoff, sensing);
+    }
+
+    public static IReadOnlyList<Uri> Coordinators(string? list)
+    {
+        var parts = (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0)
+        {
+            throw new AgentConfigException("--coordinator (Agent:Coordinator) is required: one or more gRPC URLs such as http://127.0.0.1:5000, comma separated");
+        }
+
+        var uris = new List<Uri>();
+        foreach (var p in parts)
+        {
+            if (!Uri.TryCreate(p, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
+            {
+                throw new AgentConfigException($"--coordinator '{p}' (Agent:Coordinator): not an http:// or https:// URL");
+            }
+
+            uris.Add(uri);
+        }
+
+        return uris;
+    }
+
+    private static TimeSpan Duration(string text, string flag, string key) =>
+        DurationParser.TryParse(text, out var d)
+            ? d
+            : throw new AgentConfigException($"{flag} '{text}' (Agent:{key}): expected a positive duration up to 1h such as 500ms, 1s, 2m");
+}
