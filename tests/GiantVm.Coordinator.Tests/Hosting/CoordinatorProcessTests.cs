@@ -1,0 +1,129 @@
+using GiantVm.Contracts.V1;
+using GiantVm.Coordinator.Tests.Agents;
+using GiantVm.Coordinator.Tests.Service;
+using GiantVm.Scheduling.Journal;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace GiantVm.Coordinator.Tests.Hosting;
+
+[Trait("Category", "e2e")]
+public sealed class CoordinatorProcessTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "giantvm-process-" + Guid.NewGuid().ToString("N"));
+
+    public CoordinatorProcessTests() => Directory.CreateDirectory(_folder);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private string PolicyFile(string text = CoordinatorUnderTest.FastPolicy)
+    {
+        var path = Path.Combine(_folder, "policy.yaml");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task Crash_RightAfterTheDecisionIsJournaled_LeavesItOnDisk_AndNoCommandWasSent()
+    {
+        var dataDir = Path.Combine(_folder, "data");
+        using var coordinator = CoordinatorProcess.Start(
+            ["--policy", PolicyFile(), "--data-dir", dataDir],
+            new Dictionary<string, string> { ["GIANTVM_Coordinator__TestHooks__CrashAfterDecisionJournaled"] = "true" });
+        await coordinator.WaitHealthyAsync();
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{coordinator.GrpcPort}");
+        using var guest = await FakeAgent.ConnectAsync(new AgentService.AgentServiceClient(channel), FakeAgent.GuestHello());
+
+        await guest.SendAsync(new AgentMessage { GuestReport = AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow, 0.6, 0.0) });
+        var commands = 0;
+        var ended = await Assert.ThrowsAnyAsync<Exception>(() => guest.NextAsync(m =>
+        {
+            commands += m.PayloadCase == CoordinatorMessage.PayloadOneofCase.Migrate ? 1 : 0;
+            return false;
+        }));
+        var exitCode = await coordinator.WaitForExitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.True(ended is RpcException or InvalidOperationException, ended.ToString());
+        Assert.Equal(137, exitCode); // SIGKILL
+        Assert.Equal(0, commands);
+        var records = JournalJson.ReadLines(await File.ReadAllTextAsync(Path.Combine(dataDir, "migrations.jsonl"), Ct), "journal");
+        var decision = Assert.Single(records);
+        Assert.Equal((JournalKinds.Decision, MigrationStatuses.Pending, 4242), (decision.Kind, decision.Status, decision.Pid));
+        Assert.NotNull(decision.CommandId);
+    }
+
+    [Fact]
+    public async Task Sighup_RereadsThePolicyFile()
+    {
+        var policy = PolicyFile();
+        using var coordinator = CoordinatorProcess.Start(["--policy", policy, "--data-dir", Path.Combine(_folder, "data")],
+            new Dictionary<string, string> { ["GIANTVM_Coordinator__WatchPolicyFile"] = "false" });
+        await coordinator.WaitHealthyAsync();
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{coordinator.GrpcPort}");
+        var admin = new AdminService.AdminServiceClient(channel);
+        await File.WriteAllTextAsync(policy, CoordinatorUnderTest.FastPolicy.Replace("name: fast", "name: after-hup", StringComparison.Ordinal), Ct);
+
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-HUP", coordinator.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(Ct);
+        }
+
+        await AgentServiceTests.WaitUntil(async () => (await admin.GetPolicyAsync(new GetPolicyRequest(), cancellationToken: Ct)).Info.Name == "after-hup");
+        Assert.Equal(2u, (await admin.GetPolicyAsync(new GetPolicyRequest(), cancellationToken: Ct)).Info.Version);
+        Assert.False(coordinator.Process.HasExited);
+    }
+
+    [Fact]
+    public async Task PolicyFileChange_IsPickedUp_AndAnInvalidEditIsRejected()
+    {
+        var policy = PolicyFile();
+        using var coordinator = CoordinatorProcess.Start(["--policy", policy, "--data-dir", Path.Combine(_folder, "data")]);
+        await coordinator.WaitHealthyAsync();
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{coordinator.GrpcPort}");
+        var admin = new AdminService.AdminServiceClient(channel);
+
+        await File.WriteAllTextAsync(policy, "migrate:\n  max_per_round: 0\n", Ct);
+        await AgentServiceTests.WaitUntil(() => Task.FromResult(coordinator.Output.Contains("rejected", StringComparison.Ordinal)));
+        Assert.Equal(1u, (await admin.GetPolicyAsync(new GetPolicyRequest(), cancellationToken: Ct)).Info.Version);
+
+        await File.WriteAllTextAsync(policy, CoordinatorUnderTest.FastPolicy.Replace("name: fast", "name: edited", StringComparison.Ordinal), Ct);
+        await AgentServiceTests.WaitUntil(async () => (await admin.GetPolicyAsync(new GetPolicyRequest(), cancellationToken: Ct)).Info.Name == "edited");
+    }
+
+    [Fact]
+    public async Task Metrics_AreServedOverHttp1_WithTheGiantvmPrefix()
+    {
+        using var coordinator = CoordinatorProcess.Start(["--policy", PolicyFile(), "--data-dir", Path.Combine(_folder, "data")]);
+        await coordinator.WaitHealthyAsync();
+        using var http = new HttpClient();
+
+        var metrics = await http.GetStringAsync($"http://127.0.0.1:{coordinator.MetricsPort}/metrics", Ct);
+
+        Assert.Contains("# TYPE giantvm_agent_reports_total counter", metrics, StringComparison.Ordinal);
+        Assert.Contains("giantvm_decision_round_duration_seconds_bucket", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NonLoopbackAddress_WithoutInsecure_IsRefusedWithExitCode2()
+    {
+        using var coordinator = CoordinatorProcess.Start(["--policy", "demo", "--data-dir", Path.Combine(_folder, "data"), "--urls", "http://0.0.0.0:5999"], withPorts: false);
+
+        Assert.Equal(2, await coordinator.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("refusing to listen on http://0.0.0.0:5999", coordinator.Output, StringComparison.Ordinal);
+        Assert.Contains("--insecure", coordinator.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BadPolicyFile_PrintsEveryErrorLine_AndExits2()
+    {
+        var policy = PolicyFile("mode: bogus\nmigrate:\n  max_per_round: 0\n");
+        using var coordinator = CoordinatorProcess.Start(["--policy", policy, "--data-dir", Path.Combine(_folder, "data")]);
+
+        Assert.Equal(2, await coordinator.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("policy.yaml:1: mode", coordinator.Output, StringComparison.Ordinal);
+        Assert.Contains("policy.yaml:3: migrate.max_per_round", coordinator.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", coordinator.Output, StringComparison.Ordinal);
+    }
+}

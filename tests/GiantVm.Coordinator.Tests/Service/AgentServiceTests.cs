@@ -1,0 +1,196 @@
+using System.Text.Json;
+using GiantVm.Contracts.V1;
+using GiantVm.Coordinator.Tests.Agents;
+using GiantVm.Scheduling.Journal;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace GiantVm.Coordinator.Tests.Service;
+
+[Trait("Category", "e2e")]
+public sealed class AgentServiceTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static AgentMessage Report(double steal0, double steal1 = 0.0) =>
+        new() { GuestReport = AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow, steal0, steal1) };
+
+    [Fact]
+    public async Task Connect_WithAnUnsupportedProtocolVersion_IsRefusedNamingTheAcceptedOnes()
+    {
+        await using var coordinator = await CoordinatorUnderTest.StartAsync();
+        using var agent = FakeAgent.Open(coordinator.Agents);
+        var hello = FakeAgent.GuestHello();
+        hello.ProtocolVersion = 7;
+
+        await agent.SendAsync(new AgentMessage { Hello = hello });
+        var error = await agent.ExpectErrorAsync();
+
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+        Assert.Contains("accepts 1", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connect_WithAReportBeforeHello_FailsPrecondition()
+    {
+        await using var coordinator = await CoordinatorUnderTest.StartAsync();
+        using var agent = FakeAgent.Open(coordinator.Agents);
+
+        await agent.SendAsync(Report(0.1));
+        var error = await agent.ExpectErrorAsync();
+
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+        Assert.Contains("hello", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GuestReports_ReachTheSnapshot_WithLcDataAbsentWithoutHostAgents()
+    {
+        await using var coordinator = await CoordinatorUnderTest.StartAsync();
+        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+
+        await guest.SendAckedAsync(Report(0.03, 0.07));
+
+        await WaitUntil(async () => (await coordinator.Admin.ListNodesAsync(new NodesRequest(), cancellationToken: Ct)).Nodes.Count == 2);
+        var nodes = (await coordinator.Admin.ListNodesAsync(new NodesRequest(), cancellationToken: Ct)).Nodes;
+        Assert.Equal([0.03, 0.07], nodes.Select(n => n.StealRatio));
+        Assert.All(nodes, n => Assert.False(n.HasHostLcBusyCores));
+        var snapshot = JsonDocument.Parse((await coordinator.Admin.GetSnapshotAsync(new SnapshotRequest(), cancellationToken: Ct)).SnapshotJson);
+        Assert.Equal(2, snapshot.RootElement.GetProperty("nodes").GetArrayLength());
+        Assert.Equal(1, snapshot.RootElement.GetProperty("tasks").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task HostReports_AddLcDataToTheirNode()
+    {
+        await using var coordinator = await CoordinatorUnderTest.StartAsync();
+        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        using var host = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.HostHello(1));
+
+        await guest.SendAckedAsync(Report(0.01));
+        await host.SendAckedAsync(new AgentMessage
+        {
+            HostReport = new HostReport { Vm = "giantvm", NodeId = 1, SampleTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow), CapacityCores = 16, BusyCores = 9, LcBusyCores = 6.5 },
+        });
+
+        await WaitUntil(async () => (await coordinator.Admin.ListNodesAsync(new NodesRequest(), cancellationToken: Ct)).Nodes.Any(n => n.HasHostLcBusyCores));
+        var nodes = (await coordinator.Admin.ListNodesAsync(new NodesRequest(), cancellationToken: Ct)).Nodes;
+        Assert.False(nodes[0].HasHostLcBusyCores);
+        Assert.Equal(6.5, nodes[1].HostLcBusyCores);
+    }
+
+    [Fact]
+    public async Task HostHello_ForANodeOutsideTheGuestTopology_IsInvalidArgument()
+    {
+        await using var coordinator = await CoordinatorUnderTest.StartAsync();
+        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        using var host = FakeAgent.Open(coordinator.Agents);
+
+        await host.SendAsync(new AgentMessage { Hello = FakeAgent.HostHello(5) });
+        var error = await host.ExpectErrorAsync();
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("node_id 5", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(-0.5)]
+    [InlineData(1.2)]
+    public async Task BadReport_IsRejected_AndTheSnapshotKeepsTheLastGoodReport(double steal)
+    {
+        await using var coordinator = await CoordinatorUnderTest.StartAsync();
+        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        await guest.SendAckedAsync(Report(0.02));
+
+        await guest.SendAsync(Report(steal));
+        var error = await guest.ExpectErrorAsync();
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        var nodes = (await coordinator.Admin.ListNodesAsync(new NodesRequest(), cancellationToken: Ct)).Nodes;
+        Assert.Equal(0.02, nodes[0].StealRatio);
+    }
+
+    [Fact]
+    public async Task Report_FarInTheFuture_IsRejected()
+    {
+        await using var coordinator = await CoordinatorUnderTest.StartAsync();
+        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+
+        await guest.SendAsync(new AgentMessage { GuestReport = AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow.AddDays(1)) });
+        var error = await guest.ExpectErrorAsync();
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("ahead of the coordinator's clock", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OversizedMessage_IsRejectedWithResourceExhausted()
+    {
+        await using var coordinator = await CoordinatorUnderTest.StartAsync(settings: new Dictionary<string, string?> { ["Coordinator:MaxMessageBytes"] = "4096" });
+        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        var report = Report(0.01);
+        report.GuestReport.Tasks[0].Comm = new string('x', 10_000);
+
+        await guest.SendAsync(report);
+        var error = await guest.ExpectErrorAsync();
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task NewerConnection_OfTheSameAgent_ReplacesTheOlder()
+    {
+        await using var coordinator = await CoordinatorUnderTest.StartAsync();
+        using var older = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+
+        using var newer = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        var error = await older.ExpectErrorAsync();
+
+        Assert.Equal(StatusCode.Aborted, error.StatusCode);
+        await newer.SendAckedAsync(Report(0.01));
+        var status = await coordinator.Admin.GetStatusAsync(new StatusRequest(), cancellationToken: Ct);
+        Assert.Single(status.Agents, a => a.Role == AgentRole.Guest);
+    }
+
+    [Fact]
+    public async Task FakeGuest_ReceivesACommand_AndItsResultIsJournaled()
+    {
+        await using var coordinator = await CoordinatorUnderTest.StartAsync();
+        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+
+        await guest.SendAckedAsync(Report(0.6, 0.0));
+        var command = (await guest.NextAsync(m => m.PayloadCase == CoordinatorMessage.PayloadOneofCase.Migrate)).Migrate;
+        await guest.SendAsync(new AgentMessage
+        {
+            MigrationResult = new MigrationResult
+            {
+                CommandId = command.CommandId,
+                MigrationId = command.MigrationId,
+                Vm = "giantvm",
+                Pid = command.Pid,
+                Status = MigrationStatus.Done,
+                PagesMoved = 256,
+                DurationMs = 20,
+                FinishedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
+            },
+        });
+
+        Assert.Equal((4242, 1u), (command.Pid, command.ToNode));
+        await WaitUntil(async () => (await coordinator.Admin.ListMigrationsAsync(new MigrationsQuery { Status = { MigrationStatus.Done } }, cancellationToken: Ct)).Records.Count == 1);
+        var onDisk = JournalJson.ReadLines(await File.ReadAllTextAsync(Path.Combine(coordinator.DataDir, "migrations.jsonl"), Ct), "journal");
+        Assert.Equal([JournalKinds.Decision, JournalKinds.Result], onDisk.Select(r => r.Kind));
+        Assert.All(onDisk, r => Assert.Equal(command.MigrationId, r.MigrationId));
+        Assert.Equal(256, onDisk[1].PagesMoved);
+    }
+
+    internal static async Task WaitUntil(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within 15 s");
+            await Task.Delay(50, Ct);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using GiantVm.Contracts.V1;
+using GiantVm.Coordinator.Hosting;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+
+namespace GiantVm.Coordinator.Tests.Service;
+
+/// <summary>The real coordinator host in-process (real one-member Akka cluster), gRPC over TestServer.</summary>
+internal sealed class CoordinatorUnderTest : IAsyncDisposable
+{
+    /// <summary>Hot after one reading, rounds every 200 ms, long cooldown: one decision per hot task.</summary>
+    public const string FastPolicy = """
+        name: fast
+        mode: balanced
+        interval: 200ms
+        command_timeout: 30s
+        signal:
+          ema_alpha: 1.0
+          hot_after: 1
+          cool_after: 1
+          stale_after: 30s
+        migrate:
+          cooldown: 1h
+          min_cpu_cores: 0
+        """;
+
+    private readonly WebApplication _app;
+
+    private CoordinatorUnderTest(WebApplication app, string dataDir, string policyPath)
+    {
+        _app = app;
+        DataDir = dataDir;
+        PolicyPath = policyPath;
+        Channel = GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions { HttpHandler = app.GetTestServer().CreateHandler() });
+        Admin = new AdminService.AdminServiceClient(Channel);
+        Agents = new AgentService.AgentServiceClient(Channel);
+    }
+
+    public string DataDir { get; }
+
+    public string PolicyPath { get; }
+
+    public GrpcChannel Channel { get; }
+
+    public AdminService.AdminServiceClient Admin { get; }
+
+    public AgentService.AgentServiceClient Agents { get; }
+
+    public static async Task<CoordinatorUnderTest> StartAsync(string policyText = FastPolicy, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "giantvm-coord-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDir);
+        var policyPath = Path.Combine(dataDir, "policy.yaml");
+        await File.WriteAllTextAsync(policyPath, policyText, TestContext.Current.CancellationToken);
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Coordinator:Policy"] = policyPath,
+            ["Coordinator:DataDir"] = dataDir,
+            ["Coordinator:ConsoleLog"] = "false",
+            ["Coordinator:WatchPolicyFile"] = "false",
+            ["Coordinator:LogLevel"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            overrides[key] = value;
+        }
+
+        var app = CoordinatorApp.Build(new CoordinatorLaunch(null, overrides), b => b.WebHost.UseTestServer());
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        return new CoordinatorUnderTest(app, dataDir, policyPath);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a log file still being closed: the temp folder is left behind
+        }
+    }
+}

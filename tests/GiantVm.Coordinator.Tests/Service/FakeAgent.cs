@@ -1,0 +1,85 @@
+using GiantVm.Contracts.V1;
+using Grpc.Core;
+
+namespace GiantVm.Coordinator.Tests.Service;
+
+/// <summary>A scripted agent on one AgentService.Connect stream.</summary>
+internal sealed class FakeAgent : IDisposable
+{
+    private readonly AsyncDuplexStreamingCall<AgentMessage, CoordinatorMessage> _call;
+    private ulong _sequence;
+
+    private FakeAgent(AsyncDuplexStreamingCall<AgentMessage, CoordinatorMessage> call) => _call = call;
+
+    public static FakeAgent Open(AgentService.AgentServiceClient client) =>
+        new(client.Connect(cancellationToken: TestContext.Current.CancellationToken));
+
+    /// <summary>Opens a stream, says hello and waits for HelloAck.</summary>
+    public static async Task<FakeAgent> ConnectAsync(AgentService.AgentServiceClient client, Hello hello)
+    {
+        var agent = Open(client);
+        await agent.SendAsync(new AgentMessage { Hello = hello });
+        var ack = await agent.NextAsync(m => m.PayloadCase == CoordinatorMessage.PayloadOneofCase.HelloAck);
+        Assert.Equal(1u, ack.HelloAck.ProtocolVersion);
+        return agent;
+    }
+
+    public static Hello GuestHello() => new()
+    {
+        Role = AgentRole.Guest,
+        Vm = "giantvm",
+        ProtocolVersion = 1,
+        AgentVersion = "test",
+        Hostname = "guest",
+        Topology = new Topology { Nodes = { new NodeTopology { NodeId = 0, Cpus = "0-1" }, new NodeTopology { NodeId = 1, Cpus = "2-3" } } },
+    };
+
+    public static Hello HostHello(uint node) => new() { Role = AgentRole.Host, NodeId = node, Vm = "giantvm", ProtocolVersion = 1, Hostname = $"host{node}" };
+
+    public Task SendAsync(AgentMessage message)
+    {
+        message.Sequence = ++_sequence;
+        return _call.RequestStream.WriteAsync(message, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Sends and waits for the ReportAck of that message.</summary>
+    public async Task SendAckedAsync(AgentMessage message)
+    {
+        await SendAsync(message);
+        var sequence = message.Sequence;
+        await NextAsync(m => m.PayloadCase == CoordinatorMessage.PayloadOneofCase.ReportAck && m.ReportAck.Sequence == sequence);
+    }
+
+    /// <summary>The next message from the coordinator matching <paramref name="match"/>, within 15 s.</summary>
+    public async Task<CoordinatorMessage> NextAsync(Func<CoordinatorMessage, bool> match)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        while (await _call.ResponseStream.MoveNext(timeout.Token))
+        {
+            if (match(_call.ResponseStream.Current))
+            {
+                return _call.ResponseStream.Current;
+            }
+        }
+
+        throw new InvalidOperationException("the coordinator ended the stream");
+    }
+
+    /// <summary>Reads until the coordinator ends the stream with an error status; returns it.</summary>
+    public async Task<RpcException> ExpectErrorAsync()
+    {
+        try
+        {
+            await NextAsync(_ => false);
+        }
+        catch (RpcException e)
+        {
+            return e;
+        }
+
+        throw new InvalidOperationException("the stream ended without an error status");
+    }
+
+    public void Dispose() => _call.Dispose();
+}
