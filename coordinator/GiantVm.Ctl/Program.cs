@@ -1,3 +1,3 @@
-// Placeholder entry point: replaced by the issue that builds this binary.
-Console.Error.WriteLine("not implemented yet");
-return 2;
+using GiantVm.Ctl;
+
+return new CtlApp(Console.Out, Console.Error).Run(args);

@@ -64,7 +64,8 @@ public sealed record DecisionState
         {
             var above = node.StealRatio > policy.StealHigh;
             var below = node.StealRatio < policy.StealLow;
-            nodes[node.Id] = new NodeSignal(node.StealRatio, above ? policy.HotAfter : 0, below ? policy.CoolAfter : 0, above);
+            // One round short of the counts: the round that reads this snapshot completes them.
+            nodes[node.Id] = new NodeSignal(node.StealRatio, above ? policy.HotAfter - 1 : 0, below ? policy.CoolAfter - 1 : 0, above);
         }
 
         return Empty with { Nodes = nodes.ToImmutable() };
