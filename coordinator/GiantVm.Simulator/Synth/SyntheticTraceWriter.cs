@@ -239,6 +239,7 @@ public sealed class SyntheticTraceWriter
             {
                 Cpu = Math.Min(0.5, size * _rng.Uniform(0.6, 1.4)) * Math.Max(0.25, _cpu[m] / 0.5),
                 Memory = Math.Min(0.2, size * _rng.Uniform(0.5, 1.5)),
+                NoEvents = noEvents,
             };
             _live[m].Add(task);
             if (!noEvents)
@@ -280,7 +281,7 @@ public sealed class SyntheticTraceWriter
 
                 if (t.End <= wEnd)
                 {
-                    if (t.End < traceEnd)
+                    if (t.End < traceEnd && !t.NoEvents)
                     {
                         Event(t.End, t, 4);
                     }
@@ -360,5 +361,8 @@ public sealed class SyntheticTraceWriter
         public double Memory { get; init; }
 
         public bool Lc { get; init; }
+
+        /// <summary>Anomaly: the task never appears in task_events.</summary>
+        public bool NoEvents { get; init; }
     }
 }

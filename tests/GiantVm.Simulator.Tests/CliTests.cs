@@ -1,0 +1,127 @@
+using System.Text.Json;
+using GiantVm.Simulator.Cli;
+using GiantVm.Simulator.Output;
+
+namespace GiantVm.Simulator.Tests;
+
+public sealed class CliTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "giantvm-sim-cli-" + Guid.NewGuid().ToString("N"));
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = SimCli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Run_WhenTraceFolderIsMissing_ExitsTwoWithOneLine()
+    {
+        var (code, _, err) = Run("run", "--trace", Path.Combine(_dir, "nope"), "--out", _dir);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Single(err.TrimEnd().Split('\n'));
+        Assert.Contains("nope", err);
+    }
+
+    [Fact]
+    public void Run_WhenAnOptionIsUnknown_ExitsTwo()
+    {
+        var (code, _, err) = Run("run", "--bogus");
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Single(err.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public void Run_WhenAPolicyIsUnknown_NamesIt()
+    {
+        Directory.CreateDirectory(_dir);
+        var (code, _, err) = Run("run", "--trace", _dir, "--out", _dir, "--policies", "none,no-such-policy");
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("no-such-policy", err);
+    }
+
+    [Fact]
+    public void Run_WhenTheTraceLayoutIsWrong_ExitsTwoNamingTheFolder()
+    {
+        Directory.CreateDirectory(_dir);
+        var (code, _, err) = Run("run", "--trace", _dir, "--out", Path.Combine(_dir, "out"));
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("machine_events", err);
+    }
+
+    [Fact]
+    public void Synth_RejectsNonPositiveMachines()
+    {
+        var (code, _, err) = Run("synth", "--machines", "0", "--out", _dir);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--machines", err);
+    }
+
+    [Fact]
+    public void Help_IsAvailableOnEveryCommand()
+    {
+        foreach (string[] args in new[] { new[] { "--help" }, ["synth", "--help"], ["run", "--help"] })
+        {
+            var (code, output, _) = Run(args);
+            Assert.Equal(0, code);
+            Assert.Contains("Usage", output);
+        }
+    }
+
+    [Fact]
+    [Trait("Category", "e2e")]
+    public void SynthThenRun_WritesSummaryPerStepPlotsAndReport()
+    {
+        string trace = Path.Combine(_dir, "trace");
+        string output = Path.Combine(_dir, "out");
+        Assert.Equal(0, Run("synth", "--machines", "16", "--days", "0.25", "--out", trace, "--seed", "9").Code);
+
+        var (code, stdout, err) = Run("run", "--trace", trace, "--out", output, "--quiet");
+
+        Assert.True(code == 0, err);
+        Assert.Contains("simulated 72 steps x 16 machines x 5 policies", stdout);
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
+        JsonElement root = summary.RootElement;
+        Assert.Equal(["none", "all-be", "balanced", "least-tasks", "random"],
+            root.GetProperty("policies").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        string[] keys = ["name", "meanUtilization", "meanGini", "lcViolations", "lcCpuSecondsLost", "beCpuSecondsServed",
+            "meanSteal", "p95Steal", "migrations", "bytesMoved", "memoryMoved"];
+        Assert.Equal(keys, root.GetProperty("policies")[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(72, root.GetProperty("steps").GetInt32());
+        Assert.Equal(16, root.GetProperty("machines").GetInt32());
+        Assert.True(root.GetProperty("rowsRead").GetInt64() > 0);
+        foreach (string k in new[] { "endBeforeStart", "noTaskEvent", "outsideMachines", "missingMachine" })
+        {
+            Assert.True(root.GetProperty("anomalies").TryGetProperty(k, out _), k);
+        }
+
+        string[] perStep = File.ReadAllLines(Path.Combine(output, "per_step.csv"));
+        Assert.Equal(PerStepCsvWriter.Header, perStep[0]);
+        Assert.Equal("time_seconds,policy,utilization,gini,lc_violations,mean_steal,migrations", perStep[0]);
+        Assert.Equal(1 + (72 * 5), perStep.Length);
+        string report = File.ReadAllText(Path.Combine(output, "report.md"));
+        foreach (string png in new[] { "utilization.png", "bars-mean-utilization.png", "gini.png" })
+        {
+            byte[] bytes = File.ReadAllBytes(Path.Combine(output, png));
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+            Assert.Contains($"]({png})", report);
+        }
+
+        Assert.Contains("| least-tasks |", report);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+}
