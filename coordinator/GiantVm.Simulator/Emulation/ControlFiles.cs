@@ -16,6 +16,8 @@ internal sealed class ControlFiles
 
     public ControlFiles(string root)
     {
+        LcDir = Path.Combine(root, "control", "lc");
+        Directory.CreateDirectory(LcDir);
         RequestsDir = Path.Combine(root, "control", "requests");
         DoneDir = Path.Combine(root, "control", "done");
         Directory.CreateDirectory(RequestsDir);
@@ -24,6 +26,65 @@ internal sealed class ControlFiles
     }
 
     public string RequestsDir { get; }
+
+    /// <summary><c>control/lc/&lt;node&gt;</c>: a file holding <c>95%</c> or <c>95% over 5s</c> changes that
+    /// node's LC load from now on (the file is deleted when read).</summary>
+    public string LcDir { get; }
+
+    /// <summary>Reads and deletes the LC change files; unreadable ones are reported as log lines.</summary>
+    public (List<LcChange> Changes, List<string> Errors) TakeLcChanges()
+    {
+        var changes = new List<LcChange>();
+        var errors = new List<string>();
+        foreach (var file in new DirectoryInfo(LcDir).GetFiles().Where(f => !f.Name.StartsWith('.')).OrderBy(f => f.Name, StringComparer.Ordinal))
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(file.FullName);
+                File.Delete(file.FullName);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            if (TryParseLc(file.Name, text, out var change, out var error))
+            {
+                changes.Add(change);
+            }
+            else
+            {
+                errors.Add($"control/lc/{file.Name} ignored: {error}");
+            }
+        }
+
+        return (changes, errors);
+    }
+
+    /// <summary><c>95%</c>, <c>0.95</c>, or <c>95% over 5s</c>, in a file named after the node id.</summary>
+    public static bool TryParseLc(string name, string text, out LcChange change, out string error)
+    {
+        change = null!;
+        if (!int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var node))
+        {
+            error = "the file name must be a node id";
+            return false;
+        }
+
+        var parts = text.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var over = 0.0;
+        if (parts.Length is not (1 or 3) || !ScenarioText.TryLoad(parts[0], out var load) || load < 0 || load > 10
+            || (parts.Length == 3 && (parts[1] != "over" || !ScenarioText.TryDuration(parts[2], out over) || over < 0)))
+        {
+            error = $"expected '95%' or '95% over 5s' (got '{text.Trim()}')";
+            return false;
+        }
+
+        change = new LcChange(0, node, load, over, 0);
+        error = "";
+        return true;
+    }
 
     public string DoneDir { get; }
 

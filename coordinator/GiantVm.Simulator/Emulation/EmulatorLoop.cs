@@ -37,7 +37,8 @@ internal sealed class EmulatorLoop(EmulationScenario scenario, string root, Text
                 }
 
                 var (requests, bad) = control.Take(now);
-                var result = EmulatorStep.Advance(state, scenario, now, requests);
+                var (lc, badLc) = control.TakeLcChanges();
+                var result = EmulatorStep.Advance(state, scenario, now, requests, lc);
                 state = result.State;
                 tree.Write(TreeRenderer.Render(scenario, state, bootEpoch));
                 foreach (var c in bad.Concat(result.Completions))
@@ -46,7 +47,7 @@ internal sealed class EmulatorLoop(EmulationScenario scenario, string root, Text
                 }
 
                 tree.WriteAtomically(statusPath, StatusJson.Render(scenario, state));
-                foreach (var e in bad.Select(b => $"move {b.CommandId}: {b.Error}").Concat(result.Events))
+                foreach (var e in badLc.Concat(bad.Select(b => $"move {b.CommandId}: {b.Error}")).Concat(result.Events))
                 {
                     Log(now, e);
                 }

@@ -20,6 +20,9 @@ internal sealed record EmulatorState(
     int MovesDone,
     int MovesRefused)
 {
+    /// <summary>LC changes injected at run time through <c>DIR/control/lc/</c> (their time is when they were read).</summary>
+    public ImmutableList<LcChange> InjectedLc { get; init; } = [];
+
     /// <summary>Guest and host uptime when the emulation starts.</summary>
     public const double BootUptimeSeconds = 3600;
 

@@ -18,9 +18,28 @@ internal static class EmulatorStep
     /// <summary>Share of LC CPU time counted as system time (the rest is user time).</summary>
     public const double LcSystemShare = 0.1;
 
-    public static StepResult Advance(EmulatorState state, EmulationScenario scenario, double now, IReadOnlyList<MoveRequest> requests)
+    public static StepResult Advance(EmulatorState state, EmulationScenario scenario, double now, IReadOnlyList<MoveRequest> requests) =>
+        Advance(state, scenario, now, requests, []);
+
+    /// <param name="lcChanges">LC changes asked for at run time; each starts at <paramref name="now"/>.</param>
+    public static StepResult Advance(EmulatorState state, EmulationScenario scenario, double now, IReadOnlyList<MoveRequest> requests, IReadOnlyList<LcChange> lcChanges)
     {
         var events = new List<string>();
+        foreach (var change in lcChanges)
+        {
+            if (change.Node < 0 || change.Node >= scenario.Nodes.Count)
+            {
+                events.Add($"LC change for node {change.Node} ignored: no such node");
+                continue;
+            }
+
+            var from = LcTimeline.LoadAt(scenario, change.Node, state.Time, state.InjectedLc);
+            state = state with { InjectedLc = state.InjectedLc.Add(change with { AtSeconds = state.Time }) };
+            events.Add(change.OverSeconds > 0
+                ? $"node {change.Node} LC load {Pct(from)} -> {Pct(change.To)} over {F(change.OverSeconds)}s (control/lc)"
+                : $"node {change.Node} LC load {Pct(from)} -> {Pct(change.To)} (control/lc)");
+        }
+
         var completions = new List<MoveCompletion>();
         var dt = Math.Max(0, now - state.Time);
         foreach (var change in scenario.LcTimeline)
@@ -28,7 +47,7 @@ internal static class EmulatorStep
             var starts = change.AtSeconds > state.Time || (change.AtSeconds == 0 && state.Time == 0);
             if (starts && change.AtSeconds <= now && now > state.Time)
             {
-                var from = LcTimeline.LoadAt(scenario, change.Node, change.AtSeconds);
+                var from = LcTimeline.LoadAt(scenario, change.Node, change.AtSeconds, state.InjectedLc);
                 events.Add(change.OverSeconds > 0
                     ? $"node {change.Node} LC load {Pct(from)} -> {Pct(change.To)} over {F(change.OverSeconds)}s"
                     : $"node {change.Node} LC load {Pct(from)} -> {Pct(change.To)}");
@@ -73,7 +92,7 @@ internal static class EmulatorStep
         for (var k = 0; k < n; k++)
         {
             var node = scenario.Nodes[k];
-            var load = LcTimeline.LoadAt(scenario, k, now);
+            var load = LcTimeline.LoadAt(scenario, k, now, state.InjectedLc);
             var demand = beDemand[k] + node.GuestSystemCores;
             var h = scenario.CpuModel(k).Evaluate(node.Cpus, load * node.Cpus, demand);
             servedShare[k] = demand > 0 ? h.ServedGuest / demand : 0;
