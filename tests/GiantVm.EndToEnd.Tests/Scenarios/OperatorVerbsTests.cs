@@ -48,7 +48,11 @@ public sealed class OperatorVerbsTests
 
         // rebalance --dry-run: decisions journaled as dry-run, nothing moves
         var before = cluster.Placement();
-        var dry = await admin.RebalanceAsync(new RebalanceRequest { DryRun = true, Wait = true, TimeoutSeconds = 30 }, cancellationToken: ct);
+        var dry = await Eventually.WaitAsync(async () =>
+        {
+            var reply = await admin.RebalanceAsync(new RebalanceRequest { DryRun = true, Wait = true, TimeoutSeconds = 30 }, cancellationToken: ct);
+            return reply.Decisions.Count > 0 ? reply : null;
+        }, TimeSpan.FromSeconds(40), "a dry-run manual round with decisions", cluster.Logs);
         Assert.NotEmpty(dry.Decisions);
         Assert.All(dry.Decisions, d => Assert.True(d.DryRun));
         Assert.All(cluster.Journal().Where(r => r.IsDecision() && (string?)r["trigger"] == "manual"), r => Assert.True(r.DryRun()));
@@ -56,7 +60,12 @@ public sealed class OperatorVerbsTests
         Assert.Equal(before, cluster.Placement());
 
         // rebalance --wait: the tasks move, every result done
-        var real = await admin.RebalanceAsync(new RebalanceRequest { Wait = true, TimeoutSeconds = 60 }, cancellationToken: ct);
+        // (a round decides nothing while the guest's newest report is stale: ask again, as an operator would)
+        var real = await Eventually.WaitAsync(async () =>
+        {
+            var reply = await admin.RebalanceAsync(new RebalanceRequest { Wait = true, TimeoutSeconds = 60 }, cancellationToken: ct);
+            return reply.Decisions.Count > 0 ? reply : null;
+        }, TimeSpan.FromSeconds(40), "a manual round with decisions", cluster.Logs);
         Assert.False(real.TimedOut);
         Assert.NotEmpty(real.Decisions);
         Assert.All(real.Decisions, d => Assert.False(d.DryRun));
