@@ -7,10 +7,11 @@ internal static class TestScenarios
 {
     /// <summary>The demo's cluster without its timeline (the tests raise LC load themselves):
     /// node 0 quiet (10 %), node 1 holds four 0.8-core BE tasks (LC 20 %), nodes 2-3 busy (90 %).</summary>
-    public static string FourNodes(string migrateRate = "1GiB", string rss = "256MiB", string node2Lc = "90%") => $$"""
+    public static string FourNodes(string migrateRate = "1GiB", string rss = "256MiB", string node2Lc = "90%", double lcWeight = 1) => $$"""
         name: e2e-4node
         step: 50ms
         migrate_rate: {{migrateRate}}
+        cpu_model: { vm_weight: 1, lc_weight: {{lcWeight.ToString(System.Globalization.CultureInfo.InvariantCulture)}} }
         nodes:
           - { cpus: 4, memory: 4GiB, lc: 10% }
           - { cpus: 4, memory: 4GiB, lc: 20% }
