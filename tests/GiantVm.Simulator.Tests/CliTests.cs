@@ -56,6 +56,33 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Run_WhenAUsageRowIsMalformed_ExitsTwoNamingFileLineAndColumn()
+    {
+        using var t = new TinyTrace().Machine(10).Task(1, 0, 2).Usage(600, 900, 1, 0, 10, cpu: 0.5);
+        string dir = t.Write();
+        File.AppendAllText(Path.Combine(dir, "task_usage", "part-00000-of-00001.csv"), "600000000,abc,1,0,10,0.5,0.1\n");
+
+        var (code, _, err) = Run("run", "--trace", dir, "--out", Path.Combine(dir, "out"), "--quiet");
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("part-00000-of-00001.csv:2: column 2", err);
+        Assert.Single(err.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public void Run_WhenAGzipPartIsCorrupt_ExitsTwo()
+    {
+        using var t = new TinyTrace().Machine(10).Task(1, 0, 2).Usage(600, 900, 1, 0, 10, cpu: 0.5);
+        string dir = t.Write(gzip: true);
+        File.WriteAllBytes(Path.Combine(dir, "task_usage", "part-00000-of-00001.csv.gz"), [0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+
+        var (code, _, err) = Run("run", "--trace", dir, "--out", Path.Combine(dir, "out"), "--quiet");
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("task_usage", err);
+    }
+
+    [Fact]
     public void Synth_RejectsNonPositiveMachines()
     {
         var (code, _, err) = Run("synth", "--machines", "0", "--out", _dir);

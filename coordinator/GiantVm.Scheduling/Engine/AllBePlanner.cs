@@ -14,6 +14,18 @@ internal static class AllBePlanner
             .OrderByDescending(n => n.Smoothed).ThenBy(n => n.Id).ToList();
         foreach (var source in sources)
         {
+            // Target scores do not change within an all-be round: when even the lowest node is not
+            // low enough, no task of this source can move.
+            var lowest = work.Nodes.Where(t => t.CanBeTarget && t.Id != source.Id).Select(t => t.BaseScore).DefaultIfEmpty(double.MaxValue).Min();
+            if (source.Smoothed - lowest <= policy.MinImprovement)
+            {
+                work.Note(lowest == double.MaxValue
+                    ? $"node {source.Id} is hot but no node can take its tasks (stale, drained or excluded)"
+                    : $"node {source.Id} is hot but no node has steal lower by more than {Reasons.F(policy.MinImprovement)} " +
+                      $"(lowest {Reasons.F(lowest)} vs {Reasons.F(source.Smoothed)})");
+                continue;
+            }
+
             foreach (var task in DecisionEngine.ByBenefit(source.Tasks))
             {
                 if (!work.RoundHasRoom)
@@ -44,7 +56,7 @@ internal static class AllBePlanner
 
                 if (best is null)
                 {
-                    work.Note($"node {source.Id} is hot but task {task.Pid} has no eligible target");
+                    work.Note($"node {source.Id} is hot but some of its tasks fit on no eligible node (stale, drained, excluded, memory, return block, per-node cap)");
                     continue;
                 }
 

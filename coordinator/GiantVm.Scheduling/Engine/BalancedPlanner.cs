@@ -33,6 +33,19 @@ internal static class BalancedPlanner
                 break;
             }
 
+            // Expected steal only grows when a task is added, so no task of this source can move when
+            // even the lowest current target is not low enough: skip the whole node at once.
+            var floor = LowestTarget(work, source);
+            if (floor is null || source.Estimate - floor.Estimate <= policy.MinImprovement)
+            {
+                work.Note(floor is null
+                    ? $"node {source.Id} is hot but no node can take its tasks (stale, drained, excluded or at its per-round cap)"
+                    : $"node {source.Id} is hot but no move improves steal by more than {Reasons.F(policy.MinImprovement)} " +
+                      $"(lowest target node {floor.Id} at {Reasons.F(floor.Estimate)} vs {Reasons.F(source.Estimate)})");
+                queues[source.Id].Clear();
+                continue;
+            }
+
             var queue = queues[source.Id];
             var task = queue.Dequeue();
             if (!work.IsMovable(task))
@@ -60,15 +73,15 @@ internal static class BalancedPlanner
 
             if (best is null)
             {
-                work.Note($"node {source.Id} is hot but task {task.Pid} has no eligible target");
+                work.Note($"node {source.Id} is hot but some of its tasks fit on no eligible node (memory, return block)");
                 continue;
             }
 
             var margin = source.Estimate - bestAfter;
             if (margin <= policy.MinImprovement)
             {
-                work.Note($"node {source.Id} is hot but no move improves steal by more than {Reasons.F(policy.MinImprovement)} " +
-                          $"(best: task {task.Pid} to node {best.Id}, margin {Reasons.F(margin)})");
+                work.Note($"node {source.Id} is hot but moving some of its tasks would not improve steal by more than " +
+                          $"{Reasons.F(policy.MinImprovement)} (the target would fill up)");
                 continue;
             }
 
@@ -83,5 +96,19 @@ internal static class BalancedPlanner
         {
             work.NoteCapIfReached();
         }
+    }
+
+    private static NodeWork? LowestTarget(RoundWork work, NodeWork source)
+    {
+        NodeWork? lowest = null;
+        foreach (var t in work.Nodes)
+        {
+            if (t.CanBeTarget && t.Id != source.Id && work.CanEnter(t) && (lowest is null || t.Estimate < lowest.Estimate))
+            {
+                lowest = t;
+            }
+        }
+
+        return lowest;
     }
 }

@@ -71,6 +71,23 @@ public sealed record DecisionState
         return Empty with { Nodes = nodes.ToImmutable() };
     }
 
+    /// <summary>Records one round's moves at once (all at the round's time, which is not before any recorded move).</summary>
+    internal DecisionState WithRoundMoves(IReadOnlyList<MoveRecord> moves)
+    {
+        if (moves.Count == 0)
+        {
+            return this;
+        }
+
+        var last = LastMoves.ToBuilder();
+        foreach (var m in moves)
+        {
+            last[m.Pid] = m;
+        }
+
+        return this with { LastMoves = last.ToImmutable(), RecentMoves = RecentMoves.AddRange(moves) };
+    }
+
     /// <summary>The task's last move, when it is still remembered.</summary>
     public MoveRecord? LastMoveOf(int pid, ulong? startTime) =>
         LastMoves.TryGetValue(pid, out var record) && record.IsTask(pid, startTime) ? record : null;

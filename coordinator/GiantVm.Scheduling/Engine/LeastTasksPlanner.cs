@@ -15,8 +15,14 @@ internal static class LeastTasksPlanner
             var moved = false;
             var sources = work.Nodes.Where(n => n.Fresh && work.CanLeave(n) && remaining[n.Id].Count > 0)
                 .OrderByDescending(n => n.TaskCount).ThenBy(n => n.Id);
+            var fewest = work.Nodes.Where(n => n.CanBeTarget && work.CanEnter(n)).Select(n => n.TaskCount).DefaultIfEmpty(int.MaxValue).Min();
             foreach (var source in sources)
             {
+                if (source.TaskCount - fewest <= 1)
+                {
+                    break; // sources come fullest first: no later one can be evened out either
+                }
+
                 foreach (var task in remaining[source.Id])
                 {
                     if (!work.IsMovable(task))

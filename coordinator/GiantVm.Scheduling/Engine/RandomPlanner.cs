@@ -36,7 +36,7 @@ internal static class RandomPlanner
                 candidates.AddRange(work.Nodes.Where(t => work.IsTargetFor(t, source, task)));
                 if (candidates.Count == 0)
                 {
-                    work.Note($"node {source.Id} is hot but task {task.Pid} has no eligible target");
+                    work.Note($"node {source.Id} is hot but some of its tasks fit on no eligible node (stale, drained, excluded, memory, return block, per-node cap)");
                     continue;
                 }
 

@@ -14,6 +14,7 @@ internal sealed class RoundWork
     private readonly Dictionary<int, NodeWork> _byId = [];
     private readonly List<Decision> _decisions = [];
     private readonly List<string> _notes = [];
+    private readonly HashSet<string> _noted = new(StringComparer.Ordinal);
     private SplitMix64 _rng;
 
     public RoundWork(Snapshot snapshot, Policy policy, DecisionState state, DateTimeOffset now, bool applyCaps)
@@ -110,7 +111,7 @@ internal sealed class RoundWork
 
     public void Note(string text)
     {
-        if (!_notes.Contains(text))
+        if (_noted.Add(text))
         {
             _notes.Add(text);
         }
@@ -185,12 +186,7 @@ internal sealed class RoundWork
     /// <summary>The state for the next round: this round's decisions recorded as moves.</summary>
     public DecisionState Commit()
     {
-        var state = State;
-        foreach (var d in _decisions)
-        {
-            state = state.WithMove(d.Pid, d.StartTime, d.From, d.To, Now);
-        }
-
+        var state = State.WithRoundMoves(_decisions.Select(d => new MoveRecord(d.Pid, d.StartTime, d.From, d.To, Now)).ToList());
         return RandomUsed ? state with { RandomState = _rng.State } : state;
     }
 

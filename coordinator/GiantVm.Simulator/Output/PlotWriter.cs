@@ -25,7 +25,7 @@ internal static class PlotWriter
         Add("utilization.png", "Cluster CPU utilization over time, per policy");
         TimeSeries(Path.Combine(dir, "gini.png"), result, "Gini coefficient of per-machine utilization", "Gini", s => s.Gini.ToArray(), 1);
         Add("gini.png", "Balance: Gini coefficient of per-machine utilization over time (< 0.25 is balanced)");
-        TimeSeries(Path.Combine(dir, "steal.png"), result, "Mean steal ratio of nodes with guest demand", "steal ratio", s => s.MeanSteal.ToArray(), 1);
+        TimeSeries(Path.Combine(dir, "steal.png"), result, "Mean steal ratio of nodes with guest demand", "steal ratio", s => s.MeanSteal.ToArray(), null);
         Add("steal.png", "Mean steal ratio over the nodes with guest demand, per step");
         MigrationsPerHour(Path.Combine(dir, "migrations-per-hour.png"), result);
         Add("migrations-per-hour.png", "Migrations per hour, per policy");
@@ -55,7 +55,7 @@ internal static class PlotWriter
 
     private static long Origin(SimulationResult result) => result.FirstStepSeconds ?? 0;
 
-    private static void TimeSeries(string path, SimulationResult result, string title, string yLabel, Func<PolicySeries, double[]> values, double yMax)
+    private static void TimeSeries(string path, SimulationResult result, string title, string yLabel, Func<PolicySeries, double[]> values, double? yMax)
     {
         var plot = new Plot();
         long origin = Origin(result);
@@ -76,7 +76,15 @@ internal static class PlotWriter
         plot.Title(title);
         plot.XLabel($"hours since trace second {origin}");
         plot.YLabel(yLabel);
-        plot.Axes.SetLimitsY(0, yMax);
+        if (yMax is double top)
+        {
+            plot.Axes.SetLimitsY(0, top);
+        }
+        else
+        {
+            double highest = result.Series.SelectMany(values).DefaultIfEmpty(0).Max();
+            plot.Axes.SetLimitsY(0, highest > 0 ? highest * 1.15 : 1);
+        }
         plot.ShowLegend(Alignment.UpperRight);
         plot.SavePng(path, Width, Height);
     }

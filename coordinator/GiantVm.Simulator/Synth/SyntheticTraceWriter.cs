@@ -16,7 +16,7 @@ public sealed class SyntheticTraceWriter
 {
     private const long Micros = 1_000_000;
     private const double Day = 86400;
-    private const double BeLoadTarget = 0.30;
+    private const double BeLoadTarget = 0.34;
     private const double BeMeanTaskCpu = 0.03;
     private const double BeMeanTasksPerJob = 3.0;
 
@@ -228,9 +228,13 @@ public sealed class SyntheticTraceWriter
         bool noEvents = _rng.Chance(0.01);
         double size = _rng.Pareto(BeMeanTaskCpu / 3, 1.5);
         double durationSeconds = _rng.LogNormal(1200, 1.5);
+        // A job's tasks land on a window of nearby machines (locality), which makes hot spots.
+        int n = _machineIds.Length;
+        int window = Math.Min(n, 48);
+        int first = _rng.NextInt(n);
         for (int i = 0; i < tasks; i++)
         {
-            int m = _rng.NextInt(_machineIds.Length);
+            int m = (first + _rng.NextInt(window)) % n;
             long windowStart = WindowStart(m, firstWindowStep);
             long start = beforeTrace ? windowStart : windowStart + (long)(_rng.NextDouble() * TraceClock.StepMicros);
             double duration = durationSeconds * _rng.Uniform(0.7, 1.3);
