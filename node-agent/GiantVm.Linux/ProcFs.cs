@@ -6,7 +6,7 @@ namespace GiantVm.Linux;
 /// Reads a proc file system mounted at <see cref="Root"/> (the real <c>/proc</c>, or a fake tree).
 /// Every read is "read the whole file, then Parse". Per-process reads return null when the
 /// process (or thread) vanished between listing and reading: that is normal, not an error.
-/// Not thread-safe per call sequence only in that each call reuses a per-thread buffer.
+/// Safe to use from several threads: each thread has its own read buffer.
 /// </summary>
 public sealed class ProcFs
 {
@@ -91,7 +91,7 @@ public sealed class ProcFs
         return tids;
     }
 
-    public PidStat? TryReadPidStat(int pid) => TryRead(Path(Str(pid), "stat"), PidStat.Parse);
+    public PidStat? TryReadPidStat(int pid) => TryRead(Path(Str(pid), "stat"), PidStat.Parse, singleRecord: true);
 
     public PidStatus? TryReadPidStatus(int pid) => TryRead(Path(Str(pid), "status"), PidStatus.Parse);
 
@@ -113,7 +113,7 @@ public sealed class ProcFs
         var path = Path(Str(pid), "task", Str(tid), "schedstat");
         try
         {
-            return TaskSchedStat.Parse(FileText.Read(path), path);
+            return TaskSchedStat.Parse(FileText.ReadSingleRecord(path), path);
         }
         catch (Exception e) when (FileText.IsVanished(e))
         {
@@ -122,14 +122,14 @@ public sealed class ProcFs
     }
 
     /// <summary>A thread's name (task/&lt;tid&gt;/comm) without the trailing newline.</summary>
-    public string? TryReadTaskComm(int pid, int tid) => TryRead(Path(Str(pid), "task", Str(tid), "comm"), static (text, _) => text.TrimEnd('\n').ToString());
+    public string? TryReadTaskComm(int pid, int tid) => TryRead(Path(Str(pid), "task", Str(tid), "comm"), static (text, _) => text.TrimEnd('\n').ToString(), singleRecord: true);
 
-    private static T? TryRead<T>(string path, Parser<T> parse)
+    private static T? TryRead<T>(string path, Parser<T> parse, bool singleRecord = false)
         where T : class
     {
         try
         {
-            return parse(FileText.Read(path), path);
+            return parse(singleRecord ? FileText.ReadSingleRecord(path) : FileText.Read(path), path);
         }
         catch (Exception e) when (FileText.IsVanished(e))
         {

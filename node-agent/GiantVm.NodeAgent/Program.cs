@@ -1,3 +1,8 @@
-using GiantVm.NodeAgent;
+namespace GiantVm.NodeAgent;
 
-return await AgentCommandLine.RunAsync(args, Console.Out, Console.Error, TimeProvider.System);
+/// <summary>giantvm-agent's entry point: everything happens in <see cref="AgentCommandLine"/>.</summary>
+internal static class Program
+{
+    public static Task<int> Main(string[] args) =>
+        AgentCommandLine.RunAsync(args, Console.Out, Console.Error, TimeProvider.System);
+}

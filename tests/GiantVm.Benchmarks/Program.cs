@@ -1,6 +1,6 @@
+using System.Reflection;
 using BenchmarkDotNet.Running;
 
 // Every [Benchmark] class in this assembly; scripts/bench.sh passes --filter and job options.
-// GetExecutingAssembly, not typeof(Program): the referenced executables (giantvm-agent, ...) expose a
-// Program type of their own to this assembly (InternalsVisibleTo), which made typeof(Program) ambiguous (CS0436).
-BenchmarkSwitcher.FromAssembly(System.Reflection.Assembly.GetExecutingAssembly()).Run(args);
+// (Not typeof(Program): the referenced executables' own Program types are visible here too.)
+BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(args);

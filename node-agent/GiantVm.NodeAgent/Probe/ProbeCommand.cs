@@ -63,8 +63,15 @@ internal static class ProbeCommand
         Func<TReport, string> table,
         CancellationToken ct)
     {
+        // the second sample starts one interval after the first one started
+        var start = time.GetTimestamp();
         var before = sampler.TakeSample();
-        await Task.Delay(settings.Interval, time, ct);
+        var wait = settings.Interval - time.GetElapsedTime(start);
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, time, ct);
+        }
+
         var after = sampler.TakeSample();
         var report = sampler.Compute(before, after);
         return settings.Json ? json(report) : table(report);

@@ -23,6 +23,7 @@ internal static class ReportWriter
         r.NumaBalancing,
         r.DiscardedCpus,
         r.ChangedCpus,
+        r.CgroupLayout,
     }, Options);
 
     public static string Json(HostReport r) => JsonSerializer.Serialize(new
@@ -42,6 +43,7 @@ internal static class ReportWriter
         r.VcpuThreads,
         r.VcpuThreadsRunning,
         r.DiscardedCpus,
+        r.CgroupLayout,
     }, Options);
 
     public static string Table(GuestReport r)
@@ -59,6 +61,11 @@ internal static class ReportWriter
         }
 
         sb.AppendLine();
+        if (r.CgroupLayout is not null)
+        {
+            sb.AppendLine("cgroups: " + r.CgroupLayout);
+        }
+
         var nodes = new List<string[]> { new[] { "NODE", "CPUS", "STEAL", "BUSY", "MEM TOTAL", "MEM FREE" } };
         nodes.AddRange(r.Nodes.Select(n => new[] { Inv($"{n.Id}"), n.Cpus, Percent(n.StealRatio), Percent(n.BusyRatio), Bytes(n.MemTotalBytes), Bytes(n.MemFreeBytes) }));
         Grid(sb, nodes);
@@ -92,6 +99,7 @@ internal static class ReportWriter
             new[] { "QEMU", r.QemuPid is { } p ? Inv($"pid {p}, {r.QemuCores ?? 0:0.000} cores, {r.VcpuThreads} vCPU threads ({r.VcpuThreadsRunning} ran)") : "not found" },
             new[] { "vCPU steal", r.VcpuStealRatio is { } s ? Percent(s) : "n/a (no vCPU thread ran)" },
             new[] { "memory", $"{Bytes(r.MemAvailableBytes)} available of {Bytes(r.MemTotalBytes)}" },
+            new[] { "cgroups", r.CgroupLayout ?? "-" },
         };
         var sb = new StringBuilder();
         sb.AppendLine("host:");

@@ -10,6 +10,9 @@ internal sealed record GuestReport(
     IReadOnlyList<int> ChangedCpus)
 {
     public string Role => "guest";
+
+    /// <summary>The cgroup layout found (set when BE tasks come from a cgroup), e.g. "hybrid (cgroup2: /sys/fs/cgroup/unified, ...)".</summary>
+    public string? CgroupLayout { get; init; }
 }
 
 /// <summary>One virtual NUMA node: steal and busy ratio over its CPUs, memory from its meminfo.</summary>

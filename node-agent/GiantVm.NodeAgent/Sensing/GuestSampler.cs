@@ -45,7 +45,8 @@ internal sealed class GuestSampler : ISampler<GuestSample, GuestReport>
             uptime is null ? null : (ulong)(uptime.UptimeSeconds * Rules.UserHz));
     }
 
-    public GuestReport Compute(GuestSample before, GuestSample after) => Compute(before, after, Rules);
+    public GuestReport Compute(GuestSample before, GuestSample after) =>
+        Compute(before, after, Rules) with { CgroupLayout = _selector.CgroupLayout?.ToString() };
 
     public static GuestReport Compute(GuestSample before, GuestSample after, CpuDeltaRules rules)
     {
@@ -121,12 +122,12 @@ internal sealed class GuestSampler : ISampler<GuestSample, GuestReport>
             stat.Comm,
             node,
             source,
-            task.Status.VmRssBytes ?? 0,
+            stat.RssPages * (ulong)Environment.SystemPageSize, // = VmRSS, and fresh every sample
             cores,
             task.NumaMaps?.PagesPerNode,
             task.NumaMaps?.BytesPerNode,
             task.Status.CpusAllowedList,
-            task.Status.Threads,
+            stat.Threads,
             stat.Processor);
     }
 }

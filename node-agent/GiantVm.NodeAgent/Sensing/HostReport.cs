@@ -21,4 +21,7 @@ internal sealed record HostReport(
     IReadOnlyList<int> DiscardedCpus)
 {
     public string Role => "host";
+
+    /// <summary>The cgroup layout found under the sys root (or given), e.g. "unified (cgroup2: /sys/fs/cgroup, ...)".</summary>
+    public string? CgroupLayout { get; init; }
 }

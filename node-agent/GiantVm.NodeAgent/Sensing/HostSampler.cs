@@ -38,7 +38,8 @@ internal sealed class HostSampler : ISampler<HostSample, HostReport>
         return new HostSample(now, stat, memory, lcNs, lcSource, qemu);
     }
 
-    public HostReport Compute(HostSample before, HostSample after) => Compute(before, after, _options.NodeId, Rules);
+    public HostReport Compute(HostSample before, HostSample after) =>
+        Compute(before, after, _options.NodeId, Rules) with { CgroupLayout = _cgroups.Layout.ToString() };
 
     public static HostReport Compute(HostSample before, HostSample after, int nodeId, CpuDeltaRules rules)
     {

@@ -53,7 +53,7 @@ public class GuestSamplerTests
     [InlineData(null, null, true, new[] { 101, 102 })]
     [InlineData(null, "^fresh$", true, new[] { 101, 102, 106 })]
     [InlineData("be/batch1", null, false, new[] { 104 })]
-    [InlineData(null, ".*", false, new[] { 1, 101, 102, 103, 104, 106, 107, 200 })] // never the kernel thread (pid 2)
+    [InlineData(null, ".*", false, new[] { 101, 102, 103, 104, 106, 107, 200 })] // never pid 1 nor the kernel thread (pid 2)
     [InlineData(null, null, false, new int[0])]
     public void Selection_IsTheUnionOfTheCriteriaGiven(string? cgroup, string? comm, bool pidFile, int[] expected)
     {

@@ -41,6 +41,7 @@ public class HostSamplerTests
         var r = Samplers.Host(a, b, HostTrees.IntervalSeconds, s => s with { LcCgroup = "lc" });
         Assert.Equal(HostTrees.ExpectedLcFromCgroupV1, r.LcBusyCores!.Value, 12);
         Assert.Equal("lc-cgroup-v1", r.LcSource);
+        Assert.StartsWith("hybrid (cgroup2: ", r.CgroupLayout);
     }
 
     [Fact]
