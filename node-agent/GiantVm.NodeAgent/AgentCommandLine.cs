@@ -25,6 +25,7 @@ internal static class AgentCommandLine
         var root = new RootCommand("giantvm-agent: the GiantVM node agent (host or guest role).");
         root.Subcommands.Add(BuildProbe(stdout, stderr, time));
         root.Subcommands.Add(Hosting.RunCommandLine.Build(stderr, time));
+        root.Subcommands.Add(Launch.LaunchCommandLine.Build(stderr));
         return root;
     }
 

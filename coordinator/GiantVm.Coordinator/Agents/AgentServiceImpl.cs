@@ -56,16 +56,33 @@ public sealed class AgentServiceImpl(
             topology.Record(identity.Vm, hello.Topology);
         }
 
+        void EndReplaced()
+        {
+            replaced = true;
+            try
+            {
+                streamEnd.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // the stream had already ended
+            }
+        }
+
         var outbox = Channel.CreateUnbounded<CoordinatorMessage>(new UnboundedChannelOptions { SingleReader = true });
         var opened = await (await sessions.GetAsync(streamEnd.Token)).Ask<SessionOpened>(
             new OpenSession(identity, hello.Hostname, hello.AgentVersion, time.GetUtcNow(), outbox.Writer,
-                () => { replaced = true; streamEnd.Cancel(); }, await rebalancer.GetAsync(streamEnd.Token)),
+                () => EndReplaced(), await rebalancer.GetAsync(streamEnd.Token)),
             AskTimeout, streamEnd.Token);
 
-        var pump = PumpAsync(outbox.Reader, responseStream, streamEnd.Token);
+        // One writer at a time on the response stream: the pump (session messages, commands) and
+        // this loop (acks, written inline to save a thread hop per report).
+        using var writeGate = new SemaphoreSlim(1, 1);
+        Task? pump = null;
         try
         {
-            outbox.Writer.TryWrite(new CoordinatorMessage
+            // HelloAck and settings go first, before the pump may write anything.
+            await responseStream.WriteAsync(new CoordinatorMessage
             {
                 HelloAck = new HelloAck
                 {
@@ -74,8 +91,9 @@ public sealed class AgentServiceImpl(
                     ProtocolVersion = ProtocolVersion.Current,
                     ReportIntervalSeconds = _options.ReportIntervalSeconds,
                 },
-            });
-            outbox.Writer.TryWrite(new CoordinatorMessage { Settings = new AgentSettings { ReportIntervalSeconds = _options.ReportIntervalSeconds } });
+            }, streamEnd.Token);
+            await responseStream.WriteAsync(new CoordinatorMessage { Settings = new AgentSettings { ReportIntervalSeconds = _options.ReportIntervalSeconds } }, streamEnd.Token);
+            pump = PumpAsync(outbox.Reader, responseStream, writeGate, streamEnd.Token);
 
             var maxSkew = TimeSpan.FromSeconds(_options.MaxClockSkewSeconds);
             while (await Read(requestStream, streamEnd.Token, context, () => replaced))
@@ -104,27 +122,50 @@ public sealed class AgentServiceImpl(
 
                 opened.Session.Tell(new AgentPayload(payload, now));
                 CoordinatorMetrics.ReportsReceived.WithLabels(kind).Inc();
-                outbox.Writer.TryWrite(new CoordinatorMessage { ReportAck = new ReportAck { Sequence = message.Sequence } });
+                await writeGate.WaitAsync(streamEnd.Token);
+                try
+                {
+                    await responseStream.WriteAsync(new CoordinatorMessage { ReportAck = new ReportAck { Sequence = message.Sequence } }, streamEnd.Token);
+                }
+                finally
+                {
+                    writeGate.Release();
+                }
             }
+        }
+        catch (OperationCanceledException) when (replaced)
+        {
+            throw new RpcException(new Status(StatusCode.Aborted, "replaced by a newer connection of the same agent"));
         }
         finally
         {
             (await sessions.GetAsync(CancellationToken.None)).Tell(new CloseSession(opened.SessionId));
             outbox.Writer.TryComplete();
-            await pump;
+            if (pump is not null)
+            {
+                await pump;
+            }
         }
     }
 
-    private static async Task PumpAsync(ChannelReader<CoordinatorMessage> outbox, IServerStreamWriter<CoordinatorMessage> stream, CancellationToken token)
+    private static async Task PumpAsync(ChannelReader<CoordinatorMessage> outbox, IServerStreamWriter<CoordinatorMessage> stream, SemaphoreSlim writeGate, CancellationToken token)
     {
         try
         {
             await foreach (var message in outbox.ReadAllAsync(token))
             {
-                await stream.WriteAsync(message, token);
+                await writeGate.WaitAsync(token);
+                try
+                {
+                    await stream.WriteAsync(message, token);
+                }
+                finally
+                {
+                    writeGate.Release();
+                }
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or IOException or ObjectDisposedException)
         {
             // The stream ended (agent gone, replaced, or shutting down): nothing left to send to.
         }

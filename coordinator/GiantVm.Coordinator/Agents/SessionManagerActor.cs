@@ -35,17 +35,22 @@ public sealed class SessionManagerActor : ReceiveActor
         ReceiveAsync<GetAgents>(async _ =>
         {
             var sender = Sender;
-            var asks = _byIdentity.Values.Select(v => v.Session.Ask<AgentSessionInfo>(GetSessionInfo.Instance, TimeSpan.FromSeconds(2)));
-            try
-            {
-                var infos = await Task.WhenAll(asks);
-                sender.Tell(new AgentsList(infos.OrderBy(i => i.Identity.Role).ThenBy(i => i.Identity.NodeId).ToList()));
-            }
-            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
-            {
-                sender.Tell(new Status.Failure(e));
-            }
+            var infos = await Task.WhenAll(_byIdentity.Values.Select(v => InfoOf(v.Session)));
+            sender.Tell(new AgentsList(infos.OfType<AgentSessionInfo>().OrderBy(i => i.Identity.Role).ThenBy(i => i.Identity.NodeId).ToList()));
         });
+    }
+
+    /// <summary>A session's info, or null when it stopped meanwhile (it is then left out).</summary>
+    private static async Task<AgentSessionInfo?> InfoOf(IActorRef session)
+    {
+        try
+        {
+            return await session.Ask<AgentSessionInfo>(GetSessionInfo.Instance, TimeSpan.FromSeconds(2));
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+        {
+            return null;
+        }
     }
 
     private void Open(OpenSession open)

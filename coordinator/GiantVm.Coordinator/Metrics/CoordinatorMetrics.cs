@@ -9,6 +9,10 @@ internal static class CoordinatorMetrics
         "giantvm_agent_reports_total", "Agent reports accepted, by kind (host, guest, result).",
         new CounterConfiguration { LabelNames = ["kind"] });
 
+    public static readonly Counter SnapshotReports = Prometheus.Metrics.CreateCounter(
+        "giantvm_snapshot_reports_total", "Agent reports applied to the rebalancer's snapshot, by kind (host, guest).",
+        new CounterConfiguration { LabelNames = ["kind"] });
+
     public static readonly Counter ReportsRejected = Prometheus.Metrics.CreateCounter(
         "giantvm_agent_messages_rejected_total", "Agent messages rejected (the stream ends with a gRPC status), by reason.",
         new CounterConfiguration { LabelNames = ["reason"] });

@@ -68,7 +68,11 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers
         _log = log;
 
         Receive<GuestReportReceived>(OnGuestReport);
-        Receive<HostReportReceived>(r => _view = _view.WithHostReport(r.Report, r.ReceivedAt));
+        Receive<HostReportReceived>(r =>
+        {
+            _view = _view.WithHostReport(r.Report, r.ReceivedAt);
+            CoordinatorMetrics.SnapshotReports.WithLabels("host").Inc();
+        });
         Receive<MigrationResultReceived>(r => Guarded("result", () => OnResult(r.Result)));
         Receive<CommandDeadlinePassed>(d => Guarded("timeout", () => OnDeadline(d.CommandId)));
         Receive<CommandUndeliverable>(u => Guarded("undeliverable", () => OnUndeliverable(u)));
@@ -132,6 +136,7 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers
     private void OnGuestReport(GuestReportReceived r)
     {
         _view = _view.WithGuestReport(r.Report, r.ReceivedAt);
+        CoordinatorMetrics.SnapshotReports.WithLabels("guest").Inc();
         foreach (var node in r.Report.Nodes)
         {
             CoordinatorMetrics.NodeSteal.WithLabels(node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(node.StealRatio);

@@ -32,10 +32,13 @@ internal sealed class SamplingService : BackgroundService
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
+            // fixed rate: the time a sample takes does not stretch the interval
+            var started = _time.GetTimestamp();
             SampleOnce();
+            var wait = _interval.Current - _time.GetElapsedTime(started);
             try
             {
-                await Task.Delay(_interval.Current, _time, stoppingToken);
+                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _time, stoppingToken);
             }
             catch (OperationCanceledException)
             {

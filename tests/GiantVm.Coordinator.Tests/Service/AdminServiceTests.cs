@@ -147,4 +147,33 @@ public sealed class AdminServiceTests
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
     }
+
+    [Fact]
+    public async Task Advise_PicksTheLowestStealNode()
+    {
+        await using var coordinator = await CoordinatorUnderTest.StartAsync();
+        await coordinator.Admin.PauseAsync(new PauseRequest(), cancellationToken: Ct);
+        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        await guest.SendAckedAsync(new AgentMessage { GuestReport = AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow, 0.3, 0.01) });
+
+        var advice = await coordinator.Admin.AdviseAsync(new AdviseRequest { CpuCores = 1, MemoryBytes = 1 << 20 }, cancellationToken: Ct);
+
+        Assert.Equal(1u, advice.NodeId);
+        Assert.Equal(2, advice.Scores.Count);
+    }
+
+    [Fact]
+    public async Task Status_ListsConnectedAgentsAndThisMember()
+    {
+        await using var coordinator = await CoordinatorUnderTest.StartAsync();
+        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        using var host = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.HostHello(1));
+
+        var status = await coordinator.Admin.GetStatusAsync(new StatusRequest(), cancellationToken: Ct);
+
+        Assert.Equal([AgentRole.Host, AgentRole.Guest], status.Agents.Select(a => a.Role)); // ordered by role, then node
+        Assert.Equal(("fast", false), (status.Policy.Name, status.Paused));
+        Assert.True(status.MajorityAvailable);
+        Assert.Single(status.Members, m => m.RunsRebalancer);
+    }
 }

@@ -11,6 +11,7 @@ internal sealed class RealBeProcess : IDisposable
 {
     private readonly Process _process;
     private readonly string _dir;
+    private bool _disposed;
 
     private RealBeProcess(Process process, string dir, string name)
     {
@@ -67,6 +68,12 @@ internal sealed class RealBeProcess : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         Kill();
         _process.Dispose();
         Directory.Delete(_dir, recursive: true);

@@ -1,0 +1,43 @@
+using GiantVm.Contracts.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace GiantVm.NodeAgent.Launch;
+
+/// <summary>Asks the coordinators, in turn, for the node a new BE task should start on (AdminService.Advise).</summary>
+internal static class NodeAdvisor
+{
+    /// <summary>The outcome: a node, or why none (unreachable = no coordinator answered at all).</summary>
+    internal sealed record Advice(int? NodeId, string Reason, bool Unreachable);
+
+    public static async Task<Advice> AskAsync(LaunchSettings s, CancellationToken ct)
+    {
+        var failures = new List<string>();
+        foreach (var address in s.Coordinators)
+        {
+            try
+            {
+                using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+                {
+                    HttpHandler = new SocketsHttpHandler { ConnectTimeout = s.AdviceTimeout },
+                });
+                var client = new AdminService.AdminServiceClient(channel);
+                var reply = await client.AdviseAsync(
+                    new AdviseRequest { Vm = s.Vm, CpuCores = s.CpuCores, MemoryBytes = s.MemoryBytes },
+                    deadline: DateTime.UtcNow + s.AdviceTimeout,
+                    cancellationToken: ct);
+                return new Advice((int)reply.NodeId, reply.Reason, false);
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown)
+            {
+                failures.Add($"{address}: {e.StatusCode} {e.Status.Detail}");
+            }
+            catch (RpcException e)
+            {
+                return new Advice(null, $"{address} answered {e.StatusCode}: {e.Status.Detail}", false);
+            }
+        }
+
+        return new Advice(null, string.Join("; ", failures), true);
+    }
+}

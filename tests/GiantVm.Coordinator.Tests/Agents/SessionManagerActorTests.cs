@@ -1,0 +1,75 @@
+using System.Threading.Channels;
+using Akka.Actor;
+using Akka.Hosting;
+using GiantVm.Contracts.V1;
+using GiantVm.Coordinator.Agents;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GiantVm.Coordinator.Tests.Agents;
+
+public sealed class SessionManagerActorTests : Akka.Hosting.TestKit.TestKit
+{
+    private static readonly AgentIdentity Guest = new(AgentRole.Guest, 0, "giantvm");
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider)
+    {
+    }
+
+    private OpenSession Open(AgentIdentity identity, Channel<CoordinatorMessage> outbox, Action endStream) =>
+        new(identity, "h", "test", DateTimeOffset.UtcNow, outbox.Writer, endStream, TestActor);
+
+    [Fact]
+    public async Task OpenSession_OfTheSameIdentity_EndsTheOlderStream()
+    {
+        var manager = Sys.ActorOf(SessionManagerActor.Props(NullLogger<SessionManagerActor>.Instance));
+        var olderEnded = new TaskCompletionSource();
+        var older = Channel.CreateUnbounded<CoordinatorMessage>();
+
+        await manager.Ask<SessionOpened>(Open(Guest, older, () => olderEnded.TrySetResult()), TimeSpan.FromSeconds(5), Ct);
+        var newer = Channel.CreateUnbounded<CoordinatorMessage>();
+        await manager.Ask<SessionOpened>(Open(Guest, newer, () => { }), TimeSpan.FromSeconds(5), Ct);
+
+        await olderEnded.Task.WaitAsync(TimeSpan.FromSeconds(5), Ct);
+        var agents = await manager.Ask<AgentsList>(GetAgents.Instance, TimeSpan.FromSeconds(5), Ct);
+        Assert.Single(agents.Agents);
+    }
+
+    [Fact]
+    public async Task DeliverToGuest_ReachesTheGuestsOutbox()
+    {
+        var manager = Sys.ActorOf(SessionManagerActor.Props(NullLogger<SessionManagerActor>.Instance));
+        var outbox = Channel.CreateUnbounded<CoordinatorMessage>();
+        await manager.Ask<SessionOpened>(Open(Guest, outbox, () => { }), TimeSpan.FromSeconds(5), Ct);
+        var command = new CoordinatorMessage { Migrate = new MigrateCommand { CommandId = "c-1" } };
+
+        manager.Tell(new DeliverToGuest("giantvm", "c-1", command));
+
+        Assert.Equal("c-1", (await outbox.Reader.ReadAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(5), Ct)).Migrate.CommandId);
+    }
+
+    [Fact]
+    public async Task DeliverToGuest_WithoutAGuestSession_RepliesUndeliverable()
+    {
+        var manager = Sys.ActorOf(SessionManagerActor.Props(NullLogger<SessionManagerActor>.Instance));
+        var host = Channel.CreateUnbounded<CoordinatorMessage>();
+        await manager.Ask<SessionOpened>(Open(new AgentIdentity(AgentRole.Host, 1, "giantvm"), host, () => { }), TimeSpan.FromSeconds(5), Ct);
+
+        manager.Tell(new DeliverToGuest("giantvm", "c-1", new CoordinatorMessage()));
+
+        var reply = await ExpectMsgAsync<CommandUndeliverable>(cancellationToken: Ct);
+        Assert.Equal("c-1", reply.CommandId);
+    }
+
+    [Fact]
+    public async Task Reports_AreForwardedToTheRebalancer()
+    {
+        var manager = Sys.ActorOf(SessionManagerActor.Props(NullLogger<SessionManagerActor>.Instance));
+        var opened = await manager.Ask<SessionOpened>(Open(Guest, Channel.CreateUnbounded<CoordinatorMessage>(), () => { }), TimeSpan.FromSeconds(5), Ct);
+
+        opened.Session.Tell(new AgentPayload("report", DateTimeOffset.UtcNow));
+
+        Assert.Equal("report", await ExpectMsgAsync<string>(cancellationToken: Ct));
+    }
+}

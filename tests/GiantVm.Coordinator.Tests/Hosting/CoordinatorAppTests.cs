@@ -1,0 +1,102 @@
+using GiantVm.Coordinator.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace GiantVm.Coordinator.Tests.Hosting;
+
+public sealed class CoordinatorAppTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("giantvm-app-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private CoordinatorLaunch Launch(string? configFile = null, params (string Key, string? Value)[] flags)
+    {
+        var overrides = new Dictionary<string, string?> { ["Coordinator:DataDir"] = _folder, ["Coordinator:ConsoleLog"] = "false" };
+        foreach (var (key, value) in flags)
+        {
+            overrides[key] = value;
+        }
+
+        return new CoordinatorLaunch(configFile, overrides);
+    }
+
+    [Fact]
+    public void Build_WithoutAPolicy_IsAUsageError()
+    {
+        var error = Assert.Throws<UsageException>(() => CoordinatorApp.Build(Launch()));
+
+        Assert.StartsWith("--policy is required", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_WithAnInvalidPolicy_ListsEveryError()
+    {
+        var policy = Path.Combine(_folder, "p.yaml");
+        File.WriteAllText(policy, "mode: bogus\nsignal:\n  steal_high: 3\n");
+
+        var error = Assert.Throws<PolicyRejectedException>(() => CoordinatorApp.Build(Launch(null, ("Coordinator:Policy", policy))));
+
+        Assert.Equal(2, error.Errors.Count);
+        Assert.All(error.Errors, e => Assert.StartsWith(policy + ":", e, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("urls", "http://10.1.2.3:5000")]
+    [InlineData("urls", "http://127.0.0.1:5000;http://0.0.0.0:5002")]
+    [InlineData("Coordinator:MetricsUrl", "http://*:5001")]
+    public void Build_WithANonLoopbackAddress_RefusesWithoutInsecure(string key, string url)
+    {
+        var error = Assert.Throws<UsageException>(() => CoordinatorApp.Build(Launch(null, ("Coordinator:Policy", "demo"), (key, url))));
+
+        Assert.Contains("--insecure", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Build_WithANonLoopbackAddressAndInsecure_IsAccepted()
+    {
+        await using var app = CoordinatorApp.Build(Launch(null, ("Coordinator:Policy", "demo"), ("urls", "http://0.0.0.0:5000"), ("Coordinator:Insecure", "true")));
+
+        Assert.True(app.Services.GetRequiredService<IOptions<CoordinatorOptions>>().Value.Insecure);
+    }
+
+    [Fact]
+    public async Task Build_ReadsTheConfigFile_AndFlagsOverrideIt()
+    {
+        var config = Path.Combine(_folder, "coordinator.json");
+        await File.WriteAllTextAsync(config, """{ "Coordinator": { "Policy": "demo", "Vm": "vm-a", "MaxNodeId": 7 } }""", TestContext.Current.CancellationToken);
+
+        await using var app = CoordinatorApp.Build(Launch(config, ("Coordinator:Vm", "vm-b")));
+        var options = app.Services.GetRequiredService<IOptions<CoordinatorOptions>>().Value;
+
+        Assert.Equal(("demo", "vm-b", 7), (options.Policy, options.Vm, options.MaxNodeId));
+    }
+
+    [Fact]
+    public void Build_WithAMissingConfigFile_NamesIt()
+    {
+        var error = Assert.Throws<UsageException>(() => CoordinatorApp.Build(Launch("nope.json", ("Coordinator:Policy", "demo"))));
+
+        Assert.Equal("--config: nope.json does not exist", error.Message);
+    }
+
+    [Theory]
+    [InlineData("https://127.0.0.1:5000", "must use http://")]
+    [InlineData("127.0.0.1:5000", "is not a URL")]
+    [InlineData("http://example.com:5000", "must name an IP address")]
+    public void ListenAddress_RejectsWhatKestrelCannotBindHere(string url, string expected)
+    {
+        var error = Assert.Throws<UsageException>(() => ListenAddress.Parse(url, "--urls"));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5000", true)]
+    [InlineData("http://localhost:5000", true)]
+    [InlineData("http://[::1]:5000", true)]
+    [InlineData("http://0.0.0.0:5000", false)]
+    [InlineData("http://192.168.1.4:5000", false)]
+    public void ListenAddress_KnowsLoopback(string url, bool loopback) =>
+        Assert.Equal(loopback, ListenAddress.Parse(url, "--urls").IsLoopback);
+}
