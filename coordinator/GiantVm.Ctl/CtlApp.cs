@@ -12,9 +12,9 @@ namespace GiantVm.Ctl;
 /// </summary>
 public sealed class CtlApp
 {
-    public CtlApp(TextWriter output, TextWriter error)
+    public CtlApp(TextWriter output, TextWriter error, TextReader? input = null)
     {
-        Console = new CtlConsole(output, error);
+        Console = new CtlConsole(output, error, input);
         Verbose = new Option<bool>("--verbose", "-v")
         {
             Description = "Show details (stack traces) when something fails",

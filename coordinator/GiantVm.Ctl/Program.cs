@@ -1,3 +1,3 @@
 using GiantVm.Ctl;
 
-return new CtlApp(Console.Out, Console.Error).Run(args);
+return new CtlApp(Console.Out, Console.Error, Console.In).Run(args);

@@ -3,11 +3,13 @@ namespace GiantVm.Ctl.Tests;
 /// <summary>Runs giantvmctl in-process with captured stdout/stderr.</summary>
 internal sealed record CtlRun(int ExitCode, string Out, string Error)
 {
-    public static CtlRun Of(params string[] args)
+    public static CtlRun Of(params string[] args) => WithInput("", args);
+
+    public static CtlRun WithInput(string stdin, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = new CtlApp(output, error).Run(args);
+        var code = new CtlApp(output, error, new StringReader(stdin)).Run(args);
         return new CtlRun(code, output.ToString(), error.ToString());
     }
 }

@@ -107,6 +107,33 @@ public sealed class PlanCommandTests : IDisposable
     }
 
     [Fact]
+    public void Plan_SnapshotIsADirectory_IsAnInputError()
+    {
+        var run = CtlRun.Of("plan", "--snapshot", _dir.Path);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"giantvmctl: cannot read snapshot file {_dir.Path}: it is a directory\n", run.Error);
+    }
+
+    [Fact]
+    public void Plan_DashReadsTheSnapshotFromStdin()
+    {
+        var run = CtlRun.WithInput(Snapshot, "plan", "--snapshot", "-", "-o", "json");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("\"pid\":101", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_EmptyStdin_IsAnInputError()
+    {
+        var run = CtlRun.WithInput("", "plan", "--snapshot", "-");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("giantvmctl: <stdin>:1: holds no snapshot (empty file)\n", run.Error);
+    }
+
+    [Fact]
     public void Plan_MissingSnapshotFile_IsAnInputError()
     {
         var run = CtlRun.Of("plan", "--snapshot", "/nonexistent/s.json");

@@ -3,6 +3,7 @@ using GiantVm.Coordinator.Agents;
 using GiantVm.Coordinator.Policies;
 using GiantVm.Coordinator.Rebalancing;
 using GiantVm.Scheduling.Journal;
+using GiantVm.Scheduling.Policies;
 using Google.Protobuf.WellKnownTypes;
 using ProtoDecision = GiantVm.Contracts.V1.Decision;
 using ProtoJournalRecord = GiantVm.Contracts.V1.JournalRecord;
@@ -74,7 +75,7 @@ public static class AdminProto
         Source = policy.Source,
         Version = (uint)policy.Version,
         LoadedAt = Timestamp.FromDateTimeOffset(policy.LoadedAt),
-        Mode = policy.Policy.Mode.ToString(),
+        Mode = PolicyModeText.Name(policy.Policy.Mode),
         DryRun = policy.Policy.DryRun,
     };
 

@@ -38,6 +38,7 @@ public static class CoordinatorApp
     /// <param name="customize">Last changes before Build (tests: TestServer, clock).</param>
     public static WebApplication Build(CoordinatorLaunch launch, Action<WebApplicationBuilder>? customize = null)
     {
+        Metrics.CoordinatorMetrics.EnsureInitialized();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         AddConfiguration(builder.Configuration, launch);
 

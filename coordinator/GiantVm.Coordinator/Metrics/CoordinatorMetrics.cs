@@ -5,6 +5,11 @@ namespace GiantVm.Coordinator.Metrics;
 /// <summary>The coordinator's Prometheus metrics (giantvm_ prefix, base units, _total counters).</summary>
 internal static class CoordinatorMetrics
 {
+    // First initializer: runs before any metric below is created. The .NET event-counter and
+    // meter adapters publish names promtool rejects (_count gauges, _total gauges); process
+    // metrics (process_*) stay.
+    private static readonly bool DefaultsSuppressed = SuppressNoisyDefaults();
+
     public static readonly Counter ReportsReceived = Prometheus.Metrics.CreateCounter(
         "giantvm_agent_reports_total", "Agent reports accepted, by kind (host, guest, result).",
         new CounterConfiguration { LabelNames = ["kind"] });
@@ -61,4 +66,26 @@ internal static class CoordinatorMetrics
 
     public static readonly Gauge PendingMigrations = Prometheus.Metrics.CreateGauge(
         "giantvm_migrations_pending", "Commands sent and waiting for a result.");
+
+    /// <summary>Touches the class so the defaults are suppressed before /metrics is first served.</summary>
+    public static bool EnsureInitialized() => DefaultsSuppressed;
+
+    private static bool SuppressNoisyDefaults()
+    {
+        try
+        {
+            Prometheus.Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions
+            {
+                SuppressEventCounters = true,
+                SuppressMeters = true,
+                SuppressDebugMetrics = true,
+                SuppressProcessMetrics = false,
+            });
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // the registry was already collected from (a second host in one process)
+        }
+    }
 }

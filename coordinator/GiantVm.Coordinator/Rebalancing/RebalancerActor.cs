@@ -126,7 +126,7 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers
         RebuildFromJournal();
         Timers.StartPeriodicTimer(RoundTimer, RunRound.Instance, _policy.Policy.Interval);
         _log.LogInformation("Rebalancer for {Vm} started with policy {PolicyName} ({Mode}, every {Interval}, dry-run {DryRun})",
-            _settings.Vm, _policy.Policy.Name, _policy.Policy.Mode, _policy.Policy.Interval, _policy.Policy.DryRun);
+            _settings.Vm, _policy.Policy.Name, PolicyModeText.Name(_policy.Policy.Mode), _policy.Policy.Interval, _policy.Policy.DryRun);
     }
 
     private DateTimeOffset Now => _time.GetUtcNow();

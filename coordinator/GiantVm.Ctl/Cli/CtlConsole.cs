@@ -4,9 +4,12 @@ namespace GiantVm.Ctl.Cli;
 /// Where a verb writes (stdout for results, stderr for errors) and how failures become exit
 /// codes: one clear line on stderr, a stack trace only with <c>--verbose</c>.
 /// </summary>
-public sealed class CtlConsole(TextWriter output, TextWriter error)
+public sealed class CtlConsole(TextWriter output, TextWriter error, TextReader? input = null)
 {
     public const string Program = "giantvmctl";
+
+    /// <summary>Standard input (files given as <c>-</c>); empty when not supplied.</summary>
+    public TextReader In { get; } = input ?? TextReader.Null;
 
     public TextWriter Out { get; } = output;
 

@@ -60,11 +60,16 @@ internal static class PlanCommand
         string text;
         try
         {
-            text = path == "-" ? Console.In.ReadToEnd() : File.ReadAllText(path);
+            text = path == "-" ? console.In.ReadToEnd() : File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            var why = e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message;
+            var why = e switch
+            {
+                FileNotFoundException or DirectoryNotFoundException => "no such file",
+                UnauthorizedAccessException when Directory.Exists(path) => "it is a directory",
+                _ => e.Message,
+            };
             throw CtlException.Input($"cannot read snapshot file {path}: {why}", inner: e);
         }
 

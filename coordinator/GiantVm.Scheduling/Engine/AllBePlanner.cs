@@ -46,9 +46,9 @@ internal static class AllBePlanner
                 }
 
                 NodeWork? best = null;
-                foreach (var t in work.Nodes)
+                foreach (var t in work.TargetsFor(source, task))
                 {
-                    if (work.IsTargetFor(t, source, task) && (best is null || t.BaseScore < best.BaseScore))
+                    if (best is null || t.BaseScore < best.BaseScore)
                     {
                         best = t;
                     }
@@ -69,7 +69,7 @@ internal static class AllBePlanner
                 }
 
                 var reason = $"all-be: node {source.Id} hot (smoothed steal {Reasons.F(source.Smoothed)} > steal_high {Reasons.F(policy.StealHigh)}); " +
-                             $"node {best.Id} has the lowest steal {Reasons.F(best.BaseScore)}; margin {Reasons.F(margin)} > " +
+                             $"node {best.Id} has the lowest steal of the nodes that can take the task: {Reasons.F(best.BaseScore)}; margin {Reasons.F(margin)} > " +
                              $"min_improvement {Reasons.F(policy.MinImprovement)}; {work.MemoryText(best, task)}";
                 work.Plan(task, source, best, reason);
             }

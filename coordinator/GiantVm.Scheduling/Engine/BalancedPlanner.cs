@@ -56,13 +56,8 @@ internal static class BalancedPlanner
             var cores = DecisionEngine.DemandOf(task);
             NodeWork? best = null;
             var bestAfter = double.MaxValue;
-            foreach (var t in work.Nodes)
+            foreach (var t in work.TargetsFor(source, task))
             {
-                if (!work.IsTargetFor(t, source, task))
-                {
-                    continue;
-                }
-
                 var after = t.EstimateWith(cores);
                 if (after < bestAfter)
                 {
@@ -86,8 +81,8 @@ internal static class BalancedPlanner
             }
 
             var reason = $"balanced: node {source.Id} hot (smoothed steal {Reasons.F(source.Smoothed)} > steal_high {Reasons.F(policy.StealHigh)}, " +
-                         $"expected {Reasons.F(source.Estimate)} before this move); node {best.Id} lowest expected steal " +
-                         $"{Reasons.F(best.Estimate)} -> {Reasons.F(bestAfter)} with the task; margin {Reasons.F(margin)} > " +
+                         $"expected {Reasons.F(source.Estimate)} before this move); node {best.Id} has the lowest expected steal of the nodes " +
+                         $"that can take the task: {Reasons.F(best.Estimate)} -> {Reasons.F(bestAfter)} with it; margin {Reasons.F(margin)} > " +
                          $"min_improvement {Reasons.F(policy.MinImprovement)}; {work.MemoryText(best, task)}";
             work.Plan(task, source, best, reason);
         }

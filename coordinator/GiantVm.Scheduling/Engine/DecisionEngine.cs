@@ -131,9 +131,9 @@ public static class DecisionEngine
             var cores = DemandOf(task);
             NodeWork? best = null;
             var bestAfter = double.MaxValue;
-            foreach (var t in work.Nodes)
+            foreach (var t in work.TargetsFor(source, task, antiFlap: false))
             {
-                if (work.IsTargetFor(t, source, task, antiFlap: false) && t.EstimateWith(cores) is var after && after < bestAfter)
+                if (t.EstimateWith(cores) is var after && after < bestAfter)
                 {
                     best = t;
                     bestAfter = after;
@@ -146,8 +146,8 @@ public static class DecisionEngine
                 continue;
             }
 
-            var reason = $"evacuate: node {node} is being drained; node {best.Id} lowest expected steal {Reasons.F(best.Estimate)} " +
-                         $"-> {Reasons.F(bestAfter)} with the task; {work.MemoryText(best, task)}";
+            var reason = $"evacuate: node {node} is being drained; node {best.Id} has the lowest expected steal of the nodes that can take " +
+                         $"the task: {Reasons.F(best.Estimate)} -> {Reasons.F(bestAfter)} with it; {work.MemoryText(best, task)}";
             work.Plan(task, source, best, reason);
         }
 

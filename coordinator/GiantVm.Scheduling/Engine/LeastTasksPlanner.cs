@@ -31,9 +31,9 @@ internal static class LeastTasksPlanner
                     }
 
                     NodeWork? best = null;
-                    foreach (var t in work.Nodes)
+                    foreach (var t in work.TargetsFor(source, task))
                     {
-                        if (work.IsTargetFor(t, source, task) && (best is null || t.TaskCount < best.TaskCount))
+                        if (best is null || t.TaskCount < best.TaskCount)
                         {
                             best = t;
                         }

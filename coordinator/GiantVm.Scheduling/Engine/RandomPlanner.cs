@@ -33,7 +33,7 @@ internal static class RandomPlanner
                 }
 
                 candidates.Clear();
-                candidates.AddRange(work.Nodes.Where(t => work.IsTargetFor(t, source, task)));
+                candidates.AddRange(work.TargetsFor(source, task));
                 if (candidates.Count == 0)
                 {
                     work.Note($"node {source.Id} is hot but some of its tasks fit on no eligible node (stale, drained, excluded, memory, return block, per-node cap)");

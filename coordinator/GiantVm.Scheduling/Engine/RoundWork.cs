@@ -15,6 +15,7 @@ internal sealed class RoundWork
     private readonly List<Decision> _decisions = [];
     private readonly List<string> _notes = [];
     private readonly HashSet<string> _noted = new(StringComparer.Ordinal);
+    private readonly HashSet<int> _plannedPids = [];
     private SplitMix64 _rng;
 
     public RoundWork(Snapshot snapshot, Policy policy, DecisionState state, DateTimeOffset now, bool applyCaps)
@@ -37,10 +38,9 @@ internal sealed class RoundWork
             nodes.Add(work);
         }
 
-        var seenPids = new HashSet<int>();
         foreach (var task in snapshot.Tasks)
         {
-            if (seenPids.Add(task.Pid) && _byId.TryGetValue(task.Node, out var node))
+            if (_byId.TryGetValue(task.Node, out var node))
             {
                 node.AddInitialTask(task);
             }
@@ -136,10 +136,10 @@ internal sealed class RoundWork
     public bool InCooldown(TaskSnapshot task) =>
         State.LastMoveOf(task.Pid, task.StartTime) is { } last && Now - last.Time < Policy.Cooldown;
 
-    public bool ReturnBlocked(TaskSnapshot task, NodeWork target) =>
-        State.LastMoveOf(task.Pid, task.StartTime) is { } last
-        && last.From == target.Id
-        && Now - last.Time < Policy.ReturnBlock;
+    public bool ReturnBlocked(TaskSnapshot task, NodeWork target) => ReturnBlocked(State.LastMoveOf(task.Pid, task.StartTime), target);
+
+    private bool ReturnBlocked(MoveRecord? last, NodeWork target) =>
+        last is not null && last.From == target.Id && Now - last.Time < Policy.ReturnBlock;
 
     /// <summary>Memory the task needs on a target: RSS x (1 + headroom); null when its RSS is unknown.</summary>
     public long? MemoryNeeded(TaskSnapshot task) =>
@@ -148,13 +148,20 @@ internal sealed class RoundWork
     public bool Fits(NodeWork target, TaskSnapshot task) =>
         target.FreeMemory is not { } free || MemoryNeeded(task) is not { } need || need <= free;
 
-    /// <summary>Every per-task target rule: may be a target, not the source, memory, return block, per-node cap.</summary>
-    public bool IsTargetFor(NodeWork target, NodeWork source, TaskSnapshot task, bool antiFlap = true) =>
-        target.CanBeTarget
-        && target.Id != source.Id
-        && Fits(target, task)
-        && CanEnter(target)
-        && (!antiFlap || !ReturnBlocked(task, target));
+    /// <summary>Every node that may take this task now, in id order: may be a target at all, not the
+    /// source, has the memory, below its per-node cap, not the node the task left within the return
+    /// block (the task's history is looked up once).</summary>
+    public IEnumerable<NodeWork> TargetsFor(NodeWork source, TaskSnapshot task, bool antiFlap = true)
+    {
+        var last = antiFlap ? State.LastMoveOf(task.Pid, task.StartTime) : null;
+        foreach (var target in Nodes)
+        {
+            if (target.CanBeTarget && target.Id != source.Id && Fits(target, task) && CanEnter(target) && !ReturnBlocked(last, target))
+            {
+                yield return target;
+            }
+        }
+    }
 
     public int NextRandom(int n)
     {
@@ -171,8 +178,15 @@ internal sealed class RoundWork
             ({ } need, { } free) => $"memory fits: needs {ByteSizeText.Format(need)} of {ByteSizeText.Format(free)} free",
         };
 
+    /// <summary>Counts the move as done for the rest of the round. A pid that appears twice in a
+    /// snapshot (a malformed one) is moved once.</summary>
     public void Plan(TaskSnapshot task, NodeWork from, NodeWork to, string reason)
     {
+        if (!_plannedPids.Add(task.Pid))
+        {
+            return;
+        }
+
         var need = MemoryNeeded(task);
         from.Release(task);
         to.Receive(task, need);

@@ -70,6 +70,7 @@ public static class PolicyLoader
             var why = e switch
             {
                 FileNotFoundException or DirectoryNotFoundException => "no such file",
+                UnauthorizedAccessException when Directory.Exists(path) => "it is a directory",
                 UnauthorizedAccessException => "permission denied",
                 _ => e.Message,
             };

@@ -33,7 +33,7 @@ public sealed class AdminServiceTests
         Assert.True(reply.Accepted);
         Assert.Contains("mode:", reply.Diff, StringComparison.Ordinal);
         var policy = await coordinator.Admin.GetPolicyAsync(new GetPolicyRequest(), cancellationToken: Ct);
-        Assert.Equal((2u, "new.yaml", "AllBe", content), (policy.Info.Version, policy.Info.Source, policy.Info.Mode, policy.Content));
+        Assert.Equal((2u, "new.yaml", "all-be", content), (policy.Info.Version, policy.Info.Source, policy.Info.Mode, policy.Content));
     }
 
     [Fact]
@@ -175,5 +175,25 @@ public sealed class AdminServiceTests
         Assert.Equal(("fast", false), (status.Policy.Name, status.Paused));
         Assert.True(status.MajorityAvailable);
         Assert.Single(status.Members, m => m.RunsRebalancer);
+    }
+
+    [Fact]
+    public async Task Move_WithWait_ReturnsTheGuestsResult()
+    {
+        await using var coordinator = await CoordinatorUnderTest.StartAsync();
+        await coordinator.Admin.PauseAsync(new PauseRequest(), cancellationToken: Ct);
+        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        await guest.SendAckedAsync(new AgentMessage { GuestReport = AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow, 0.01, 0.0) });
+
+        var move = coordinator.Admin.MoveAsync(new MoveRequest { Pid = 4242, ToNode = 1, Wait = true, TimeoutSeconds = 10 }, cancellationToken: Ct).ResponseAsync;
+        var command = (await guest.NextAsync(m => m.PayloadCase == CoordinatorMessage.PayloadOneofCase.Migrate)).Migrate;
+        await guest.SendAsync(new AgentMessage
+        {
+            MigrationResult = new MigrationResult { CommandId = command.CommandId, MigrationId = command.MigrationId, Pid = 4242, Status = MigrationStatus.Partial, PagesMoved = 10, PagesLeft = 3 },
+        });
+        var reply = await move;
+
+        Assert.False(reply.TimedOut);
+        Assert.Equal((MigrationStatus.Partial, 3ul, command.MigrationId), (reply.Result.Status, reply.Result.PagesLeft, reply.Result.MigrationId));
     }
 }

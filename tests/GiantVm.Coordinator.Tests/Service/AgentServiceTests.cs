@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GiantVm.Contracts.V1;
+using GiantVm.Coordinator.Metrics;
 using GiantVm.Coordinator.Tests.Agents;
 using GiantVm.Scheduling.Journal;
 using Google.Protobuf.WellKnownTypes;
@@ -102,11 +103,13 @@ public sealed class AgentServiceTests
         await using var coordinator = await CoordinatorUnderTest.StartAsync();
         using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
         await guest.SendAckedAsync(Report(0.02));
+        var rejectedBefore = CoordinatorMetrics.ReportsRejected.WithLabels("invalid_value").Value;
 
         await guest.SendAsync(Report(steal));
         var error = await guest.ExpectErrorAsync();
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.True(CoordinatorMetrics.ReportsRejected.WithLabels("invalid_value").Value > rejectedBefore);
         var nodes = (await coordinator.Admin.ListNodesAsync(new NodesRequest(), cancellationToken: Ct)).Nodes;
         Assert.Equal(0.02, nodes[0].StealRatio);
     }

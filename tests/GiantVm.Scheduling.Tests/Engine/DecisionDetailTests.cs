@@ -71,7 +71,7 @@ public class DecisionDetailTests
         Assert.Equal((7, 0, 1), (d.Pid, d.From, d.To));
         Assert.Equal(
             "balanced: node 0 hot (smoothed steal 0.420 > steal_high 0.150, expected 0.420 before this move); " +
-            "node 1 lowest expected steal 0.030 -> 0.030 with the task; margin 0.390 > min_improvement 0.050; " +
+            "node 1 has the lowest expected steal of the nodes that can take the task: 0.030 -> 0.030 with it; margin 0.390 > min_improvement 0.050; " +
             "memory fits: needs 110MiB of 8GiB free",
             d.Reason);
         Assert.Equal(100 * MiB, d.RssBytes);
@@ -80,7 +80,7 @@ public class DecisionDetailTests
     }
 
     [Theory]
-    [InlineData(PolicyMode.AllBe, "all-be: node 0 hot (smoothed steal 0.420 > steal_high 0.150); node 1 has the lowest steal 0.030; margin 0.390 > min_improvement 0.050; memory: task RSS unknown")]
+    [InlineData(PolicyMode.AllBe, "all-be: node 0 hot (smoothed steal 0.420 > steal_high 0.150); node 1 has the lowest steal of the nodes that can take the task: 0.030; margin 0.390 > min_improvement 0.050; memory: task RSS unknown")]
     [InlineData(PolicyMode.LeastTasks, "least-tasks: node 0 has 3 BE tasks, node 1 has 0 (steal ignored: 0.420 vs 0.030); memory: task RSS unknown")]
     [InlineData(PolicyMode.Random, "random: node 0 hot (smoothed steal 0.420 > steal_high 0.150); node 1 drawn from 1 eligible (its steal 0.030); memory: task RSS unknown")]
     public void Decide_EveryModeExplainsItself(PolicyMode mode, string reason)

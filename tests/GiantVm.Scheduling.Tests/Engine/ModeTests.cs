@@ -206,4 +206,15 @@ public class ModeTests
         Assert.Equal(a.Decisions, b.Decisions);
         Assert.Equal(a.Nodes, b.Nodes);
     }
+
+    [Theory]
+    [MemberData(nameof(AllModes))]
+    public void Decide_PidTwiceInASnapshot_IsMovedAtMostOnce(PolicyMode mode)
+    {
+        var snapshot = Snap(0, [Node(0, 0.9), Node(1, 0.0), Node(2, 0.0)], [Task(1, 0), Task(1, 0), Task(2, 0), Task(3, 0)]);
+
+        var result = Now(snapshot, Loose(mode));
+
+        Assert.True(result.Decisions.Count(d => d.Pid == 1) <= 1);
+    }
 }
