@@ -1,3 +1,5 @@
+using GiantVm.Scheduling.Model;
+
 namespace GiantVm.Scheduling.Engine;
 
 /// <summary>
@@ -9,11 +11,23 @@ internal static class LeastTasksPlanner
 {
     public static void Plan(RoundWork work)
     {
-        var remaining = work.Nodes.ToDictionary(n => n.Id, n => n.Tasks.OrderBy(t => t.Pid).ToList());
+        // Each node's tasks in pid order, sorted only when the node is first used as a source.
+        var remaining = new Dictionary<int, List<TaskSnapshot>>();
+        List<TaskSnapshot> Remaining(NodeWork n)
+        {
+            if (!remaining.TryGetValue(n.Id, out var list))
+            {
+                list = n.Tasks.OrderBy(t => t.Pid).ToList();
+                remaining.Add(n.Id, list);
+            }
+
+            return list;
+        }
+
         while (work.RoundHasRoom)
         {
             var moved = false;
-            var sources = work.Nodes.Where(n => n.Fresh && work.CanLeave(n) && remaining[n.Id].Count > 0)
+            var sources = work.Nodes.Where(n => n.Fresh && work.CanLeave(n) && n.TaskCount > 0 && (!remaining.TryGetValue(n.Id, out var r) || r.Count > 0))
                 .OrderByDescending(n => n.TaskCount).ThenBy(n => n.Id);
             var fewest = work.Nodes.Where(n => n.CanBeTarget && work.CanEnter(n)).Select(n => n.TaskCount).DefaultIfEmpty(int.MaxValue).Min();
             foreach (var source in sources)
@@ -23,7 +37,7 @@ internal static class LeastTasksPlanner
                     break; // sources come fullest first: no later one can be evened out either
                 }
 
-                foreach (var task in remaining[source.Id])
+                foreach (var task in Remaining(source))
                 {
                     if (!work.IsMovable(task))
                     {
@@ -47,7 +61,7 @@ internal static class LeastTasksPlanner
                     var reason = $"least-tasks: node {source.Id} has {source.TaskCount} BE tasks, node {best.Id} has {best.TaskCount} " +
                                  $"(steal ignored: {Reasons.F(source.Smoothed)} vs {Reasons.F(best.Smoothed)}); {work.MemoryText(best, task)}";
                     work.Plan(task, source, best, reason);
-                    remaining[source.Id].Remove(task);
+                    Remaining(source).Remove(task);
                     moved = true;
                     break;
                 }
