@@ -28,8 +28,10 @@ public sealed class DrainTests
 
         // evacuate node 2 (node 0 back in service): every task leaves it
         await admin.UndrainAsync(new UndrainRequest { NodeId = 0 }, cancellationToken: ct);
-        await Eventually.WaitAsync(async () => (await admin.ListNodesAsync(new NodesRequest(), cancellationToken: ct)).Nodes.Single(n => n.NodeId == 2).BeTasks > 0,
-            TimeSpan.FromSeconds(30), "the coordinator to see the tasks on node 2", cluster.Logs);
+        // evacuation acts on the coordinator's view: wait until it sees every task that is on node 2
+        var onNode2 = cluster.Placement().Count(p => p.CpuNode == 2);
+        await Eventually.WaitAsync(async () => (await admin.ListNodesAsync(new NodesRequest(), cancellationToken: ct)).Nodes.Single(n => n.NodeId == 2).BeTasks == onNode2,
+            TimeSpan.FromSeconds(30), $"the coordinator to see the {onNode2} task(s) on node 2", cluster.Logs);
         var evacuate = await admin.DrainAsync(new DrainRequest { NodeId = 2, Evacuate = true, Wait = true, TimeoutSeconds = 60 }, cancellationToken: ct);
         Assert.Contains(2u, evacuate.DrainedNodes);
         Assert.False(evacuate.TimedOut);
