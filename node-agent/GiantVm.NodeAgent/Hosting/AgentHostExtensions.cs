@@ -124,6 +124,7 @@ internal static class AgentHostExtensions
         {
             "numactl" => (_ => new NumactlExecutor(inspector, new SchedAffinitySetter(), new MigratePagesProcess(), time, self), dryRun),
             "cpuset" => (_ => new CpusetExecutor(inspector, beDirectory!, time, self), dryRun),
+            "emulated" => (_ => new EmulatedExecutor(inspector, s.EmulatorRoot!, time, self), dryRun),
             _ => (dryRun, dryRun),
         };
     }

@@ -43,8 +43,11 @@ internal sealed class AgentOptions
 
     public string? VcpuThreads { get; set; }
 
-    /// <summary>numactl, cpuset or dry-run.</summary>
+    /// <summary>numactl, cpuset, dry-run or emulated.</summary>
     public string Executor { get; set; } = "numactl";
+
+    /// <summary>With the emulated executor: the root folder of <c>giantvm-sim emulate</c>.</summary>
+    public string? EmulatorRoot { get; set; }
 
     /// <summary>Deadline of a migrate command that carries none.</summary>
     public string CommandTimeout { get; set; } = "60s";

@@ -11,7 +11,7 @@ namespace GiantVm.NodeAgent.Hosting;
 /// </summary>
 internal static class AgentOptionsValidator
 {
-    public static readonly string[] Executors = ["numactl", "cpuset", "dry-run"];
+    public static readonly string[] Executors = ["numactl", "cpuset", "dry-run", "emulated"];
 
     public static AgentRunSettings Validate(AgentOptions o)
     {
@@ -51,6 +51,11 @@ internal static class AgentOptionsValidator
             throw new AgentConfigException("--executor cpuset needs --be-cgroup (Agent:BeCgroup): the per-node leaf cgroups live under it");
         }
 
+        if (executor == "emulated" && role == "guest" && string.IsNullOrWhiteSpace(o.EmulatorRoot))
+        {
+            throw new AgentConfigException("--executor emulated needs --emulator-root (Agent:EmulatorRoot): the folder giantvm-sim emulate writes");
+        }
+
         if (o.MetricsPort is { } port && port is < 1 or > 65535)
         {
             throw new AgentConfigException($"--metrics-port {port} (Agent:MetricsPort): expected 1-65535");
@@ -67,7 +72,7 @@ internal static class AgentOptionsValidator
         var sensing = new ProbeSettings(role, o.NodeId ?? 0, o.ProcRoot, o.SysRoot, o.CgroupRoot, interval, Json: false,
             o.BeCgroup, o.BeComm, o.BePidFile, o.NumaMaps, o.LcCgroup, o.QemuPid, o.VcpuThreads, Verbose: false);
         return new AgentRunSettings(role, o.NodeId ?? 0, o.Vm.Trim(), coordinators, interval, executor,
-            Duration(o.CommandTimeout, "--command-timeout", "CommandTimeout"), o.MetricsPort, o.MetricsHost, level, backoff, sensing);
+            Duration(o.CommandTimeout, "--command-timeout", "CommandTimeout"), o.MetricsPort, o.MetricsHost, level, backoff, sensing, o.EmulatorRoot);
     }
 
     public static IReadOnlyList<Uri> Coordinators(string? list)

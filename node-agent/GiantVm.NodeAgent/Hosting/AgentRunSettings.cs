@@ -17,4 +17,5 @@ internal sealed record AgentRunSettings(
     string MetricsHost,
     LogEventLevel LogLevel,
     Backoff Reconnect,
-    ProbeSettings Sensing);
+    ProbeSettings Sensing,
+    string? EmulatorRoot = null);

@@ -41,7 +41,8 @@ internal static class RunCommandLine
         Add<string>("--lc-cgroup", "LcCgroup", "host: LC load is the CPU usage of this cgroup (v2 cpu.stat, or v1 cpuacct.usage)", "PATH");
         Add<int?>("--qemu-pid", "QemuPid", "host: the GiantVM QEMU process (default: found by name qemu-system-*)", "PID");
         Add<string>("--vcpu-threads", "VcpuThreads", "host: regex of vCPU thread names [default: '^CPU \\d+/KVM$']", "REGEX");
-        Add<string>("--executor", "Executor", "guest: numactl (affinity + migratepages), cpuset (per-node leaf cgroups under --be-cgroup) or dry-run [default: numactl]", "numactl|cpuset|dry-run");
+        Add<string>("--executor", "Executor", "guest: numactl (affinity + migratepages), cpuset (per-node leaf cgroups under --be-cgroup), dry-run, or emulated (asks giantvm-sim emulate, see --emulator-root) [default: numactl]", "numactl|cpuset|dry-run|emulated");
+        Add<string>("--emulator-root", "EmulatorRoot", "guest, --executor emulated: the --root folder of giantvm-sim emulate (moves go through its control/ files)", "DIR");
         Add<string>("--command-timeout", "CommandTimeout", "guest: deadline of a migrate command that carries none [default: 60s]", "DURATION");
         Add<int?>("--metrics-port", "MetricsPort", "serve Prometheus /metrics on 127.0.0.1:PORT (Agent:MetricsHost changes the address) [default: off]", "PORT");
         Add<string>("--log-level", "LogLevel", "Verbose, Debug, Information, Warning, Error [default: Information]", "LEVEL");

@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace GiantVm.Simulator.Emulation;
+
+/// <summary>
+/// The emulator's side of the move protocol under <c>DIR/control/</c>:
+/// <c>requests/&lt;command_id&gt;.json</c> (written by the agent: write a temporary file, then
+/// rename), <c>done/&lt;command_id&gt;.json</c> (written by the emulator once the task's files
+/// show the move). Request files are deleted once taken; a bad request is answered as failed.
+/// </summary>
+internal sealed class ControlFiles
+{
+    private readonly TreeWriter _writer;
+
+    public ControlFiles(string root)
+    {
+        LcDir = Path.Combine(root, "control", "lc");
+        Directory.CreateDirectory(LcDir);
+        RequestsDir = Path.Combine(root, "control", "requests");
+        DoneDir = Path.Combine(root, "control", "done");
+        Directory.CreateDirectory(RequestsDir);
+        Directory.CreateDirectory(DoneDir);
+        _writer = new TreeWriter(root);
+    }
+
+    public string RequestsDir { get; }
+
+    /// <summary><c>control/lc/&lt;node&gt;</c>: a file holding <c>95%</c> or <c>95% over 5s</c> changes that
+    /// node's LC load from now on (the file is deleted when read).</summary>
+    public string LcDir { get; }
+
+    /// <summary>Reads and deletes the LC change files; unreadable ones are reported as log lines.</summary>
+    public (List<LcChange> Changes, List<string> Errors) TakeLcChanges()
+    {
+        var changes = new List<LcChange>();
+        var errors = new List<string>();
+        foreach (var file in new DirectoryInfo(LcDir).GetFiles().Where(f => !f.Name.StartsWith('.')).OrderBy(f => f.Name, StringComparer.Ordinal))
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(file.FullName);
+                File.Delete(file.FullName);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            if (TryParseLc(file.Name, text, out var change, out var error))
+            {
+                changes.Add(change);
+            }
+            else
+            {
+                errors.Add($"control/lc/{file.Name} ignored: {error}");
+            }
+        }
+
+        return (changes, errors);
+    }
+
+    /// <summary><c>95%</c>, <c>0.95</c>, or <c>95% over 5s</c>, in a file named after the node id.</summary>
+    public static bool TryParseLc(string name, string text, out LcChange change, out string error)
+    {
+        change = null!;
+        if (!int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var node))
+        {
+            error = "the file name must be a node id";
+            return false;
+        }
+
+        var parts = text.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var over = 0.0;
+        if (parts.Length is not (1 or 3) || !ScenarioText.TryLoad(parts[0], out var load) || load < 0 || load > 10
+            || (parts.Length == 3 && (parts[1] != "over" || !ScenarioText.TryDuration(parts[2], out over) || over < 0)))
+        {
+            error = $"expected '95%' or '95% over 5s' (got '{text.Trim()}')";
+            return false;
+        }
+
+        change = new LcChange(0, node, load, over, 0);
+        error = "";
+        return true;
+    }
+
+    public string DoneDir { get; }
+
+    /// <summary>Reads and deletes the pending request files (oldest first). Unreadable ones become failed requests.</summary>
+    public (List<MoveRequest> Requests, List<MoveCompletion> Bad) Take(double now)
+    {
+        var requests = new List<MoveRequest>();
+        var bad = new List<MoveCompletion>();
+        var files = new DirectoryInfo(RequestsDir).GetFiles("*.json").OrderBy(f => f.LastWriteTimeUtc).ThenBy(f => f.Name, StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(file.FullName);
+                File.Delete(file.FullName);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // taken away meanwhile; try again next step if it is still there
+            }
+
+            var id = Path.GetFileNameWithoutExtension(file.Name);
+            if (TryParseRequest(text, id, out var request, out var error))
+            {
+                requests.Add(request);
+            }
+            else
+            {
+                bad.Add(MoveCompletion.Refused(new MoveRequest(id, 0, null, -1, []), MoveCompletion.Failed, $"bad request {file.Name}: {error}", now));
+            }
+        }
+
+        return (requests, bad);
+    }
+
+    public void WriteDone(MoveCompletion c)
+    {
+        if (!IsSafeId(c.CommandId))
+        {
+            return;
+        }
+
+        _writer.WriteAtomically(Path.Combine(DoneDir, c.CommandId + ".json"), DoneJson(c));
+    }
+
+    /// <summary>Command ids become file names: letters, digits, '-', '_', '.', at most 128 characters.</summary>
+    public static bool IsSafeId(string id) =>
+        id.Length is > 0 and <= 128 && !id.StartsWith('.') && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    public static bool TryParseRequest(string text, string fileId, out MoveRequest request, out string error)
+    {
+        request = null!;
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            error = "not JSON: " + e.Message;
+            return false;
+        }
+
+        if (node is not JsonObject o)
+        {
+            error = "not a JSON object";
+            return false;
+        }
+
+        try
+        {
+            var id = (string?)o["command_id"] ?? fileId;
+            if (!IsSafeId(id))
+            {
+                error = "command_id must be 1-128 letters, digits, '-', '_' or '.'";
+                return false;
+            }
+
+            if (id != fileId)
+            {
+                error = $"command_id '{id}' differs from the file name";
+                return false;
+            }
+
+            if (o["pid"] is null || o["to_node"] is null)
+            {
+                error = "pid and to_node are required";
+                return false;
+            }
+
+            var pid = (int)o["pid"]!;
+            var to = (int)o["to_node"]!;
+            ulong? start = o["start_time_ticks"] is { } s ? (ulong)s : null;
+            var from = o["from_nodes"] is JsonArray a ? a.Select(x => (int)x!).ToList() : [];
+            request = new MoveRequest(id, pid, start, to, from);
+            error = "";
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or OverflowException)
+        {
+            error = "a field has the wrong type: " + e.Message;
+            return false;
+        }
+    }
+
+    public static string DoneJson(MoveCompletion c)
+    {
+        static JsonObject Pages(IReadOnlyDictionary<int, long> pages)
+        {
+            var o = new JsonObject();
+            foreach (var (node, count) in pages.OrderBy(p => p.Key))
+            {
+                o[node.ToString(CultureInfo.InvariantCulture)] = count;
+            }
+
+            return o;
+        }
+
+        var json = new JsonObject
+        {
+            ["command_id"] = c.CommandId,
+            ["pid"] = c.Pid,
+            ["status"] = c.Status,
+            ["error"] = c.Error,
+            ["to_node"] = c.ToNode,
+            ["pages_before"] = Pages(c.PagesBefore),
+            ["pages_after"] = Pages(c.PagesAfter),
+            ["pages_moved"] = c.PagesMoved,
+            ["pages_left"] = c.PagesLeft,
+            ["affinity_before"] = c.AffinityBefore,
+            ["affinity_after"] = c.AffinityAfter,
+            ["accepted_at_seconds"] = Math.Round(c.AcceptedAt, 3),
+            ["finished_at_seconds"] = Math.Round(c.FinishedAt, 3),
+            ["duration_ms"] = Math.Round((c.FinishedAt - c.AcceptedAt) * 1000, 1),
+        };
+        return json.ToJsonString() + "\n";
+    }
+}

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# The whole loop on an emulated GiantVM, on one machine: builds, starts the emulator
+# (giantvm-sim emulate, scenario coordinator/GiantVm.Simulator/scenarios/demo-4node.yaml), the
+# coordinator with the shipped `demo` policy, four host agents and the guest agent on 127.0.0.1
+# (free ports). The scenario raises the LC load on the BE tasks' host; the coordinator moves
+# them to the lowest-steal node. Decisions are printed as they happen, then the node state and
+# the migrations. Everything started here is stopped on exit, Ctrl-C or TERM.
+#
+#   scripts/demo.sh [--no-build] [--keep DIR]
+#     --no-build   use the binaries already built (CONFIGURATION, default Debug)
+#     --keep DIR   work in DIR and keep it (logs, emulated trees, journal); default: a temp dir
+#                  that is deleted at the end
+# Exit code: 0 when every BE task ended on the lowest-steal node, 1 otherwise, 2 usage.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+config=${CONFIGURATION:-Debug}
+build=1
+keep=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-build) build=0 ;;
+    --keep) [ $# -ge 2 ] || { echo "demo: --keep needs a folder" >&2; exit 2; }; keep=$2; shift ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "demo: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+scripts/deps.sh && { command -v jq >/dev/null 2>&1 || scripts/deps.sh jq; }
+
+scenario=coordinator/GiantVm.Simulator/scenarios/demo-4node.yaml
+sim=coordinator/GiantVm.Simulator/bin/$config/net10.0/giantvm-sim.dll
+coord=coordinator/GiantVm.Coordinator/bin/$config/net10.0/giantvm-coordinator.dll
+agent=node-agent/GiantVm.NodeAgent/bin/$config/net10.0/giantvm-agent.dll
+
+if [ $build -eq 1 ]; then
+  echo "demo: building ($config) ..."
+  for p in coordinator/GiantVm.Simulator coordinator/GiantVm.Coordinator node-agent/GiantVm.NodeAgent; do
+    dotnet build "$p" -c "$config" -nologo -v q -clp:NoSummary >/dev/null || { echo "demo: build of $p failed (run: dotnet build $p)" >&2; exit 1; }
+  done
+fi
+for f in "$sim" "$coord" "$agent"; do
+  [ -f "$f" ] || { echo "demo: $f is missing; run without --no-build" >&2; exit 1; }
+done
+
+if [ -n "$keep" ]; then
+  work=$(mkdir -p "$keep" && cd "$keep" && pwd)
+else
+  work=$(mktemp -d /tmp/giantvm-demo.XXXXXX)
+fi
+mkdir -p "$work/logs"
+emu=$work/emulated
+
+# Every process runs in its own process group (job control), so that stopping it stops all of it.
+set -m
+pids=()
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 50); do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ $alive -eq 0 ] && break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+  if [ -z "$keep" ]; then rm -rf "$work"; else echo "demo: logs, trees and journal kept in $work"; fi
+  echo "demo: stopped everything it started"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+start() { # name, command...
+  local name=$1; shift
+  "$@" >"$work/logs/$name.log" 2>&1 &
+  pids+=("$(jobs -p %+)")
+  disown %+ # no job notices; cleanup() waits on the pids itself
+}
+
+free_port() {
+  local p
+  for _ in $(seq 1 100); do
+    p=$((20000 + RANDOM % 30000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && [[ " ${used_ports:-} " != *" $p "* ]]; then
+      used_ports="${used_ports:-} $p"
+      echo "$p"; return 0
+    fi
+  done
+  echo "demo: no free port found" >&2; return 1
+}
+
+wait_for() { # seconds, description, command...
+  local seconds=$1 what=$2; shift 2
+  local end=$((SECONDS + seconds))
+  until "$@" 2>/dev/null; do
+    if [ $SECONDS -ge $end ]; then echo "demo: timed out after ${seconds}s waiting for $what (logs: $work/logs)" >&2; return 1; fi
+    sleep 0.2
+  done
+}
+
+grpc=$(free_port); metrics=$(free_port)
+url=http://127.0.0.1:$grpc
+started=$SECONDS
+
+echo "demo: emulated GiantVM: 4 hosts x 4 CPUs, 4 BE tasks on node 1 (scenario $scenario)"
+start emulator dotnet "$sim" emulate --root "$emu" --scenario "$scenario" --duration 300s
+echo "demo: coordinator on $url (ONE member; see README), policy 'demo' (coordinator/policies/demo.yaml)"
+start coordinator dotnet "$coord" --policy demo --urls "$url" --metrics-url "http://127.0.0.1:$metrics" --data-dir "$work/coordinator"
+wait_for 60 "the emulator's files" test -f "$emu/emulator/status.json"
+for k in 0 1 2 3; do
+  start "host$k" dotnet "$agent" run --role host --node-id $k --coordinator "$url" \
+    --proc-root "$emu/host$k/proc" --sys-root "$emu/host$k/sys" --lc-cgroup lc
+done
+start guest dotnet "$agent" run --role guest --coordinator "$url" \
+  --proc-root "$emu/guest/proc" --sys-root "$emu/guest/sys" --be-cgroup be \
+  --executor emulated --emulator-root "$emu"
+wait_for 60 "the coordinator's gRPC port $grpc" bash -c "exec 3<>/dev/tcp/127.0.0.1/$grpc"
+wait_for 60 "the guest agent to connect" grep -q "Connected to coordinator" "$work/logs/guest.log"
+
+echo "demo: all running ($((SECONDS - started))s). At 15s host 1's LC load climbs to 95%; decisions as they happen:"
+echo
+tail -n +1 -q -F "$work/logs/emulator.log" "$work/logs/coordinator.log" 2>/dev/null \
+  | grep --line-buffered -E 'LC load|Decision |Result ' \
+  | sed -u -E 's/^\[emulator +([0-9.]+s)\] /  [emulator \1] /; s/^\[([0-9:]+) INF\] /  [coordinator \1] /' &
+pids+=("$(jobs -p %+)") # the pipeline's process group
+disown %+
+
+status() { cat "$emu/emulator/status.json"; }
+# After the spike (20s), the node that can take every BE task with the least steal by the
+# cluster model (LC demand + all BE demand over its CPUs; ties: lowest id).
+best_node='([.tasks[].demand_cores] | add) as $be | .nodes | map({id, cpus, lc: .lc_demand_cores}) | min_by([([.lc + $be - .cpus, 0] | max), .id]) | .id'
+all_on_best() { status | jq -e "($best_node) as \$best | .time_seconds > 20 and ([.tasks[] | select(.cpu_node != \$best or .page_node != \$best)] | length == 0)" >/dev/null; }
+ok=0
+best="the lowest-steal node"
+if wait_for 75 "every BE task on the lowest-steal node" all_on_best; then
+  best=$(status | jq "$best_node")
+  ok=1
+  moved_at=$(status | jq '.time_seconds')
+  # let the steal signal settle on the new node for a few seconds
+  target=$(awk -v t="$moved_at" 'BEGIN { print t + 5 }')
+  wait_for 30 "5 more emulated seconds" bash -c "jq -e '.time_seconds > $target' '$emu/emulator/status.json' >/dev/null"
+fi
+sleep 0.5
+echo
+echo "== nodes (emulator's model: what the agents read) =="
+status | jq -r '["NODE","CPUS","LC LOAD","BE DEMAND","GUEST SERVED","STEAL","BE TASKS"],
+  (.nodes[] | [.id, .cpulist, ((.lc_load_ratio*100|round|tostring)+"%"), .be_demand_cores, .guest_served_cores, .steal_ratio, .be_tasks])
+  | @tsv' | column -t -s $'\t'
+echo
+echo "== BE tasks =="
+status | jq -r '["PID","COMM","NODE","DEMAND","SERVED","PAGES PER NODE"],
+  (.tasks[] | [.pid, .comm, .cpu_node, .demand_cores, .served_cores, (.pages_per_node | to_entries | map("N\(.key)=\(.value)") | join(","))]) | @tsv' | column -t -s $'\t'
+echo
+echo "== migrations (coordinator journal $work/coordinator/migrations.jsonl) =="
+if [ -f "$work/coordinator/migrations.jsonl" ]; then
+  jq -r -s '["TIME","KIND","PID","FROM","TO","STATUS","PAGES MOVED","MS"],
+    (.[] | [(.time[11:19]), .kind, .pid, (.from // .fromNodes // "-" | tostring), .to, .status, (.pagesMoved // "-"), (.durationMs // "-" | tostring | .[0:7])]) | @tsv' \
+    "$work/coordinator/migrations.jsonl" | column -t -s $'\t'
+else
+  echo "(no journal: no migration was decided)"
+fi
+echo
+be_steal=$(status | jq '.be_steal_ratio')
+if [ $ok -eq 1 ]; then
+  echo "demo: every BE task is on node $best; the steal the BE tasks see is now $be_steal (demo policy steal_low 0.05). Took $((SECONDS - started))s."
+else
+  echo "demo: the BE tasks did NOT all reach $best; BE steal $be_steal. Logs: $work/logs"
+  [ -n "$keep" ] || keep=$work
+  exit 1
+fi

@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using GiantVm.Contracts.V1;
+using Grpc.Net.Client;
+
+namespace GiantVm.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// A whole emulated GiantVM as real processes on 127.0.0.1: <c>giantvm-sim emulate</c>, one
+/// <c>giantvm-coordinator</c> member, a host agent per node and the guest agent (emulated
+/// executor), on free ports, in a temporary folder. Disposing stops every process it started.
+/// </summary>
+internal sealed class EmulatedCluster : IAsyncDisposable
+{
+    private readonly TempDir _dir = new("giantvm-e2e");
+    private readonly List<ManagedProcess> _processes = [];
+    private GrpcChannel? _channel;
+    private int _guestStarts;
+
+    private EmulatedCluster(int nodes)
+    {
+        Nodes = nodes;
+    }
+
+    public int Nodes { get; }
+
+    public string Root => _dir.Path;
+
+    public string EmulatorRoot => _dir.Combine("emulated");
+
+    public string DataDir => _dir.Combine("coordinator");
+
+    public string PolicyPath => _dir.Combine("policy.yaml");
+
+    public string CoordinatorUrl { get; private set; } = "";
+
+    public ManagedProcess Coordinator { get; private set; } = null!;
+
+    public ManagedProcess GuestAgent { get; private set; } = null!;
+
+    public AdminService.AdminServiceClient Admin { get; private set; } = null!;
+
+    /// <summary>Starts everything and waits until the coordinator has fresh reports of every node and task.</summary>
+    public static async Task<EmulatedCluster> StartAsync(string scenarioYaml, string policyYaml, int nodes, int tasks)
+    {
+        var cluster = new EmulatedCluster(nodes);
+        try
+        {
+            await cluster.StartCoreAsync(scenarioYaml, policyYaml, tasks);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartCoreAsync(string scenarioYaml, string policyYaml, int tasks)
+    {
+        Directory.CreateDirectory(_dir.Combine("logs"));
+        await File.WriteAllTextAsync(_dir.Combine("scenario.yaml"), scenarioYaml);
+        await File.WriteAllTextAsync(PolicyPath, policyYaml);
+        var grpc = FreePort.Next();
+        var metrics = FreePort.Next();
+        CoordinatorUrl = $"http://127.0.0.1:{grpc.ToString(CultureInfo.InvariantCulture)}";
+
+        Start("emulator", Binaries.Simulator, "emulate", "--root", EmulatorRoot, "--scenario", _dir.Combine("scenario.yaml"));
+        Coordinator = Start("coordinator", Binaries.Coordinator, "--policy", PolicyPath, "--urls", CoordinatorUrl,
+            "--metrics-url", $"http://127.0.0.1:{metrics.ToString(CultureInfo.InvariantCulture)}", "--data-dir", DataDir);
+        await Eventually.WaitAsync(() => File.Exists(Path.Combine(EmulatorRoot, "emulator", "status.json")), TimeSpan.FromSeconds(60), "the emulator's files", Logs);
+        for (var k = 0; k < Nodes; k++)
+        {
+            var host = Path.Combine(EmulatorRoot, "host" + k.ToString(CultureInfo.InvariantCulture));
+            Start("host" + k.ToString(CultureInfo.InvariantCulture), Binaries.Agent, "run", "--role", "host", "--node-id", k.ToString(CultureInfo.InvariantCulture),
+                "--coordinator", CoordinatorUrl, "--proc-root", Path.Combine(host, "proc"), "--sys-root", Path.Combine(host, "sys"), "--lc-cgroup", "lc");
+        }
+
+        StartGuestAgent();
+        _channel = GrpcChannel.ForAddress(CoordinatorUrl);
+        Admin = new AdminService.AdminServiceClient(_channel);
+        await Eventually.WaitAsync(async () =>
+        {
+            var status = await Admin.GetStatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(5));
+            var nodes = await Admin.ListNodesAsync(new NodesRequest(), deadline: DateTime.UtcNow.AddSeconds(5));
+            return status.Agents.Count == Nodes + 1
+                && nodes.Nodes.Count == Nodes && nodes.Nodes.All(n => !n.Stale && n.HasHostLcBusyCores && n.HasStealRatio)
+                && nodes.Nodes.Sum(n => (int)n.BeTasks) == tasks;
+        }, TimeSpan.FromSeconds(120), "every agent connected and every node and task reported", Logs);
+    }
+
+    /// <summary>Starts (again) the guest agent with the emulated executor.</summary>
+    public ManagedProcess StartGuestAgent()
+    {
+        _guestStarts++;
+        GuestAgent = Start("guest" + (_guestStarts > 1 ? _guestStarts.ToString(CultureInfo.InvariantCulture) : ""), Binaries.Agent, "run", "--role", "guest",
+            "--coordinator", CoordinatorUrl, "--proc-root", Path.Combine(EmulatorRoot, "guest", "proc"),
+            "--sys-root", Path.Combine(EmulatorRoot, "guest", "sys"), "--be-cgroup", "be",
+            "--executor", "emulated", "--emulator-root", EmulatorRoot);
+        return GuestAgent;
+    }
+
+    /// <summary>Changes a node's LC load from now on (the emulator's control/lc protocol).</summary>
+    public void SetLc(int node, string load)
+    {
+        var dir = Path.Combine(EmulatorRoot, "control", "lc");
+        var temp = Path.Combine(dir, ".lc.tmp");
+        File.WriteAllText(temp, load + "\n");
+        File.Move(temp, Path.Combine(dir, node.ToString(CultureInfo.InvariantCulture)), overwrite: true);
+    }
+
+    /// <summary>The emulator's status.json (the model's figures).</summary>
+    public JsonObject Status()
+    {
+        var path = Path.Combine(EmulatorRoot, "emulator", "status.json");
+        return (JsonObject)JsonNode.Parse(File.ReadAllText(path))!;
+    }
+
+    public double StatusTime() => (double)Status()["time_seconds"]!;
+
+    /// <summary>Node id of every task's CPUs and pages: (pid, cpu node, page node).</summary>
+    public List<(int Pid, int CpuNode, int PageNode)> Placement() =>
+        Status()["tasks"]!.AsArray().Select(t => ((int)t!["pid"]!, (int)t["cpu_node"]!, (int)t["page_node"]!)).ToList();
+
+    /// <summary>The coordinator's journal records (JSON Lines).</summary>
+    public List<JsonObject> Journal()
+    {
+        var path = Path.Combine(DataDir, "migrations.jsonl");
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        var records = new List<JsonObject>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length > 0 && line.EndsWith('}') && JsonNode.Parse(line) is JsonObject o)
+            {
+                records.Add(o);
+            }
+        }
+
+        return records;
+    }
+
+    /// <summary>
+    /// The node the cluster model says can take all BE demand with the least steal (LC demand +
+    /// BE demand over its CPUs; ties: lowest id), from the emulator's current figures.
+    /// </summary>
+    public int LowestStealNodeForAllTasks(IReadOnlySet<int>? excluded = null)
+    {
+        var s = Status();
+        var be = s["tasks"]!.AsArray().Sum(t => (double)t!["demand_cores"]!);
+        return s["nodes"]!.AsArray()
+            .Where(n => excluded is null || !excluded.Contains((int)n!["id"]!))
+            .OrderBy(n => Math.Max(0, (double)n!["lc_demand_cores"]! + be - (int)n["cpus"]!))
+            .ThenBy(n => (int)n!["id"]!)
+            .Select(n => (int)n!["id"]!)
+            .First();
+    }
+
+    /// <summary>Every process's recent output, for failure messages.</summary>
+    public string Logs()
+    {
+        var sb = new StringBuilder();
+        sb.Append("work dir ").Append(Root).Append('\n');
+        foreach (var p in _processes)
+        {
+            var lines = p.Output.Split('\n');
+            sb.Append("--- ").Append(p.Name).Append(p.HasExited ? " (exited)" : "").Append(" ---\n");
+            sb.AppendJoin('\n', lines.Skip(Math.Max(0, lines.Length - 15))).Append('\n');
+        }
+
+        try
+        {
+            sb.Append("--- status.json ---\n").Append(File.ReadAllText(Path.Combine(EmulatorRoot, "emulator", "status.json")));
+        }
+        catch (IOException)
+        {
+        }
+
+        return sb.ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel?.Dispose();
+        foreach (var p in Enumerable.Reverse(_processes))
+        {
+            try
+            {
+                p.Terminate(TimeSpan.FromSeconds(5));
+            }
+            catch (InvalidOperationException)
+            {
+            }
+
+            p.Dispose();
+        }
+
+        await Task.Yield();
+        if (Environment.GetEnvironmentVariable("GIANTVM_E2E_KEEP") is null)
+        {
+            _dir.Dispose();
+        }
+    }
+
+    private ManagedProcess Start(string name, string dll, params string[] args)
+    {
+        var p = ManagedProcess.Start(name, dll, args, _dir.Combine("logs", name + ".log"));
+        _processes.Add(p);
+        return p;
+    }
+}
