@@ -33,14 +33,15 @@ scenario=coordinator/GiantVm.Simulator/scenarios/demo-4node.yaml
 sim=coordinator/GiantVm.Simulator/bin/$config/net10.0/giantvm-sim.dll
 coord=coordinator/GiantVm.Coordinator/bin/$config/net10.0/giantvm-coordinator.dll
 agent=node-agent/GiantVm.NodeAgent/bin/$config/net10.0/giantvm-agent.dll
+ctl=coordinator/GiantVm.Ctl/bin/$config/net10.0/giantvmctl.dll
 
 if [ $build -eq 1 ]; then
   echo "demo: building ($config) ..."
-  for p in coordinator/GiantVm.Simulator coordinator/GiantVm.Coordinator node-agent/GiantVm.NodeAgent; do
+  for p in coordinator/GiantVm.Simulator coordinator/GiantVm.Coordinator coordinator/GiantVm.Ctl node-agent/GiantVm.NodeAgent; do
     dotnet build "$p" -c "$config" -nologo -v q -clp:NoSummary >/dev/null || { echo "demo: build of $p failed (run: dotnet build $p)" >&2; exit 1; }
   done
 fi
-for f in "$sim" "$coord" "$agent"; do
+for f in "$sim" "$coord" "$agent" "$ctl"; do
   [ -f "$f" ] || { echo "demo: $f is missing; run without --no-build" >&2; exit 1; }
 done
 
@@ -155,14 +156,11 @@ echo "== BE tasks =="
 status | jq -r '["PID","COMM","NODE","DEMAND","SERVED","PAGES PER NODE"],
   (.tasks[] | [.pid, .comm, .cpu_node, .demand_cores, .served_cores, (.pages_per_node | to_entries | map("N\(.key)=\(.value)") | join(","))]) | @tsv' | column -t -s $'\t'
 echo
-echo "== migrations (coordinator journal $work/coordinator/migrations.jsonl) =="
-if [ -f "$work/coordinator/migrations.jsonl" ]; then
-  jq -r -s '["TIME","KIND","PID","FROM","TO","STATUS","PAGES MOVED","MS"],
-    (.[] | [(.time[11:19]), .kind, .pid, (.from // .fromNodes // "-" | tostring), .to, .status, (.pagesMoved // "-"), (.durationMs // "-" | tostring | .[0:7])]) | @tsv' \
-    "$work/coordinator/migrations.jsonl" | column -t -s $'\t'
-else
-  echo "(no journal: no migration was decided)"
-fi
+echo "== giantvmctl nodes (the coordinator's view) =="
+dotnet "$ctl" nodes --coordinator "$url" || true
+echo
+echo "== giantvmctl migrations (journal: $work/coordinator/migrations.jsonl) =="
+dotnet "$ctl" migrations --coordinator "$url" || true
 echo
 be_steal=$(status | jq '.be_steal_ratio')
 if [ $ok -eq 1 ]; then
