@@ -7,6 +7,8 @@ namespace GiantVm.NodeAgent.Execution;
 /// <c>defaultTimeout</c>); a command id seen before returns the first run's reply instead of
 /// running again (the last <c>remember</c> ids are kept); dry-run commands go to the dry-run
 /// executor whatever the backend. Never throws for a command: errors become failed replies.
+/// After a real (not dry-run) command for a pid finishes, <c>afterMove</c> gets the pid (the guest
+/// agent invalidates the sampler's cached status and numa_maps of that task with it).
 /// </summary>
 internal sealed class MigrationDispatcher
 {
@@ -16,13 +18,15 @@ internal sealed class MigrationDispatcher
     private readonly ILogger _log;
     private readonly TimeSpan _defaultTimeout;
     private readonly int _remember;
+    private readonly Action<int>? _afterMove;
     private readonly object _gate = new();
     private readonly Dictionary<string, Task<MigrationReply>> _byId = [];
     private readonly Queue<string> _order = new();
     private readonly Dictionary<int, (SemaphoreSlim Lock, int Users)> _perPid = [];
 
-    public MigrationDispatcher(IMigrationExecutor executor, IMigrationExecutor dryRun, TimeProvider time, ILogger log, TimeSpan defaultTimeout, int remember = 4096)
+    public MigrationDispatcher(IMigrationExecutor executor, IMigrationExecutor dryRun, TimeProvider time, ILogger log, TimeSpan defaultTimeout, int remember = 4096, Action<int>? afterMove = null)
     {
+        _afterMove = afterMove;
         _executor = executor;
         _dryRun = dryRun;
         _time = time;
@@ -101,6 +105,18 @@ internal sealed class MigrationDispatcher
         finally
         {
             Release(request.Pid, holding);
+        }
+
+        if (holding && !request.DryRun && _afterMove is { } afterMove)
+        {
+            try
+            {
+                afterMove(request.Pid);
+            }
+            catch (Exception e)
+            {
+                _log.LogError(e, "After-move hook failed for pid {Pid}", request.Pid);
+            }
         }
 
         return Finish(request, outcome);

@@ -61,7 +61,7 @@ internal static class AgentHostExtensions
             services.AddSingleton(sp =>
             {
                 var log = sp.GetRequiredService<ILogger<MigrationDispatcher>>();
-                return new MigrationDispatcher(executor(log), dryRunFactory(log), time, log, s.CommandTimeout);
+                return new MigrationDispatcher(executor(log), dryRunFactory(log), time, log, s.CommandTimeout, afterMove: sampler.Invalidate);
             });
         }
         else

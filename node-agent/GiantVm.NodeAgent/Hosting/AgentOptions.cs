@@ -37,6 +37,9 @@ internal sealed class AgentOptions
 
     public bool NumaMaps { get; set; } = true;
 
+    /// <summary>Re-read a BE task's numa_maps every this many samples (1 = every sample).</summary>
+    public int NumaMapsEvery { get; set; } = 10;
+
     public string? LcCgroup { get; set; }
 
     public int? QemuPid { get; set; }

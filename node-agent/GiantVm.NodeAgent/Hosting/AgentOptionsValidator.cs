@@ -56,6 +56,11 @@ internal static class AgentOptionsValidator
             throw new AgentConfigException("--executor emulated needs --emulator-root (Agent:EmulatorRoot): the folder giantvm-sim emulate writes");
         }
 
+        if (o.NumaMapsEvery < 1)
+        {
+            throw new AgentConfigException($"--numa-maps-every {o.NumaMapsEvery} (Agent:NumaMapsEvery): expected 1 or more");
+        }
+
         if (o.MetricsPort is { } port && port is < 1 or > 65535)
         {
             throw new AgentConfigException($"--metrics-port {port} (Agent:MetricsPort): expected 1-65535");
@@ -70,7 +75,7 @@ internal static class AgentOptionsValidator
             Duration(o.ReconnectInitial, "Agent:ReconnectInitial", "ReconnectInitial"),
             Duration(o.ReconnectMax, "Agent:ReconnectMax", "ReconnectMax"));
         var sensing = new ProbeSettings(role, o.NodeId ?? 0, o.ProcRoot, o.SysRoot, o.CgroupRoot, interval, Json: false,
-            o.BeCgroup, o.BeComm, o.BePidFile, o.NumaMaps, o.LcCgroup, o.QemuPid, o.VcpuThreads, Verbose: false);
+            o.BeCgroup, o.BeComm, o.BePidFile, o.NumaMaps, o.LcCgroup, o.QemuPid, o.VcpuThreads, Verbose: false, NumaMapsEvery: o.NumaMapsEvery);
         return new AgentRunSettings(role, o.NodeId ?? 0, o.Vm.Trim(), coordinators, interval, executor,
             Duration(o.CommandTimeout, "--command-timeout", "CommandTimeout"), o.MetricsPort, o.MetricsHost, level, backoff, sensing, o.EmulatorRoot);
     }

@@ -16,4 +16,5 @@ internal sealed record ProbeSettings(
     string? LcCgroup,
     int? QemuPid,
     string? VcpuThreads,
-    bool Verbose);
+    bool Verbose,
+    int NumaMapsEvery = 10);

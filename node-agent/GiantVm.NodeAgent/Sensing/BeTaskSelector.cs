@@ -10,6 +10,10 @@ namespace GiantVm.NodeAgent.Sensing;
 /// lists) is read when the process instance is first seen and then every
 /// <see cref="StatusRefreshSamples"/> samples: one file per task instead of two halves the cost
 /// of a sample, and affinity changes rarely (the executor re-reads it to verify a move).
+/// numa_maps (when asked) is read on first sight and then every <see cref="NumaMapsEvery"/> samples
+/// at the pid's slot (see <see cref="NumaMapsSchedule"/>), so re-reads spread evenly over samples;
+/// in between the cached pages per node are reported. <see cref="Invalidate"/> (thread-safe) makes
+/// the next sample re-read a task's status and numa_maps.
 /// </summary>
 internal sealed class BeTaskSelector
 {
@@ -18,12 +22,17 @@ internal sealed class BeTaskSelector
     private readonly BeSelection _selection;
     private readonly int? _excludePid;
     private readonly Dictionary<int, (ulong StartTime, PidStatus Status, long ReadAt)> _status = [];
+    private readonly Dictionary<int, (ulong StartTime, NumaMaps? Maps, long ReadAt)> _maps = [];
+    private readonly object _gate = new();
+    private readonly HashSet<int> _invalidated = [];
     private long _samples;
 
-    public BeTaskSelector(ProcFs proc, CgroupFs? cgroups, BeSelection selection, int? excludePid, int statusRefreshSamples = 10)
+    public BeTaskSelector(ProcFs proc, CgroupFs? cgroups, BeSelection selection, int? excludePid, int statusRefreshSamples = 10, int numaMapsEvery = 10)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(statusRefreshSamples, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(numaMapsEvery, 1);
         StatusRefreshSamples = statusRefreshSamples;
+        NumaMapsEvery = numaMapsEvery;
         if (selection.CgroupPath is not null && cgroups is null)
         {
             throw new ArgumentException("--be-cgroup needs a cgroup root", nameof(cgroups));
@@ -37,15 +46,38 @@ internal sealed class BeTaskSelector
 
     public int StatusRefreshSamples { get; }
 
+    /// <summary>A task's numa_maps is re-read every this many samples (1 = every sample).</summary>
+    public int NumaMapsEvery { get; }
+
     /// <summary>The cgroup layout in use, when BE tasks come from a cgroup.</summary>
     public CgroupLayout? CgroupLayout => _selection.CgroupPath is null ? null : _cgroups?.Layout;
 
-    /// <summary>Forgets a task's cached status (after acting on it), so the next sample re-reads it.</summary>
-    public void Invalidate(int pid) => _status.Remove(pid);
+    /// <summary>
+    /// Forgets a task's cached status and numa_maps (after acting on it), so the next sample re-reads
+    /// them. Safe to call from any thread while another samples.
+    /// </summary>
+    public void Invalidate(int pid)
+    {
+        lock (_gate)
+        {
+            _invalidated.Add(pid);
+        }
+    }
 
     public IReadOnlyList<TaskSample> Read(bool withNumaMaps)
     {
         _samples++;
+        lock (_gate)
+        {
+            foreach (var pid in _invalidated)
+            {
+                _status.Remove(pid);
+                _maps.Remove(pid);
+            }
+
+            _invalidated.Clear();
+        }
+
         if (_selection.IsEmpty)
         {
             return [];
@@ -96,7 +128,7 @@ internal sealed class BeTaskSelector
                 continue;
             }
 
-            var maps = withNumaMaps ? _proc.TryReadNumaMaps(pid) : null;
+            var maps = withNumaMaps ? Maps(pid, stat.StartTime) : null;
             tasks.Add(new TaskSample(stat, status, maps));
         }
 
@@ -105,6 +137,14 @@ internal sealed class BeTaskSelector
             foreach (var gone in _status.Keys.Where(pid => !stats.ContainsKey(pid)).ToList())
             {
                 _status.Remove(gone);
+            }
+        }
+
+        if (_maps.Count > stats.Count)
+        {
+            foreach (var gone in _maps.Keys.Where(pid => !stats.ContainsKey(pid)).ToList())
+            {
+                _maps.Remove(gone);
             }
         }
 
@@ -127,5 +167,18 @@ internal sealed class BeTaskSelector
 
         _status[pid] = (startTime, status, _samples);
         return status;
+    }
+
+    private NumaMaps? Maps(int pid, ulong startTime)
+    {
+        if (_maps.TryGetValue(pid, out var cached) && cached.StartTime == startTime
+            && !NumaMapsSchedule.IsDue(_samples, cached.ReadAt, pid, NumaMapsEvery))
+        {
+            return cached.Maps;
+        }
+
+        var maps = _proc.TryReadNumaMaps(pid);
+        _maps[pid] = (startTime, maps, _samples);
+        return maps;
     }
 }

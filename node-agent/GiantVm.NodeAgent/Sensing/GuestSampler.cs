@@ -29,6 +29,9 @@ internal sealed class GuestSampler : ISampler<GuestSample, GuestReport>
 
     public bool ReadNumaMaps { get; }
 
+    /// <summary>Makes the next sample re-read a task's status and numa_maps (thread-safe); called after a migration.</summary>
+    public void Invalidate(int pid) => _selector.Invalidate(pid);
+
     public GuestSample TakeSample()
     {
         var now = _time.GetTimestamp() / (double)_time.TimestampFrequency;

@@ -117,4 +117,26 @@ public class MigrationDispatcherTests
 
         Assert.Equal(1, maxRunning);
     }
+
+    [Fact]
+    public async Task Submit_AfterARealMove_CallsTheAfterMoveHookWithThePid()
+    {
+        var moved = new List<int>();
+        var dispatcher = new MigrationDispatcher(_executor.Object, _dryRun.Object, _time, NullLogger.Instance, TimeSpan.FromSeconds(30), afterMove: pid => { lock (moved) { moved.Add(pid); } });
+
+        await dispatcher.Submit(FakeTask.Request(pid: 31), CancellationToken.None, out _).WaitAsync(Wait, TestContext.Current.CancellationToken);
+
+        Assert.Equal([31], moved);
+    }
+
+    [Fact]
+    public async Task Submit_ADryRun_DoesNotCallTheAfterMoveHook()
+    {
+        var moved = new List<int>();
+        var dispatcher = new MigrationDispatcher(_executor.Object, _dryRun.Object, _time, NullLogger.Instance, TimeSpan.FromSeconds(30), afterMove: pid => { lock (moved) { moved.Add(pid); } });
+
+        await dispatcher.Submit(FakeTask.Request(dryRun: true), CancellationToken.None, out _).WaitAsync(Wait, TestContext.Current.CancellationToken);
+
+        Assert.Empty(moved);
+    }
 }
