@@ -4,7 +4,7 @@ namespace GiantVm.Scheduling.Policies;
 
 /// <summary>Byte sizes as written in policy files: <c>0</c>, <c>1048576</c>, <c>512KiB</c>,
 /// <c>64MiB</c>, <c>2GiB</c> (binary units; <c>KB</c>/<c>MB</c>/<c>GB</c> are accepted as the same).</summary>
-internal static class ByteSizeText
+public static class ByteSizeText
 {
     public static bool TryParse(string text, out long value)
     {

@@ -5,7 +5,7 @@ namespace GiantVm.Scheduling.Policies;
 
 /// <summary>Durations as written in policy files: <c>300ms</c>, <c>5s</c>, <c>2m</c>, <c>1h</c>,
 /// <c>1.5s</c>, <c>1m30s</c>; <c>0</c> alone means zero.</summary>
-internal static class DurationText
+public static class DurationText
 {
     public static bool TryParse(string text, out TimeSpan value)
     {
