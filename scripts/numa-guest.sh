@@ -4,7 +4,8 @@
 # loopback, then moves running BE processes between the guest's NUMA nodes with giantvmctl and
 # checks the result with the guest's own tools.
 #
-#   scripts/numa-guest.sh [--passes LIST] [--no-build] [--keep DIR] [--measure S] [--timeout S] [--verbose]
+#   scripts/numa-guest.sh [--passes LIST] [--no-build] [--keep DIR] [--measure S] [--agent-env LIST]
+#                         [--timeout S] [--verbose]
 #
 #   --passes LIST  executors to run, in order (default numactl,cpuset): each pass starts BE
 #                  workloads of 64 and 256 MiB on node 3 and the guest agent with that executor,
@@ -15,6 +16,9 @@
 #   --keep DIR     work in DIR and keep it (console log, coordinator log and journal, initramfs)
 #   --measure S    length of the CPU/RSS window of the agent beside numad (default 10; 0: skip
 #                  the measurements: no bare taskset+migratepages run, no numad)
+#   --agent-env L  environment of the guest agent, space-separated NAME=VALUE (default
+#                  "DOTNET_TieredCompilation=0": under emulation the JIT's background tier-up
+#                  of the ReadyToRun code costs about a CPU for minutes; "" for .NET's default)
 #   --timeout S    give up after S seconds in all (default 900)
 #   --verbose      print the guest's console (and the agent's log) as it comes
 #
@@ -35,7 +39,8 @@ keep=""
 measure=10
 timeout=900
 verbose=0
-usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; }
+agent_env="DOTNET_TieredCompilation=0"
+usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; }
 need_arg() { [ $# -ge 2 ] && [ -n "$2" ] || { echo "numa-guest: $1 needs a value (see --help)" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -44,6 +49,7 @@ while [ $# -gt 0 ]; do
     --keep) need_arg "$@"; keep=$2; shift ;;
     --measure) need_arg "$@"; measure=$2; shift ;;
     --timeout) need_arg "$@"; timeout=$2; shift ;;
+    --agent-env) [ $# -ge 2 ] || { echo "numa-guest: --agent-env needs a value (\"\" for none)" >&2; exit 2; }; agent_env=$2; shift ;;
     --verbose) verbose=1 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "numa-guest: unknown argument '$1' (see --help)" >&2; exit 2 ;;
@@ -51,6 +57,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 [[ "$measure" =~ ^[0-9]+$ ]] || { echo "numa-guest: --measure must be a whole number of seconds, got '$measure'" >&2; exit 2; }
+for kv in $agent_env; do
+  [[ "$kv" =~ ^[A-Za-z_][A-Za-z0-9_]*=[^\'\"]*$ ]] || { echo "numa-guest: --agent-env: '$kv' is not NAME=VALUE" >&2; exit 2; }
+done
 [[ "$timeout" =~ ^[0-9]+$ ]] && [ "$timeout" -gt 0 ] || { echo "numa-guest: --timeout must be a positive number of seconds, got '$timeout'" >&2; exit 2; }
 IFS=',' read -r -a pass_list <<<"$passes"
 [ ${#pass_list[@]} -gt 0 ] || { echo "numa-guest: --passes is empty" >&2; exit 2; }
@@ -70,10 +79,8 @@ scripts/deps.sh qemu-system-x86 busybox-static socat numad numactl gcc libc6-dev
 for tool in qemu-system-x86_64 socat numad numactl migratepages numastat taskset gcc jq busybox; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed after the package installation"
 done
-busybox=$(command -v busybox)
-file -L "$busybox" 2>/dev/null | grep -q 'statically linked' || busybox=/bin/busybox
-[ -x /bin/busybox ] || die "no static busybox at /bin/busybox (package busybox-static)"
 busybox=/bin/busybox
+[ -x "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1 || die "$busybox is missing or not statically linked (package busybox-static)"
 
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/giantvm
 mkdir -p "$cache/kernel"
@@ -101,7 +108,7 @@ if [ ! -s "$kdir/vmlinuz" ] || [ ! -s "$kdir/e1000.ko" ]; then
   mkdir -p "$kdir"
   cp "$tmp"/x/boot/vmlinuz-* "$kdir/vmlinuz"
   cp "$tmp"/x/boot/config-* "$kdir/config"
-  e1000=$(find "$tmp/x/lib/modules" -name 'e1000.ko*' | head -n 1)
+  e1000=$(find "$tmp/x/lib/modules" -name 'e1000.ko*' -print -quit)
   [ -n "$e1000" ] || { rm -rf "$tmp"; die "$kpkg has no e1000 module"; }
   case "$e1000" in
     *.ko) cp "$e1000" "$kdir/e1000.ko" ;;
@@ -137,7 +144,7 @@ cleanup() {
     sleep 0.1
   done
   for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
-  exec 7>&- 2>/dev/null || true
+  { exec 7>&-; } 2>/dev/null || true
   if [ -z "$keep" ]; then
     if [ $rc -ne 0 ] && [ -f "$work/console.log" ]; then
       echo "numa-guest: the last lines of the guest console:" >&2
@@ -200,8 +207,11 @@ cp "$src/init.sh" "$root/init"
 chmod +x "$root/init"
 # shared libraries: what ldd lists for the tools, plus what the .NET host loads with dlopen
 libs=$(for t in "${tools[@]}"; do ldd "$(command -v "$t")"; done | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }')
+ldconfig -p > "$work/ldconfig.txt"
 for l in libstdc++.so.6 libgcc_s.so.1 libm.so.6 libdl.so.2 librt.so.1 libpthread.so.0 libc.so.6; do
-  libs+=$'\n'$(ldconfig -p | awk -v l="$l" '$1 == l && /x86-64/ { print $NF; exit }')
+  path=$(awk -v l="$l" '$1 == l && /x86-64/ && !found++ { print $NF }' "$work/ldconfig.txt")
+  [ -n "$path" ] || die "$l not found (ldconfig -p); the agent needs it"
+  libs+=$'\n'$path
 done
 for l in $(sort -u <<<"$libs"); do
   [ -n "$l" ] || continue
@@ -218,6 +228,7 @@ WORKLOADS="w64:64 w256:256"
 COORD_IP=10.0.2.100
 COORD_PORT=$coord_port_guest
 AGENT_ARGS=""
+AGENT_ENV="$agent_env"
 EOF
 # uncompressed newc cpio: unpacking is a copy, much faster under emulation than gunzip
 (cd "$root" && find . | "$busybox" cpio -o -H newc 2>/dev/null) > "$work/initramfs.cpio"
@@ -319,7 +330,7 @@ if grep -qa '^GVM: setup-error' "$console"; then
   grep -a '^GVM: setup-error' "$console" | tr -d '\r' | while read -r l; do log "guest: $l"; done
   die "the guest's setup failed (above)"
 fi
-log "guest: $(grep -a '^GVM: cgroup ' "$console" | tr -d '\r' | head -n 1 | sed 's/^GVM: //') $(grep -a '^GVM: net ' "$console" | tr -d '\r' | head -n 1 | sed 's/^GVM: //')"
+log "guest: cgroup.subtree_control $(tr -d '\r' <"$console" | sed -n 's/^GVM: cgroup //p'), eth0 $(tr -d '\r' <"$console" | sed -n 's/^GVM: net //p')"
 
 # ---------------------------------------------------------------- checks
 failures=0
@@ -454,7 +465,7 @@ for pass in "${pass_list[@]}"; do
     w=$(field window_ms "$m")
     summary+=("$(awk -v w="$w" -v a="$(field agent_cpu_ms "$m")" -v n="$(field numad_cpu_ms "$m")" -v ar="$(field agent_rss_kb "$m")" -v nr="$(field numad_rss_kb "$m")" \
       'BEGIN { s = w / 1000; printf "agent: %.1f ms CPU per 1 s sample (%.2f%% of a CPU), RSS %.1f MB; numad -i 1:1: %.1f ms CPU per scan (%.2f%% of a CPU), RSS %.1f MB (window %.1f s, 1 scan/s assumed)", a / s, a / w * 100, ar / 1024, n / s, n / w * 100, nr / 1024, s }')")
-    summary+=("  RSS parts (kB): agent $(field agent_rss_parts "$m"); numad $(field numad_rss_parts "$m")")
+    summary+=("  smaps_rollup (kB): agent $(field agent_rss_parts "$m"); numad $(field numad_rss_parts "$m"); agent environment: ${agent_env:-none}")
     log "  ${m#GVM: }"
   fi
 

@@ -84,9 +84,11 @@ expand_list() {
 }
 cpus_allowed() { awk '/^Cpus_allowed_list:/ { print $2 }' /proc/$1/status 2>/dev/null; }
 ticks_of() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' /proc/$1/stat 2>/dev/null; }  # utime+stime (fields 14, 15)
-rss_kb() { awk '/^VmRSS:/ { print $2 }' /proc/$1/status 2>/dev/null; }
-rss_parts() { awk '/^Rss(Anon|File|Shmem):/ { printf "%s%s=%s", (n++ ? "," : ""), $1, $2 } END { print "" }' /proc/$1/status 2>/dev/null | tr -d ':'; }
-hwm_kb() { awk '/^VmHWM:/ { print $2 }' /proc/$1/status 2>/dev/null; }
+# RSS from smaps_rollup (a page-table walk: exact; status's VmRSS lags on this kernel, whose
+# per-thread RSS counters reach the process only every 64 page faults: a small daemon shows ~0)
+rss_kb() { awk '/^Rss:/ { print $2 }' /proc/$1/smaps_rollup 2>/dev/null; }
+rss_parts() { awk '/^(Pss|Anonymous|Shared_Clean|Private_Clean):/ { printf "%s%s=%s", (n++ ? "," : ""), $1, $2 } END { print "" }' /proc/$1/smaps_rollup 2>/dev/null | tr -d ':'; }
+hwm_kb() { awk '/^VmHWM:/ { print $2 }' /proc/$1/status 2>/dev/null; }  # peak, as the kernel counted it
 pid_of() { cat /run/gvmwork/$1.pid 2>/dev/null; }
 
 # start workload NAME of MB MiB on node NODE in cgroup directory CG (empty: none); waits until
@@ -122,7 +124,7 @@ verify_workload() { # NAME PID -> "ok WORDS" | "bad N FIRST" | "timeout"
 AGENT_PID=
 start_agent() {
   exec_name=$1
-  /bin/giantvm-agent run --role guest --coordinator "http://$COORD_IP:$COORD_PORT" \
+  env $AGENT_ENV /bin/giantvm-agent run --role guest --coordinator "http://$COORD_IP:$COORD_PORT" \
     --be-cgroup "$BE_CGROUP" --executor "$exec_name" --interval 1s $AGENT_ARGS > /dev/console 2>&1 &
   AGENT_PID=$!
 }
