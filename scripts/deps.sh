@@ -15,7 +15,7 @@ for extra in "$@"; do
   case "$extra" in
     ansible) ;; # always installed (above); the argument is kept for older callers
     promtool) command -v promtool >/dev/null 2>&1 || need+=(prometheus) ;;
-    *) need+=("$extra") ;;
+    *) [ "$(dpkg-query -W -f='${Status}' "$extra" 2>/dev/null)" = "install ok installed" ] || need+=("$extra") ;;
   esac
 done
 

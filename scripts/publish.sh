@@ -3,7 +3,7 @@
 # the target machine (self-contained), then checks that each one answers --version with the
 # version and the commit it was built from (stamped by Directory.Build.targets).
 #
-#   scripts/publish.sh [--out DIR] [--only NAME[,NAME...]] [--framework-dependent] [--rid RID]
+#   scripts/publish.sh [--out DIR] [--only NAME[,NAME...]] [--framework-dependent] [--rid RID] [--ready-to-run]
 #
 #   --out DIR              where the executables go (default: artifacts/publish)
 #   --only NAMES           publish only these: giantvm-agent, giantvm-coordinator, giantvmctl,
@@ -11,18 +11,21 @@
 #   --framework-dependent  single file that uses the installed .NET runtime (small and quick to
 #                          build; for tests and development machines, not for nodes)
 #   --rid RID              runtime identifier (default: linux-x64)
+#   --ready-to-run         precompile the code (ReadyToRun): larger files, less JIT at start
+#                          (what matters on slow CPUs, e.g. the emulated guest of numa-guest.sh)
 #
 # DIR ends up holding the executables and SHA256SUMS; the Ansible roles install from there
 # (giantvm_bin_dir). Exit codes: 0 ok, 1 a publish or a --version check failed, 2 usage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 
 out="artifacts/publish"
 rid="linux-x64"
 self_contained=true
 only=""
+ready_to_run=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) [ $# -ge 2 ] || { echo "publish: --out needs a folder" >&2; exit 2; }; out="$2"; shift 2 ;;
@@ -31,6 +34,7 @@ while [ $# -gt 0 ]; do
     --only=*) only="${1#--only=}"; shift ;;
     --rid) [ $# -ge 2 ] || { echo "publish: --rid needs a runtime identifier" >&2; exit 2; }; rid="$2"; shift 2 ;;
     --framework-dependent) self_contained=false; shift ;;
+    --ready-to-run) ready_to_run=true; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "publish: unknown argument '$1' (see scripts/publish.sh --help)" >&2; exit 2 ;;
   esac
@@ -74,7 +78,7 @@ for name in "${selected[@]}"; do
   echo "publish: $name (${rid}, self-contained=${self_contained})" >&2
   if ! dotnet publish "${project[$name]}" -c Release -r "$rid" --self-contained "$self_contained" \
       -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true \
-      -p:DebugType=none -p:GenerateDocumentationFile=false \
+      -p:DebugType=none -p:GenerateDocumentationFile=false -p:PublishReadyToRun=$ready_to_run \
       -o "$work/$name" -nologo -v q -clp:NoSummary >&2; then
     echo "publish: $name: dotnet publish failed" >&2
     failed+=("$name"); continue

@@ -4,7 +4,9 @@
 #   scripts/test.sh                 unit tests (projects in parallel), then the end-to-end tests
 #                                   (trait Category=e2e: real processes on 127.0.0.1), one
 #                                   project at a time so that timing-sensitive runs do not
-#                                   compete for the 2 cores
+#                                   compete for the 2 cores, then the real-kernel test (trait
+#                                   Category=numa-guest: scripts/numa-guest.sh, a 4-node NUMA
+#                                   guest under QEMU), once
 #   scripts/test.sh ARGS...         one `dotnet test` run over the solution with ARGS
 #                                   (e.g. --filter "Category!=e2e")
 set -uo pipefail
@@ -34,13 +36,19 @@ if [ $# -gt 0 ]; then
   run all GiantVm.sln "$@"
 else
   echo "== unit tests" >&2
-  run unit GiantVm.sln --filter "Category!=e2e"
+  run unit GiantVm.sln --filter "Category!=e2e&Category!=numa-guest"
   echo "== end-to-end tests" >&2
   for proj in tests/*.Tests/*.Tests.csproj; do
     # only projects that have e2e tests
     grep -rqs 'Category", "e2e"' "$(dirname "$proj")" --include='*.cs' || continue
     echo "-- $(basename "$proj" .csproj)" >&2
     run "e2e-$(basename "$proj" .csproj)" "$proj" --filter "Category=e2e"
+  done
+  echo "== real kernel: 4-node NUMA guest under QEMU" >&2
+  for proj in tests/*.Tests/*.Tests.csproj; do
+    grep -rqs 'Category", "numa-guest"' "$(dirname "$proj")" --include='*.cs' || continue
+    echo "-- $(basename "$proj" .csproj)" >&2
+    run "numa-guest-$(basename "$proj" .csproj)" "$proj" --filter "Category=numa-guest"
   done
 fi
 

@@ -29,6 +29,9 @@ internal sealed class CoordinatorClient : BackgroundService
     private readonly ILogger _log;
     private readonly string _vm;
 
+    // when each command not yet answered arrived (timestamp), for the "sent N ms after" log line
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _arrived = new();
+
     public CoordinatorClient(
         IReadOnlyList<Uri> addresses,
         string vm,
@@ -155,6 +158,11 @@ internal sealed class CoordinatorClient : BackgroundService
                     _results.MarkSent(result, message.Sequence);
                     await call.RequestStream.WriteAsync(message, session.Token);
                     AgentMetrics.MessagesSent.WithLabels("result").Inc();
+                    if (_arrived.TryRemove(result.CommandId, out var arrived))
+                    {
+                        _log.LogInformation("Result {CommandId} ({Status}) sent {TurnaroundMs:0.0} ms after the command arrived",
+                            result.CommandId, result.Status, _time.GetElapsedTime(arrived).TotalMilliseconds);
+                    }
                 }
 
                 if (_reports.Take() is { } report)
@@ -230,6 +238,7 @@ internal sealed class CoordinatorClient : BackgroundService
         }
 
         var request = ProtoMapping.Request(command);
+        _arrived.TryAdd(command.CommandId, _time.GetTimestamp());
         _log.LogInformation("Migrate command {CommandId} ({MigrationId}): pid {Pid} ({Comm}) from {FromNodes} to node {Node}{DryRun}",
             command.CommandId, command.MigrationId, command.Pid, command.Comm, string.Join(",", command.FromNodes), command.ToNode, command.DryRun ? " (dry-run)" : "");
         var task = _dispatcher.Submit(request, stopping, out var repeated);

@@ -39,13 +39,15 @@ public sealed class CoordinatorClientTests : IAsyncDisposable
         }
     }
 
-    private async Task StartClientAsync(params Uri[] addresses)
+    private Task StartClientAsync(params Uri[] addresses) => StartClientAsync(NullLogger<CoordinatorClient>.Instance, addresses);
+
+    private async Task StartClientAsync(Microsoft.Extensions.Logging.ILogger<CoordinatorClient> log, params Uri[] addresses)
     {
         var dispatcher = new MigrationDispatcher(_executor.Object, _executor.Object, TimeProvider.System, NullLogger.Instance, TimeSpan.FromSeconds(30));
         _client = new CoordinatorClient(addresses, "giantvm",
             () => ProtoMapping.Hello(AgentRole.Guest, 0, "giantvm", "numactl", FakeTask.TwoNodes()),
             _reports, _results, _wakeup, dispatcher, _interval, new Backoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)),
-            TimeProvider.System, NullLogger<CoordinatorClient>.Instance);
+            TimeProvider.System, log);
         await _client.StartAsync(Ct);
     }
 
@@ -126,6 +128,24 @@ public sealed class CoordinatorClientTests : IAsyncDisposable
         Assert.Equal(("1", "0-1"), (result.AffinityBefore, result.AffinityAfter));
         _executor.Verify(e => e.ExecuteAsync(It.IsAny<MigrationRequest>(), It.IsAny<CancellationToken>()), Times.Once);
         await WaitForAsync(() => _results.Count == 0); // both acknowledged
+    }
+
+    [Fact]
+    public async Task MigrateResult_IsLoggedWithTheTimeFromCommandToResultSent()
+    {
+        await using var coordinator = await FakeCoordinator.StartAsync();
+        var log = new ListLogger<CoordinatorClient>();
+        await StartClientAsync(log, coordinator.Address);
+        await coordinator.WaitUntilAsync(m => m.Count >= 1, Ct);
+
+        await coordinator.SendAsync(new CoordinatorMessage { Migrate = new MigrateCommand { CommandId = "cmd-8", MigrationId = "mig-8", Vm = "giantvm", Pid = 4242, StartTimeTicks = 777, ToNode = 0 } }, Ct);
+        await coordinator.WaitUntilAsync(m => m.Any(x => x.MigrationResult is not null), Ct);
+
+        // logged just after the write: scripts/numa-guest.sh reads this figure from the guest's console
+        await WaitForAsync(() => log.Lines.Any(l => l.StartsWith("Result cmd-8 (Done) sent ", StringComparison.Ordinal)));
+        var line = log.Lines.Single(l => l.StartsWith("Result cmd-8 ", StringComparison.Ordinal));
+        var ms = double.Parse(System.Text.RegularExpressions.Regex.Match(line, @"sent ([0-9.]+) ms after the command arrived$").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(ms, 0, 30_000);
     }
 
     [Fact]
