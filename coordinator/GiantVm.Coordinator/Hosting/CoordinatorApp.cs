@@ -237,9 +237,9 @@ public static class CoordinatorApp
                 {
                     SeedNodes = [.. akka.SeedNodes],
                     Roles = ["coordinator"],
-                    // A majority must be Up before any member is: the singleton then starts with a
-                    // majority to recover the log from.
-                    MinimumNumberOfMembers = ClusterMajority.Of(clusterSize),
+                    // No minimum number of members: the first member is Up (and the singleton's host)
+                    // on its own; members that join later are younger, so the oldest never flips.
+                    // The rebalancer waits for a majority itself (recovery) before it decides.
                     SplitBrainResolver = new KeepMajorityOption(),
                 })
                 .WithActors((system, registry) =>

@@ -61,7 +61,7 @@ public sealed class CoordinatorOptions
     public int? ClusterSize { get; set; }
 
     /// <summary>How long the rebalancer waits for a majority to acknowledge one log entry.</summary>
-    public double ReplicationAckTimeoutSeconds { get; set; } = 3;
+    public double ReplicationAckTimeoutSeconds { get; set; } = 5;
 
     public AkkaSettings Akka { get; set; } = new();
 

@@ -16,7 +16,7 @@ public sealed class JournalReplication(
     TimeSpan ackTimeout,
     ILogger log) : IJournalReplication
 {
-    private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(60);
 
     public int ClusterSize { get; } = Math.Max(1, clusterSize);

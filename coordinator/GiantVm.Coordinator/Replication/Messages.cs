@@ -45,3 +45,15 @@ internal sealed record CatchUpPage(EntriesPage Page, CatchUpFrom Request, IActor
 
 /// <summary>ReplicaActor -> itself: a catch-up's peer did not answer.</summary>
 internal sealed record CatchUpFailed(CatchUpFrom Request, IActorRef ReplyTo, int AddedSoFar, string Reason);
+
+/// <summary>Timer -> ReplicaActor: compare positions with the peers.</summary>
+internal sealed record SyncTick
+{
+    public static SyncTick Instance { get; } = new();
+
+    /// <summary>What a peer that did not answer the comparison turns into.</summary>
+    public static Unanswered NoAnswer { get; } = new();
+
+    /// <summary>A peer did not answer in time (nothing to do: the next tick asks again).</summary>
+    internal sealed record Unanswered;
+}

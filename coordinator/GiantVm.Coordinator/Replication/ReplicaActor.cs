@@ -10,16 +10,18 @@ namespace GiantVm.Coordinator.Replication;
 /// This member's copy of the replicated log (journal records and state changes), written to its
 /// own data folder. Writes what the rebalancer sends (each record once: duplicates are
 /// acknowledged, not written again), fills gaps from the rebalancer's member, catches up from
-/// every member that comes Up (so a member that was away gets what it missed), and serves its
-/// entries to peers.
+/// every member that comes Up and from all members when it comes Up itself (so a member that was
+/// away gets what it missed), compares positions with its peers every few seconds (and catches
+/// up from one that is ahead), and serves its entries to peers.
 /// </summary>
-public sealed class ReplicaActor : ReceiveActor
+public sealed class ReplicaActor : ReceiveActor, IWithTimers
 {
     /// <summary>The actor's name under /user on every member.</summary>
     public const string Name = "journal-replica";
 
     private const int PageSize = 200;
     private static readonly TimeSpan PageTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan SyncInterval = TimeSpan.FromSeconds(5);
 
     private readonly ReplicaStore _store;
     private readonly JournalFeed _feed;
@@ -57,13 +59,34 @@ public sealed class ReplicaActor : ReceiveActor
         Receive<ClusterEvent.MemberUp>(up =>
         {
             var cluster = Cluster.Get(Context.System);
-            if (up.Member.Address != cluster.SelfAddress)
+            var peers = up.Member.Address == cluster.SelfAddress
+                ? UpPeers() // this member is Up now: whatever was written while it was joining
+                : [up.Member.Address];
+            foreach (var peer in peers)
             {
-                Self.Tell(new CatchUpFrom(PeerOf(Context.System, up.Member.Address), _index.CatchUpFrom, long.MaxValue));
+                Self.Tell(new CatchUpFrom(PeerOf(Context.System, peer), _index.CatchUpFrom, long.MaxValue));
             }
         });
         Receive<ClusterEvent.IMemberEvent>(_ => { });
+        Receive<SyncTick>(_ =>
+        {
+            foreach (var peer in UpPeers())
+            {
+                var replica = PeerOf(Context.System, peer);
+                replica.Ask<ReplicaStatus>(GetReplicaStatus.Instance, PageTimeout).PipeTo(Self, failure: _ => SyncTick.NoAnswer);
+            }
+        });
+        Receive<ReplicaStatus>(peer =>
+        {
+            if (peer.Highest > _index.Highest)
+            {
+                Self.Tell(new CatchUpFrom(peer.Replica, _index.CatchUpFrom, long.MaxValue));
+            }
+        });
+        Receive<SyncTick.Unanswered>(_ => { });
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(ReplicaStore store, JournalFeed feed, string member, string grpcUrl, bool followCluster, ILogger log) =>
         Akka.Actor.Props.Create(() => new ReplicaActor(store, feed, member, grpcUrl, followCluster, log));
@@ -80,6 +103,7 @@ public sealed class ReplicaActor : ReceiveActor
         if (_followCluster)
         {
             Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberUp));
+            Timers.StartPeriodicTimer("sync", SyncTick.Instance, SyncInterval);
         }
     }
 
@@ -89,6 +113,17 @@ public sealed class ReplicaActor : ReceiveActor
         {
             Cluster.Get(Context.System).Unsubscribe(Self);
         }
+    }
+
+    /// <summary>The other members that are Up and reachable.</summary>
+    private List<Address> UpPeers()
+    {
+        var cluster = Cluster.Get(Context.System);
+        var state = cluster.State;
+        return state.Members
+            .Where(m => m.Status == MemberStatus.Up && m.Address != cluster.SelfAddress && !state.Unreachable.Contains(m))
+            .Select(m => m.Address)
+            .ToList();
     }
 
     private void OnAppend(ReplicaAppend append)
