@@ -220,10 +220,15 @@ public static class CoordinatorApp
                     loggers.AddLoggerFactory();
                 })
                 .AddHyperion()
+                // stable-after: how long the SBR waits before downing an unreachable member. The
+                // removal margin (how long the singleton waits after a removal before it starts
+                // elsewhere) is kept short: an old rebalancer cut off from the majority cannot get
+                // its records acknowledged, so it cannot send commands meanwhile.
                 .AddHocon(
                     ConfigurationFactory.ParseString(
                         "akka.cluster.split-brain-resolver.stable-after = " +
-                        akka.StableAfterSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s"),
+                        akka.StableAfterSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s\n" +
+                        "akka.cluster.down-removal-margin = 1s"),
                     HoconAddMode.Prepend)
                 .WithRemoting(new RemoteOptions
                 {

@@ -65,8 +65,20 @@ public sealed class JournalReplication(
 
     public async Task<ReplicaLog> RecoverAsync()
     {
-        var replicas = targets();
-        var statuses = (await Task.WhenAll(replicas.Select(StatusAsync))).OfType<ReplicaStatus>().ToList();
+        // Any majority holds every record a majority acknowledged: stop waiting once one answered
+        // (a dead member's replica would only cost its timeout).
+        var pending = targets().Select(StatusAsync).ToList();
+        var statuses = new List<ReplicaStatus>();
+        while (pending.Count > 0 && !ClusterMajority.Reached(statuses.Count, ClusterSize))
+        {
+            var done = await Task.WhenAny(pending);
+            pending.Remove(done);
+            if (await done is { } status)
+            {
+                statuses.Add(status);
+            }
+        }
+
         if (!ClusterMajority.Reached(statuses.Count, ClusterSize))
         {
             throw new ReplicationUnavailableException(
