@@ -235,6 +235,18 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
     private async Task AutoRoundAsync()
     {
+        if (!_majorityAvailable)
+        {
+            // Nothing may be written until a majority answers again: ask the replicas (nothing is written).
+            if (!_replication.MajorityReachable() || !await _replication.ProbeAsync())
+            {
+                CoordinatorMetrics.Rounds.WithLabels("no_majority").Inc();
+                return;
+            }
+
+            MajorityBack();
+        }
+
         if (_paused)
         {
             CoordinatorMetrics.Rounds.WithLabels("paused").Inc();
@@ -280,6 +292,7 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
     {
         var started = Stopwatch.GetTimestamp();
         var snapshot = Snapshot();
+        var before = _state;
         var result = DecisionEngine.Decide(snapshot, policy, _state);
         _nodes = result.Nodes;
         if (keepState)
@@ -298,6 +311,14 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         }
 
         var executed = await ExecuteAllAsync(result.Decisions, trigger, policy);
+        if (keepState && executed.Count < result.Decisions.Count && snapshot.Time is { } time)
+        {
+            // Decisions no majority acknowledged were never sent: no cooldown for them.
+            _state = executed.Where(e => !e.Decision.DryRun).Aggregate(
+                result.State with { LastMoves = before.LastMoves, RecentMoves = before.RecentMoves },
+                (state, e) => state.WithMove(e.Decision.Pid, e.Decision.StartTime, e.Decision.From, e.Decision.To, time));
+        }
+
         _lastRound = snapshot.Time;
         _lastRoundDecisions = executed.Count;
         CoordinatorMetrics.RoundDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -624,15 +645,20 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
             return false;
         }
 
+        MajorityBack();
+        return true;
+    }
+
+    private void MajorityBack()
+    {
         if (!_majorityAvailable)
         {
-            _log.LogWarning("A majority of members acknowledges the log again: the rebalancer issues commands again");
+            _log.LogWarning("A majority of members answers again: the rebalancer issues commands again");
         }
 
         _majorityAvailable = true;
         _majorityProblem = null;
         CoordinatorMetrics.MajorityAvailable.Set(1);
-        return true;
     }
 
     private void NoMajority(string what, string problem)

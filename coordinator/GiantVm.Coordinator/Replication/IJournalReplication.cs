@@ -15,6 +15,9 @@ public interface IJournalReplication
     /// </summary>
     Task<bool> ReplicateAsync(ReplicatedEntry entry);
 
+    /// <summary>True when a majority of the members' replicas answer now (nothing is written).</summary>
+    Task<bool> ProbeAsync();
+
     /// <summary>
     /// Before a new rebalancer writes: learns the highest sequence number from a majority of the
     /// replicas, brings this member's replica up to it, and returns this member's whole log.

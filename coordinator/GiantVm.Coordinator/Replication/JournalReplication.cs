@@ -63,21 +63,11 @@ public sealed class JournalReplication(
         return false;
     }
 
+    public async Task<bool> ProbeAsync() => ClusterMajority.Reached((await MajorityStatusesAsync()).Count, ClusterSize);
+
     public async Task<ReplicaLog> RecoverAsync()
     {
-        // Any majority holds every record a majority acknowledged: stop waiting once one answered
-        // (a dead member's replica would only cost its timeout).
-        var pending = targets().Select(StatusAsync).ToList();
-        var statuses = new List<ReplicaStatus>();
-        while (pending.Count > 0 && !ClusterMajority.Reached(statuses.Count, ClusterSize))
-        {
-            var done = await Task.WhenAny(pending);
-            pending.Remove(done);
-            if (await done is { } status)
-            {
-                statuses.Add(status);
-            }
-        }
+        var statuses = await MajorityStatusesAsync();
 
         if (!ClusterMajority.Reached(statuses.Count, ClusterSize))
         {
@@ -101,6 +91,28 @@ public sealed class JournalReplication(
 
         var recovered = await localReplica.Ask<ReplicaLog>(ReadLog.Instance, CatchUpTimeout);
         return recovered with { Highest = Math.Max(recovered.Highest, best.Highest) };
+    }
+
+    /// <summary>
+    /// The replicas' positions, as soon as a majority answered (any majority holds every record a
+    /// majority acknowledged; a dead member's replica would only cost its timeout), or all that
+    /// answered.
+    /// </summary>
+    private async Task<List<ReplicaStatus>> MajorityStatusesAsync()
+    {
+        var pending = targets().Select(StatusAsync).ToList();
+        var statuses = new List<ReplicaStatus>();
+        while (pending.Count > 0 && !ClusterMajority.Reached(statuses.Count, ClusterSize))
+        {
+            var done = await Task.WhenAny(pending);
+            pending.Remove(done);
+            if (await done is { } status)
+            {
+                statuses.Add(status);
+            }
+        }
+
+        return statuses;
     }
 
     private async Task<bool> AckAsync(ICanTell replica, ReplicaAppend message)

@@ -160,6 +160,27 @@ public sealed class RebalancerReplicationTests : Akka.Hosting.TestKit.TestKit, I
     }
 
     [Fact]
+    public async Task Majority_WhenAMemberAnswersAgain_IsBackAtTheNextRound_AndCommandsFlowAgain()
+    {
+        var (local, _, _) = Member("a");
+        var (other, _, _) = Member("b");
+        var current = other;
+        var sessions = CreateTestProbe();
+        var rebalancer = Rebalancer(local, () => [local, current, CreateTestProbe().Ref], TimeSpan.FromMilliseconds(300));
+        await RecoveredViewAsync(rebalancer);
+        await WatchAsync(other, () => Sys.Stop(other));
+        rebalancer.Tell(HotNodeZero(), sessions.Ref);
+        Assert.Empty((await rebalancer.Ask<RebalanceOutcome>(new RebalanceNow(DryRun: false), TimeSpan.FromSeconds(10), Ct)).Decisions);
+
+        current = Member("c").Replica; // a member back (its replica answers)
+        rebalancer.Tell(RunRound.Instance);
+
+        var view = await RecoveredViewAsync(rebalancer);
+        Assert.Null(view.MajorityProblem);
+        await sessions.ExpectMsgAsync<DeliverToGuest>(cancellationToken: Ct);
+    }
+
+    [Fact]
     public async Task Drain_IsWrittenToAMajorityBeforeItTakesEffect_AndRefusedWithoutOne()
     {
         var (local, _, localState) = Member("a");
