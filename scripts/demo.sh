@@ -86,7 +86,7 @@ start() { # name, command...
 free_port() {
   local p
   for _ in $(seq 1 100); do
-    p=$((20000 + RANDOM % 30000))
+    p=$((10000 + RANDOM % 22000)) # below the ephemeral range (32768+): no outgoing connection takes it
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && [[ " ${used_ports:-} " != *" $p "* ]]; then
       used_ports="${used_ports:-} $p"
       echo "$p"; return 0

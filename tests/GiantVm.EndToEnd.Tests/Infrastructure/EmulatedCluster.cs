@@ -114,7 +114,9 @@ internal sealed class EmulatedCluster : IAsyncDisposable
 
     private void StartCoordinators()
     {
-        var ports = Enumerable.Range(0, Members.Length).Select(_ => (Grpc: FreePort.Next(), Metrics: FreePort.Next(), Akka: FreePort.Next())).ToList();
+        var ports = Enumerable.Range(0, Members.Length)
+            .Select(_ => Members.Length > 1 ? (Grpc: FreePort.Fixed(), Metrics: FreePort.Fixed(), Akka: FreePort.Fixed()) : (Grpc: FreePort.Next(), Metrics: FreePort.Next(), Akka: 0))
+            .ToList();
         var seeds = string.Join(",", ports.Select(p => "akka.tcp://giantvm@127.0.0.1:" + p.Akka.ToString(CultureInfo.InvariantCulture)));
         for (var i = 0; i < Members.Length; i++)
         {
