@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole loop on an emulated GiantVM, on one machine: builds, starts the emulator
 # (giantvm-sim emulate, scenario coordinator/GiantVm.Simulator/scenarios/demo-4node.yaml), the
-# coordinator with the shipped `demo` policy, four host agents and the guest agent on 127.0.0.1
-# (free ports). The scenario raises the LC load on the BE tasks' host; the coordinator moves
+# coordinator as a cluster of three members (Akka cluster on loopback, each with its own data
+# folder) with the shipped `demo` policy, four host agents and the guest agent (given all three
+# members' addresses) on 127.0.0.1 (free ports). The scenario raises the LC load on the BE tasks' host; the coordinator moves
 # them to the lowest-steal node. Decisions are printed as they happen, then the node state and
 # the migrations. Everything started here is stopped on exit, Ctrl-C or TERM.
 #
@@ -85,7 +86,7 @@ start() { # name, command...
 free_port() {
   local p
   for _ in $(seq 1 100); do
-    p=$((20000 + RANDOM % 30000))
+    p=$((10000 + RANDOM % 22000)) # below the ephemeral range (32768+): no outgoing connection takes it
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && [[ " ${used_ports:-} " != *" $p "* ]]; then
       used_ports="${used_ports:-} $p"
       echo "$p"; return 0
@@ -103,14 +104,27 @@ wait_for() { # seconds, description, command...
   done
 }
 
-grpc=$(free_port); metrics=$(free_port)
-url=http://127.0.0.1:$grpc
+members=3
+healthy() { # metrics port: /healthz says Healthy once the member is Up in the cluster
+  bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 && printf 'GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3 && grep -q Healthy <&3"
+}
+grpc=(); metrics=(); akka=(); urls=(); seeds=()
+for i in $(seq 0 $((members - 1))); do
+  grpc+=("$(free_port)"); metrics+=("$(free_port)"); akka+=("$(free_port)")
+  urls+=("http://127.0.0.1:${grpc[$i]}")
+  seeds+=("akka.tcp://giantvm@127.0.0.1:${akka[$i]}")
+done
+url=$(IFS=,; echo "${urls[*]}")        # agents and giantvmctl try the members in turn
+seed_nodes=$(IFS=,; echo "${seeds[*]}")
 started=$SECONDS
 
 echo "demo: emulated GiantVM: 4 hosts x 4 CPUs, 4 BE tasks on node 1 (scenario $scenario)"
 start emulator dotnet "$sim" emulate --root "$emu" --scenario "$scenario" --duration 300s
-echo "demo: coordinator on $url (ONE member; see README), policy 'demo' (coordinator/policies/demo.yaml)"
-start coordinator dotnet "$coord" --policy demo --urls "$url" --metrics-url "http://127.0.0.1:$metrics" --data-dir "$work/coordinator"
+echo "demo: coordinator cluster of $members members on $url, policy 'demo' (coordinator/policies/demo.yaml)"
+for i in $(seq 0 $((members - 1))); do
+  start "coordinator$i" dotnet "$coord" --policy demo --urls "${urls[$i]}" --metrics-url "http://127.0.0.1:${metrics[$i]}" \
+    --data-dir "$work/coordinator$i" --member-name "member-$i" --akka-port "${akka[$i]}" --seed-nodes "$seed_nodes" --cluster-size $members
+done
 wait_for 60 "the emulator's files" test -f "$emu/emulator/status.json"
 for k in 0 1 2 3; do
   start "host$k" dotnet "$agent" run --role host --node-id $k --coordinator "$url" \
@@ -119,12 +133,15 @@ done
 start guest dotnet "$agent" run --role guest --coordinator "$url" \
   --proc-root "$emu/guest/proc" --sys-root "$emu/guest/sys" --be-cgroup be \
   --executor emulated --emulator-root "$emu"
-wait_for 60 "the coordinator's gRPC port $grpc" bash -c "exec 3<>/dev/tcp/127.0.0.1/$grpc"
+for i in $(seq 0 $((members - 1))); do
+  wait_for 90 "coordinator member $i to join the cluster" healthy "${metrics[$i]}"
+done
 wait_for 60 "the guest agent to connect" grep -q "Connected to coordinator" "$work/logs/guest.log"
+dotnet "$ctl" status --coordinator "$url" | sed -n '/^MEMBER/,/^$/p' || true
 
 echo "demo: all running ($((SECONDS - started))s). At 15s host 1's LC load climbs to 95%; decisions as they happen:"
 echo
-tail -n +1 -q -F "$work/logs/emulator.log" "$work/logs/coordinator.log" 2>/dev/null \
+tail -n +1 -q -F "$work/logs/emulator.log" "$work"/logs/coordinator?.log 2>/dev/null \
   | grep --line-buffered -E 'LC load|Decision |Result ' \
   | sed -u -E 's/^\[emulator +([0-9.]+s)\] /  [emulator \1] /; s/^\[([0-9:]+) INF\] /  [coordinator \1] /' &
 pids+=("$(jobs -p %+)") # the pipeline's process group
@@ -159,7 +176,10 @@ echo
 echo "== giantvmctl nodes (the coordinator's view) =="
 dotnet "$ctl" nodes --coordinator "$url" || true
 echo
-echo "== giantvmctl migrations (journal: $work/coordinator/migrations.jsonl) =="
+echo "== giantvmctl status (the coordinator cluster) =="
+dotnet "$ctl" status --coordinator "$url" || true
+echo
+echo "== giantvmctl migrations (each member's own journal: $work/coordinator{0,1,2}/migrations.jsonl) =="
 dotnet "$ctl" migrations --coordinator "$url" || true
 echo
 be_steal=$(status | jq '.be_steal_ratio')

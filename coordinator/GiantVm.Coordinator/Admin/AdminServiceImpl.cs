@@ -7,6 +7,7 @@ using GiantVm.Coordinator.Hosting;
 using GiantVm.Coordinator.Journal;
 using GiantVm.Coordinator.Policies;
 using GiantVm.Coordinator.Rebalancing;
+using GiantVm.Coordinator.Replication;
 using GiantVm.Scheduling.Engine;
 using GiantVm.Scheduling.Journal;
 using GiantVm.Scheduling.Model;
@@ -41,28 +42,52 @@ public sealed class AdminServiceImpl(
     {
         CheckVm(request.Vm);
         var view = await Ask<RebalancerView>(GetRebalancerView.Instance, context);
-        var agents = await (await sessionsRef.GetAsync(context.CancellationToken)).Ask<AgentsList>(GetAgents.Instance, AskTimeout, context.CancellationToken);
         var cluster = Cluster.Get(system);
+        var members = cluster.State.Members.Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving or MemberStatus.Joining).ToList();
+        var peers = await Task.WhenAll(members.Select(m => PeerAsync(m.Address, cluster.SelfAddress, context.CancellationToken)));
         var reply = new StatusReply
         {
-            RebalancerMember = member.Value,
+            RebalancerMember = view.Member,
             Policy = AdminProto.ToProto(view.Policy),
             Paused = view.Paused,
             LastRound = view.LastRound is { } last ? Timestamp.FromDateTimeOffset(last) : null,
             LastRoundDecisions = (uint)view.LastRoundDecisions,
             MigrationsLastHour = (uint)view.MigrationsLastHour,
-            MajorityAvailable = true,
+            MajorityAvailable = view.MajorityAvailable,
             Vm = _options.Vm,
         };
         reply.Members.AddRange(cluster.State.Members.Select(m => new MemberInfo
         {
             Address = m.Address.ToString(),
-            Status = m.Status.ToString(),
-            RunsRebalancer = m.Address == cluster.SelfAddress,
-            GrpcUrl = m.Address == cluster.SelfAddress ? member.GrpcUrl : "",
+            Status = cluster.State.Unreachable.Contains(m) ? "Unreachable" : m.Status.ToString(),
+            RunsRebalancer = m.Address.ToString() == view.MemberAddress,
+            GrpcUrl = peers.FirstOrDefault(p => p.Address == m.Address).GrpcUrl ?? "",
         }));
-        reply.Agents.AddRange(agents.Agents.Select(a => AdminProto.ToProto(a, member.Value)));
+        reply.Agents.AddRange(peers.SelectMany(p => p.Agents.Select(a => AdminProto.ToProto(a, p.Member ?? ""))));
         return reply;
+    }
+
+    /// <summary>A member's name, gRPC URL and connected agents (empty when it does not answer in time).</summary>
+    private async Task<(Address Address, string? Member, string? GrpcUrl, IReadOnlyList<AgentSessionInfo> Agents)> PeerAsync(
+        Address address, Address self, CancellationToken token)
+    {
+        if (address == self)
+        {
+            var local = await (await sessionsRef.GetAsync(token)).Ask<AgentsList>(GetAgents.Instance, AskTimeout, token);
+            return (address, member.Value, member.GrpcUrl, local.Agents);
+        }
+
+        try
+        {
+            var timeout = TimeSpan.FromSeconds(3);
+            var replica = await ReplicaActor.PeerOf(system, address).Ask<ReplicaStatus>(GetReplicaStatus.Instance, timeout, token);
+            var agents = await system.ActorSelection(new RootActorPath(address) / "user" / "sessions").Ask<AgentsList>(GetAgents.Instance, timeout, token);
+            return (address, replica.Member, replica.GrpcUrl, agents.Agents);
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException or ActorNotFoundException)
+        {
+            return (address, null, null, []);
+        }
     }
 
     public override async Task<NodesReply> ListNodes(NodesRequest request, ServerCallContext context)
@@ -193,14 +218,14 @@ public sealed class AdminServiceImpl(
     {
         CheckVm(request.Vm);
         var state = await Ask<PauseState>(new PauseRebalancing(string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason), context);
-        return new PauseReply { Paused = state.Paused };
+        return ToReply(state);
     }
 
     public override async Task<PauseReply> Resume(ResumeRequest request, ServerCallContext context)
     {
         CheckVm(request.Vm);
         var state = await Ask<PauseState>(ResumeRebalancing.Instance, context);
-        return new PauseReply { Paused = state.Paused };
+        return ToReply(state);
     }
 
     public override async Task<DrainReply> Drain(DrainRequest request, ServerCallContext context)
@@ -234,7 +259,7 @@ public sealed class AdminServiceImpl(
     {
         var query = AdminProto.ToQuery(request, _options.Vm);
         var reply = new MigrationsReply();
-        reply.Records.AddRange(query.Apply(journal.ReadAll()).Select(AdminProto.ToProto));
+        reply.Records.AddRange(query.Apply(InLogOrder()).Select(AdminProto.ToProto));
         return Task.FromResult(reply);
     }
 
@@ -243,7 +268,7 @@ public sealed class AdminServiceImpl(
         var query = AdminProto.ToQuery(request, _options.Vm);
         using var live = feed.Subscribe();
         var sent = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var record in query.Apply(journal.ReadAll()))
+        foreach (var record in query.Apply(InLogOrder()))
         {
             sent.Add(record.Id);
             await responseStream.WriteAsync(AdminProto.ToProto(record), context.CancellationToken);
@@ -317,8 +342,17 @@ public sealed class AdminServiceImpl(
         return reply;
     }
 
+    private static PauseReply ToReply(PauseState state) => state.Unavailable is { } unavailable
+        ? throw new RpcException(new Status(StatusCode.Unavailable, unavailable))
+        : new PauseReply { Paused = state.Paused };
+
     private static DrainReply ToReply(DrainOutcome outcome)
     {
+        if (outcome.Unavailable is { } unavailable)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, unavailable));
+        }
+
         var reply = new DrainReply();
         reply.DrainedNodes.AddRange(outcome.Drained.Select(n => (uint)n));
         reply.Decisions.AddRange(outcome.Decisions.Select(d => AdminProto.ToProto(d, "")));
@@ -351,6 +385,9 @@ public sealed class AdminServiceImpl(
 
         return (found, false);
     }
+
+    /// <summary>This member's own journal in replicated-log order (a record caught up late was appended after later ones).</summary>
+    private List<GiantVm.Scheduling.Journal.JournalRecord> InLogOrder() => journal.ReadAll().OrderBy(r => r.Seq ?? 0).ToList();
 
     private async Task<T> Ask<T>(object message, ServerCallContext context)
     {

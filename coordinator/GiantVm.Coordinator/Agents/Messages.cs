@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Akka.Actor;
 using GiantVm.Contracts.V1;
+using Google.Protobuf;
 
 namespace GiantVm.Coordinator.Agents;
 
@@ -32,8 +33,21 @@ public sealed record SessionReplaced
 /// <summary>Handler -> AgentSessionActor: a validated message from the agent, forwarded to the rebalancer; no reply.</summary>
 public sealed record AgentPayload(object Message, DateTimeOffset ReceivedAt);
 
-/// <summary>Rebalancer -> SessionManagerActor: send to the vm's guest agent; <see cref="CommandUndeliverable"/> back on failure.</summary>
-public sealed record DeliverToGuest(string Vm, string CommandId, CoordinatorMessage Message);
+/// <summary>
+/// Rebalancer -> the guest agent's session (on whichever member holds it) or SessionManagerActor:
+/// send to the vm's guest agent; <see cref="CommandUndeliverable"/> back on failure. The message
+/// travels as its protobuf bytes (it crosses members; protobuf types are not serializer-friendly).
+/// </summary>
+public sealed record DeliverToGuest(string Vm, string CommandId, byte[] Payload)
+{
+    public DeliverToGuest(string vm, string commandId, CoordinatorMessage message)
+        : this(vm, commandId, message.ToByteArray())
+    {
+    }
+
+    /// <summary>The message for the agent.</summary>
+    public CoordinatorMessage Message => CoordinatorMessage.Parser.ParseFrom(Payload);
+}
 
 /// <summary>SessionManagerActor or AgentSessionActor -> rebalancer: a command could not be handed to an agent stream.</summary>
 public sealed record CommandUndeliverable(string CommandId, string Reason);

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
+using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using GiantVm.Coordinator.Admin;
@@ -10,6 +12,7 @@ using GiantVm.Coordinator.Agents;
 using GiantVm.Coordinator.Journal;
 using GiantVm.Coordinator.Policies;
 using GiantVm.Coordinator.Rebalancing;
+using GiantVm.Coordinator.Replication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
@@ -27,8 +30,10 @@ namespace GiantVm.Coordinator.Hosting;
 /// <summary>
 /// Composes the coordinator: configuration (JSON file, GIANTVM_ environment variables, flags),
 /// Kestrel (gRPC over h2c on --urls, /metrics and /healthz over HTTP/1.1 on --metrics-url),
-/// Serilog, the Akka system (one-member cluster by default) with the session manager and the
-/// rebalancer, the gRPC services and the policy reload triggers.
+/// Serilog, the Akka system (one-member cluster by default; with seed nodes one member of a
+/// cluster) with the session manager, this member's journal replica and the rebalancer as a
+/// cluster singleton (a proxy to it on every member), the gRPC services and the policy reload
+/// triggers.
 /// </summary>
 public static class CoordinatorApp
 {
@@ -62,6 +67,16 @@ public static class CoordinatorApp
             throw new PolicyRejectedException(loaded.Errors.Select(e => e.ToString()).ToList());
         }
 
+        if (options.EffectiveClusterSize < 1)
+        {
+            throw new UsageException($"--cluster-size must be at least 1 (got {options.EffectiveClusterSize})");
+        }
+
+        if (options.Akka.StableAfterSeconds <= 0 || options.ReplicationAckTimeoutSeconds <= 0)
+        {
+            throw new UsageException("Coordinator:Akka:StableAfterSeconds and Coordinator:ReplicationAckTimeoutSeconds must be positive");
+        }
+
         var dataDir = Path.GetFullPath(options.DataDir);
         try
         {
@@ -83,6 +98,8 @@ public static class CoordinatorApp
         builder.Services.AddSingleton<TopologyBook>();
         builder.Services.AddSingleton<IMigrationJournal>(sp => new FileMigrationJournal(
             dataDir, options.JournalMaxFileBytes, options.JournalMaxFiles, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(_ => new StateFile(dataDir));
+        builder.Services.AddSingleton(sp => new ReplicaStore(sp.GetRequiredService<IMigrationJournal>(), sp.GetRequiredService<StateFile>()));
 
         builder.Services.AddGrpc(o =>
         {
@@ -95,7 +112,7 @@ public static class CoordinatorApp
         var crashHook = options.TestHooks.CrashAfterDecisionJournaled
             ? () => Process.GetCurrentProcess().Kill()
             : (Action?)null;
-        AddAkka(builder, options, new RebalancerSettings(options.Vm, member.Value, options.Policy, crashHook), initialPolicy);
+        AddAkka(builder, options, member, new RebalancerSettings(options.Vm, member.Value, options.Policy, crashHook), initialPolicy);
         builder.Services.AddHostedService<PolicyReloadTriggers>();
 
         customize?.Invoke(builder);
@@ -190,9 +207,10 @@ public static class CoordinatorApp
             preserveStaticLogger: true);
     }
 
-    private static void AddAkka(WebApplicationBuilder builder, CoordinatorOptions options, RebalancerSettings settings, PolicyInForce initialPolicy)
+    private static void AddAkka(WebApplicationBuilder builder, CoordinatorOptions options, MemberName member, RebalancerSettings settings, PolicyInForce initialPolicy)
     {
         var akka = options.Akka;
+        var clusterSize = options.EffectiveClusterSize;
         builder.Services.AddAkka("giantvm", (ab, sp) =>
         {
             ab.ConfigureLoggers(loggers =>
@@ -201,24 +219,65 @@ public static class CoordinatorApp
                     loggers.ClearLoggers();
                     loggers.AddLoggerFactory();
                 })
-                .WithRemoting(new RemoteOptions { HostName = akka.Hostname, Port = akka.Port })
-                .WithClustering(new ClusterOptions { SeedNodes = [.. akka.SeedNodes], Roles = ["coordinator"] })
+                .AddHyperion()
+                // stable-after: how long the SBR waits before downing an unreachable member. The
+                // removal margin (how long the singleton waits after a removal before it starts
+                // elsewhere) is kept short: an old rebalancer cut off from the majority cannot get
+                // its records acknowledged, so it cannot send commands meanwhile.
+                .AddHocon(
+                    ConfigurationFactory.ParseString(
+                        "akka.cluster.split-brain-resolver.stable-after = " +
+                        akka.StableAfterSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s\n" +
+                        "akka.cluster.down-removal-margin = 1s"),
+                    HoconAddMode.Prepend)
+                .WithRemoting(new RemoteOptions
+                {
+                    HostName = akka.Hostname,
+                    Port = akka.Port,
+                    MaxFrameSize = 4 * 1024 * 1024,
+                    SendBufferSize = 8 * 1024 * 1024,
+                    ReceiveBufferSize = 8 * 1024 * 1024,
+                })
+                .WithClustering(new ClusterOptions
+                {
+                    SeedNodes = [.. akka.SeedNodes],
+                    Roles = ["coordinator"],
+                    // No minimum number of members: the first member is Up (and the singleton's host)
+                    // on its own; members that join later are younger, so the oldest never flips.
+                    // The rebalancer waits for a majority itself (recovery) before it decides.
+                    SplitBrainResolver = new KeepMajorityOption(),
+                })
                 .WithActors((system, registry) =>
                 {
                     var sessions = system.ActorOf(SessionManagerActor.Props(sp.GetRequiredService<ILogger<SessionManagerActor>>()), "sessions");
                     registry.Register<SessionManagerActor>(sessions);
-                    var rebalancer = system.ActorOf(
-                        RebalancerActor.Props(
-                            settings,
-                            initialPolicy,
-                            sp.GetRequiredService<IMigrationJournal>(),
+                    var replica = system.ActorOf(
+                        ReplicaActor.Props(
+                            sp.GetRequiredService<ReplicaStore>(),
                             sp.GetRequiredService<JournalFeed>(),
-                            sessions,
-                            sp.GetRequiredService<TimeProvider>(),
-                            sp.GetRequiredService<ILogger<RebalancerActor>>()),
-                        "rebalancer");
-                    registry.Register<RebalancerActor>(rebalancer);
+                            member.Value,
+                            member.GrpcUrl,
+                            followCluster: true,
+                            sp.GetRequiredService<ILogger<ReplicaActor>>()),
+                        ReplicaActor.Name);
+                    registry.Register<ReplicaActor>(replica);
                 })
+                .WithSingleton<RebalancerActor>(
+                    "rebalancer",
+                    (system, registry, _) =>
+                    {
+                        var log = sp.GetRequiredService<ILogger<RebalancerActor>>();
+                        var replication = JournalReplication.ForCluster(
+                            system, registry.Get<ReplicaActor>(), clusterSize, TimeSpan.FromSeconds(options.ReplicationAckTimeoutSeconds), log);
+                        return RebalancerActor.Props(
+                            settings with { MemberAddress = Cluster.Get(system).SelfAddress.ToString() },
+                            initialPolicy,
+                            replication,
+                            sp.GetRequiredService<TimeProvider>(),
+                            log);
+                    },
+                    new ClusterSingletonOptions { Role = "coordinator" },
+                    createProxyToo: true)
                 .AddStartup((system, _) =>
                 {
                     if (akka.SeedNodes.Count == 0)

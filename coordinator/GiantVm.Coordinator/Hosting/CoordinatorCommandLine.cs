@@ -20,14 +20,16 @@ public static class CoordinatorCommandLine
         var vm = new Option<string>("--vm") { Description = "GiantVM instance id served (Coordinator:Vm) [default: giantvm]", HelpName = "ID" };
         var member = new Option<string>("--member-name") { Description = "Name in journal records and status (Coordinator:MemberName) [default: host:grpc-port]", HelpName = "NAME" };
         var akkaPort = new Option<int?>("--akka-port") { Description = "Akka remoting port, 0 = any free port (Coordinator:Akka:Port) [default: 0]", HelpName = "PORT" };
+        var seedNodes = new Option<string>("--seed-nodes") { Description = "Comma-separated Akka seed node addresses of the coordinator cluster, e.g. akka.tcp://giantvm@127.0.0.1:4053,akka.tcp://giantvm@127.0.0.1:4054 (Coordinator:Akka:SeedNodes) [default: none: a one-member cluster]", HelpName = "ADDRS" };
+        var clusterSize = new Option<int?>("--cluster-size") { Description = "Configured number of members; a majority of it must acknowledge every journal record before its command is sent (Coordinator:ClusterSize) [default: number of seed nodes, or 1]", HelpName = "N" };
         var logLevel = new Option<string>("--log-level") { Description = "Verbose, Debug, Information, Warning, Error (Coordinator:LogLevel) [default: Information]", HelpName = "LEVEL" };
         var verbose = new Option<bool>("--verbose") { Description = "Print stack traces with errors" };
 
         var root = new RootCommand(
             "giantvm-coordinator: decides BE-task migrations between the virtual NUMA nodes of a GiantVM guest. " +
             "Agents connect over gRPC (AgentService), giantvmctl over AdminService; decisions are journaled to " +
-            "DATA_DIR/migrations.jsonl before their commands are sent. Exit codes: 0 clean stop, 1 runtime failure, 2 usage or policy error.");
-        foreach (var option in new Option[] { policy, config, urls, metricsUrl, dataDir, insecure, vm, member, akkaPort, logLevel, verbose })
+            "DATA_DIR/migrations.jsonl (acknowledged by a majority of the cluster's members, each writing its own DATA_DIR) before their commands are sent. Exit codes: 0 clean stop, 1 runtime failure, 2 usage or policy error.");
+        foreach (var option in new Option[] { policy, config, urls, metricsUrl, dataDir, insecure, vm, member, akkaPort, seedNodes, clusterSize, logLevel, verbose })
         {
             root.Options.Add(option);
         }
@@ -51,6 +53,15 @@ public static class CoordinatorCommandLine
             Set("Coordinator:MemberName", parse.GetValue(member));
             Set("Coordinator:LogLevel", parse.GetValue(logLevel));
             Set("Coordinator:Akka:Port", parse.GetValue(akkaPort)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Set("Coordinator:ClusterSize", parse.GetValue(clusterSize)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (parse.GetValue(seedNodes) is { } seeds)
+            {
+                var list = seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                for (var i = 0; i < list.Length; i++)
+                {
+                    Set($"Coordinator:Akka:SeedNodes:{i}", list[i]);
+                }
+            }
             if (parse.GetValue(insecure))
             {
                 Set("Coordinator:Insecure", "true");

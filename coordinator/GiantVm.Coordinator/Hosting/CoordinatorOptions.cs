@@ -54,7 +54,19 @@ public sealed class CoordinatorOptions
     /// <summary>Minimum log level (Verbose, Debug, Information, Warning, Error).</summary>
     public string LogLevel { get; set; } = "Information";
 
+    /// <summary>
+    /// Configured number of coordinator members; a majority of it must acknowledge every journal
+    /// record and state change. Default: the number of seed nodes, or 1 without seed nodes.
+    /// </summary>
+    public int? ClusterSize { get; set; }
+
+    /// <summary>How long the rebalancer waits for a majority to acknowledge one log entry.</summary>
+    public double ReplicationAckTimeoutSeconds { get; set; } = 5;
+
     public AkkaSettings Akka { get; set; } = new();
+
+    /// <summary>The cluster size in force (see <see cref="ClusterSize"/>).</summary>
+    public int EffectiveClusterSize => ClusterSize ?? Math.Max(1, Akka.SeedNodes.Count);
 
     public TestHookSettings TestHooks { get; set; } = new();
 }
@@ -69,11 +81,18 @@ public sealed class AkkaSettings
 
     /// <summary>Seed node addresses (akka.tcp://giantvm@host:port); empty: join itself (one member).</summary>
     public List<string> SeedNodes { get; set; } = [];
+
+    /// <summary>
+    /// The split brain resolver (keep-majority) acts after the membership has been stable this
+    /// long: it downs unreachable members (a crashed one) so the singleton can move. Shorter means
+    /// faster failover but more risk of downing a member that is only slow.
+    /// </summary>
+    public double StableAfterSeconds { get; set; } = 5;
 }
 
 /// <summary>Fault injection for end-to-end tests only.</summary>
 public sealed class TestHookSettings
 {
-    /// <summary>Kill the process (SIGKILL) right after a decision record is on disk, before its command.</summary>
+    /// <summary>Kill the process (SIGKILL) right after a decision record is acknowledged by a majority, before its command.</summary>
     public bool CrashAfterDecisionJournaled { get; set; }
 }

@@ -10,8 +10,9 @@ using Microsoft.Extensions.Options;
 namespace GiantVm.Coordinator.Policies;
 
 /// <summary>
-/// Asks the rebalancer to re-read its policy file when the file changes (debounced) or the
-/// process gets SIGHUP. The rebalancer validates; an invalid file is rejected and logged.
+/// Sends this member's policy file to the rebalancer (wherever it runs) when the file changes
+/// (debounced) or the process gets SIGHUP. The rebalancer validates; an invalid file is
+/// rejected and logged; an accepted one is replicated and in force on every member.
 /// </summary>
 public sealed class PolicyReloadTriggers(
     IRequiredActor<RebalancerActor> rebalancer,
@@ -42,7 +43,10 @@ public sealed class PolicyReloadTriggers(
                     await Task.Delay(Debounce, stoppingToken); // editors write in several steps
                 }
 
-                var outcome = await actor.Ask<PolicyReloadOutcome>(new ReloadPolicy(null, null, cause), TimeSpan.FromSeconds(15), stoppingToken);
+                // This member's file, sent as content: the rebalancer may run on another member.
+                var (_, text) = PolicySource.Load(origin);
+                var reload = text.Length > 0 ? new ReloadPolicy(text, origin, cause) : new ReloadPolicy(null, null, cause);
+                var outcome = await actor.Ask<PolicyReloadOutcome>(reload, TimeSpan.FromSeconds(15), stoppingToken);
                 if (!outcome.Accepted)
                 {
                     log.LogWarning("Policy file {Path} not reloaded: {ErrorCount} error(s)", origin, outcome.Errors.Count);

@@ -48,7 +48,8 @@ public sealed record ResumeRebalancing
 }
 
 /// <summary>RebalancerActor -> admin: whether automatic rounds are paused.</summary>
-public sealed record PauseState(bool Paused);
+/// <param name="Unavailable">Set when the change was not made: no majority of members acknowledged it.</param>
+public sealed record PauseState(bool Paused, string? Unavailable = null);
 
 /// <summary>Admin -> RebalancerActor: drain a node, optionally moving its tasks off; replies <see cref="DrainOutcome"/>.</summary>
 public sealed record DrainNode(int Node, bool Evacuate);
@@ -57,7 +58,8 @@ public sealed record DrainNode(int Node, bool Evacuate);
 public sealed record UndrainNode(int Node);
 
 /// <summary>RebalancerActor -> admin: the drained nodes, evacuation moves, or a refusal.</summary>
-public sealed record DrainOutcome(IReadOnlyList<int> Drained, IReadOnlyList<ExecutedDecision> Decisions, string? Refusal);
+/// <param name="Unavailable">Set when the change was not made: no majority of members acknowledged it.</param>
+public sealed record DrainOutcome(IReadOnlyList<int> Drained, IReadOnlyList<ExecutedDecision> Decisions, string? Refusal, string? Unavailable = null);
 
 /// <summary>Admin -> RebalancerActor: where a new BE task should start; replies <see cref="Advice"/>.</summary>
 public sealed record AdviseQuery(double? CpuCores, long? MemoryBytes);
@@ -81,7 +83,24 @@ public sealed record GetRebalancerView
     public static GetRebalancerView Instance { get; } = new();
 }
 
+/// <summary>Self -> RebalancerActor: the replicated log was read back (recovery done).</summary>
+internal sealed record LogRecovered(GiantVm.Coordinator.Replication.ReplicaLog Log);
+
+/// <summary>Self -> RebalancerActor: recovery did not reach a majority; retried by a timer.</summary>
+internal sealed record RecoveryFailed(string Reason);
+
+/// <summary>Timer -> RebalancerActor: try recovery again.</summary>
+internal sealed record RetryRecovery
+{
+    public static RetryRecovery Instance { get; } = new();
+}
+
 /// <summary>Everything status, nodes, tasks and snapshot show, as of now.</summary>
+/// <param name="Member">The member running the rebalancer.</param>
+/// <param name="MemberAddress">Its Akka address (null outside a cluster).</param>
+/// <param name="MajorityAvailable">False while log entries are not acknowledged by a majority (commands held back) or recovery has not finished.</param>
+/// <param name="MajorityProblem">Why not, when not.</param>
+/// <param name="LogPosition">The last replicated log sequence number used.</param>
 public sealed record RebalancerView(
     Snapshot Snapshot,
     IReadOnlyList<NodeView> Nodes,
@@ -93,4 +112,9 @@ public sealed record RebalancerView(
     DateTimeOffset? LastRound,
     int LastRoundDecisions,
     int MigrationsLastHour,
-    int PendingCommands);
+    int PendingCommands,
+    string Member = "",
+    string? MemberAddress = null,
+    bool MajorityAvailable = true,
+    string? MajorityProblem = null,
+    long LogPosition = 0);

@@ -57,4 +57,11 @@ public sealed record JournalRecord
 
     /// <summary>The coordinator member that wrote the record.</summary>
     public string? Member { get; init; }
+
+    /// <summary>
+    /// Position in the coordinator cluster's replicated log (assigned by the rebalancer, the same
+    /// on every member); absent in journals written before replication.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public long? Seq { get; init; }
 }

@@ -1,4 +1,5 @@
 using GiantVm.Coordinator.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -39,6 +40,35 @@ public sealed class CoordinatorAppTests : IDisposable
 
         Assert.Equal(2, error.Errors.Count);
         Assert.All(error.Errors, e => Assert.StartsWith(policy + ":", e, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Build_WithAClusterSizeOfZero_IsAUsageError()
+    {
+        var error = Assert.Throws<UsageException>(() => CoordinatorApp.Build(Launch(null, ("Coordinator:Policy", "demo"), ("Coordinator:ClusterSize", "0"))));
+
+        Assert.StartsWith("--cluster-size must be at least 1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CommandLine_SeedNodes_AreSplitIntoTheSeedList_AndSetTheDefaultClusterSize()
+    {
+        CoordinatorLaunch? launch = null;
+        var exit = await CoordinatorCommandLine.InvokeAsync(
+            ["--policy", "demo", "--seed-nodes", "akka.tcp://giantvm@127.0.0.1:4051, akka.tcp://giantvm@127.0.0.1:4052,akka.tcp://giantvm@127.0.0.1:4053"],
+            (l, _) =>
+            {
+                launch = l;
+                return Task.FromResult(0);
+            },
+            TextWriter.Null);
+        var options = new CoordinatorOptions();
+        new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(launch!.Overrides).Build()
+            .GetSection(CoordinatorOptions.Section).Bind(options);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(["akka.tcp://giantvm@127.0.0.1:4051", "akka.tcp://giantvm@127.0.0.1:4052", "akka.tcp://giantvm@127.0.0.1:4053"], options.Akka.SeedNodes);
+        Assert.Equal(3, options.EffectiveClusterSize);
     }
 
     [Theory]

@@ -34,9 +34,10 @@ internal sealed class CoordinatorProcess : IDisposable
         }
     }
 
-    public static CoordinatorProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, bool withPorts = true)
+    public static CoordinatorProcess Start(
+        IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, bool withPorts = true, (int Grpc, int Metrics)? ports = null)
     {
-        var (grpcPort, metricsPort) = (FreePort(), FreePort());
+        var (grpcPort, metricsPort) = ports ?? (FreePort(), FreePort());
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -82,10 +83,10 @@ internal sealed class CoordinatorProcess : IDisposable
     }
 
     /// <summary>Waits until /healthz answers Healthy over HTTP/1.1.</summary>
-    public async Task WaitHealthyAsync()
+    public async Task WaitHealthyAsync(double timeoutSeconds = 30)
     {
         using var http = new HttpClient();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
         while (true)
         {
             Assert.False(Process.HasExited, "the coordinator exited: " + Output);
@@ -101,7 +102,7 @@ internal sealed class CoordinatorProcess : IDisposable
                 // not listening yet
             }
 
-            Assert.True(DateTime.UtcNow < deadline, "not healthy within 30 s: " + Output);
+            Assert.True(DateTime.UtcNow < deadline, $"not healthy within {timeoutSeconds} s: " + Output);
             await Task.Delay(100, TestContext.Current.CancellationToken);
         }
     }
@@ -117,7 +118,41 @@ internal sealed class CoordinatorProcess : IDisposable
         Process.Dispose();
     }
 
-    private static int FreePort()
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A free port below the kernel's ephemeral range (32768 and up), so that no outgoing
+    /// connection takes it before the member binds it (and binds it again after a restart).
+    /// </summary>
+    internal static int FixedPort()
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(10_000, 32_000);
+            lock (HandedOut)
+            {
+                if (!HandedOut.Add(port))
+                {
+                    continue; // given to another member already
+                }
+            }
+
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // taken: try another
+            }
+        }
+
+        return FreePort();
+    }
+
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

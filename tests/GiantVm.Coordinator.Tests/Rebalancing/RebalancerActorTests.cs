@@ -6,6 +6,7 @@ using GiantVm.Coordinator.Agents;
 using GiantVm.Coordinator.Journal;
 using GiantVm.Coordinator.Policies;
 using GiantVm.Coordinator.Rebalancing;
+using GiantVm.Coordinator.Replication;
 using GiantVm.Coordinator.Tests.Journal;
 using GiantVm.Scheduling.Journal;
 using GiantVm.Scheduling.Model;
@@ -21,6 +22,7 @@ public sealed class RebalancerActorTests : Akka.Hosting.TestKit.TestKit, IDispos
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "giantvm-rebalancer-" + Guid.NewGuid().ToString("N"));
     private readonly FakeTimeProvider _time = new(T0);
     private FileMigrationJournal? _journal;
+    private StateFile? _stateFile;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -34,6 +36,7 @@ public sealed class RebalancerActorTests : Akka.Hosting.TestKit.TestKit, IDispos
     public void Dispose()
     {
         _journal?.Dispose();
+        _stateFile?.Dispose();
         if (Directory.Exists(_folder))
         {
             Directory.Delete(_folder, recursive: true);
@@ -43,13 +46,22 @@ public sealed class RebalancerActorTests : Akka.Hosting.TestKit.TestKit, IDispos
     private (IActorRef Rebalancer, TestProbe Sessions, FileMigrationJournal Journal) Start(Policy? policy = null, Action? afterJournaled = null)
     {
         _journal = new FileMigrationJournal(_folder, 1 << 20, 4, _time);
+        _stateFile = new StateFile(_folder);
+        var replica = Sys.ActorOf(ReplicaActor.Props(new ReplicaStore(_journal, _stateFile), new JournalFeed(), "member-a", "", followCluster: false, NullLogger.Instance));
+        var replication = new JournalReplication(replica, () => [replica], 1, TimeSpan.FromSeconds(3), NullLogger.Instance);
         var sessions = CreateTestProbe();
         var inForce = new PolicyInForce(policy ?? TestPolicy, "name: demo\n", "demo", 1, T0);
         var rebalancer = Sys.ActorOf(RebalancerActor.Props(
             new RebalancerSettings("giantvm", "member-a", "demo", afterJournaled),
-            inForce, _journal, new JournalFeed(), sessions.Ref, _time, NullLogger<RebalancerActor>.Instance));
+            inForce, replication, _time, NullLogger<RebalancerActor>.Instance));
         return (rebalancer, sessions, _journal);
     }
+
+    /// <summary>Waits until the rebalancer has read the log back (its view says the majority is there).</summary>
+    private async Task WaitRecoveredAsync(IActorRef rebalancer) =>
+        await AwaitAssertAsync(async () =>
+            Assert.True((await rebalancer.Ask<RebalancerView>(GetRebalancerView.Instance, TimeSpan.FromSeconds(5), Ct)).MajorityAvailable),
+            TimeSpan.FromSeconds(10), cancellationToken: Ct);
 
     private GuestReportReceived HotNodeZero() => new(new GuestReportData(
         _time.GetUtcNow(),
@@ -74,7 +86,7 @@ public sealed class RebalancerActorTests : Akka.Hosting.TestKit.TestKit, IDispos
         var journaledBeforeSend = new List<int>();
         var (rebalancer, sessions, journal) = Start(afterJournaled: () => journaledBeforeSend.Add(_journal!.ReadAll().Count));
 
-        rebalancer.Tell(HotNodeZero());
+        rebalancer.Tell(HotNodeZero(), sessions.Ref);
         rebalancer.Tell(RunRound.Instance);
 
         var deliver = await sessions.ExpectMsgAsync<DeliverToGuest>(TimeSpan.FromSeconds(5), cancellationToken: Ct);
@@ -92,7 +104,7 @@ public sealed class RebalancerActorTests : Akka.Hosting.TestKit.TestKit, IDispos
     public async Task Result_IsJournaledAsTheMigrationsFinalStatus()
     {
         var (rebalancer, sessions, journal) = Start();
-        rebalancer.Tell(HotNodeZero());
+        rebalancer.Tell(HotNodeZero(), sessions.Ref);
         rebalancer.Tell(RunRound.Instance);
         var command = (await sessions.ExpectMsgAsync<DeliverToGuest>(cancellationToken: Ct)).Message.Migrate;
 
@@ -111,7 +123,7 @@ public sealed class RebalancerActorTests : Akka.Hosting.TestKit.TestKit, IDispos
     public async Task Result_AfterTheDeadline_IsStillJournaledAfterTheTimeout()
     {
         var (rebalancer, sessions, journal) = Start(TestPolicy with { CommandTimeout = TimeSpan.FromMilliseconds(100) });
-        rebalancer.Tell(HotNodeZero());
+        rebalancer.Tell(HotNodeZero(), sessions.Ref);
         rebalancer.Tell(RunRound.Instance);
         var command = (await sessions.ExpectMsgAsync<DeliverToGuest>(cancellationToken: Ct)).Message.Migrate;
         await AwaitAssertAsync(() => Assert.Contains(journal.ReadAll(), r => r.Status == MigrationStatuses.Timeout), TimeSpan.FromSeconds(5), cancellationToken: Ct);
@@ -130,7 +142,7 @@ public sealed class RebalancerActorTests : Akka.Hosting.TestKit.TestKit, IDispos
     public async Task Command_WithoutAGuestSession_IsJournaledAsFailed()
     {
         var (rebalancer, sessions, journal) = Start();
-        rebalancer.Tell(HotNodeZero());
+        rebalancer.Tell(HotNodeZero(), sessions.Ref);
         rebalancer.Tell(RunRound.Instance);
         var deliver = await sessions.ExpectMsgAsync<DeliverToGuest>(cancellationToken: Ct);
 
@@ -152,8 +164,9 @@ public sealed class RebalancerActorTests : Akka.Hosting.TestKit.TestKit, IDispos
         await File.WriteAllTextAsync(Path.Combine(_folder, "migrations.jsonl"), JournalJson.WriteLines(
             [earlier, earlier with { Id = "r-2", Kind = JournalKinds.Result, Status = MigrationStatuses.Done }]), Ct);
         var (rebalancer, sessions, _) = Start();
+        await WaitRecoveredAsync(rebalancer);
 
-        rebalancer.Tell(HotNodeZero());
+        rebalancer.Tell(HotNodeZero(), sessions.Ref);
         rebalancer.Tell(RunRound.Instance);
         var view = await rebalancer.Ask<RebalancerView>(GetRebalancerView.Instance, TimeSpan.FromSeconds(5), Ct);
 
@@ -166,10 +179,10 @@ public sealed class RebalancerActorTests : Akka.Hosting.TestKit.TestKit, IDispos
     [Fact]
     public async Task Paused_AutomaticRoundsDecideNothing()
     {
-        var (rebalancer, _, _) = Start();
+        var (rebalancer, sessions, _) = Start();
         await rebalancer.Ask<PauseState>(new PauseRebalancing("maintenance"), TimeSpan.FromSeconds(5), Ct);
 
-        rebalancer.Tell(HotNodeZero());
+        rebalancer.Tell(HotNodeZero(), sessions.Ref);
         rebalancer.Tell(RunRound.Instance);
         var view = await rebalancer.Ask<RebalancerView>(GetRebalancerView.Instance, TimeSpan.FromSeconds(5), Ct);
 
@@ -182,7 +195,7 @@ public sealed class RebalancerActorTests : Akka.Hosting.TestKit.TestKit, IDispos
     public async Task RebalanceNow_DryRun_JournalsDryRunAndSendsNothing()
     {
         var (rebalancer, sessions, journal) = Start();
-        rebalancer.Tell(HotNodeZero());
+        rebalancer.Tell(HotNodeZero(), sessions.Ref);
 
         var outcome = await rebalancer.Ask<RebalanceOutcome>(new RebalanceNow(DryRun: true), TimeSpan.FromSeconds(5), Ct);
 
@@ -199,7 +212,7 @@ public sealed class RebalancerActorTests : Akka.Hosting.TestKit.TestKit, IDispos
     public async Task Move_OfAnUnknownTask_IsRefused_AndAKnownOneIsSent()
     {
         var (rebalancer, sessions, journal) = Start();
-        rebalancer.Tell(HotNodeZero());
+        rebalancer.Tell(HotNodeZero(), sessions.Ref);
 
         var refused = await rebalancer.Ask<MoveOutcome>(new MoveTask(999, 1, false), TimeSpan.FromSeconds(5), Ct);
         var moved = await rebalancer.Ask<MoveOutcome>(new MoveTask(4242, 1, false), TimeSpan.FromSeconds(5), Ct);
@@ -214,7 +227,7 @@ public sealed class RebalancerActorTests : Akka.Hosting.TestKit.TestKit, IDispos
     public async Task Drain_WithEvacuate_MovesTheTasksOffTheNode()
     {
         var (rebalancer, sessions, _) = Start();
-        rebalancer.Tell(HotNodeZero());
+        rebalancer.Tell(HotNodeZero(), sessions.Ref);
 
         var outcome = await rebalancer.Ask<DrainOutcome>(new DrainNode(0, Evacuate: true), TimeSpan.FromSeconds(5), Ct);
 
@@ -229,8 +242,8 @@ public sealed class RebalancerActorTests : Akka.Hosting.TestKit.TestKit, IDispos
     [Fact]
     public async Task Drain_OfAnUnknownNode_IsRefused()
     {
-        var (rebalancer, _, _) = Start();
-        rebalancer.Tell(HotNodeZero());
+        var (rebalancer, sessions, _) = Start();
+        rebalancer.Tell(HotNodeZero(), sessions.Ref);
 
         var outcome = await rebalancer.Ask<DrainOutcome>(new DrainNode(9, Evacuate: false), TimeSpan.FromSeconds(5), Ct);
 

@@ -103,6 +103,7 @@ public sealed class AgentServiceTests
         await using var coordinator = await CoordinatorUnderTest.StartAsync();
         using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
         await guest.SendAckedAsync(Report(0.02));
+        await WaitUntil(async () => (await coordinator.Admin.ListNodesAsync(new NodesRequest(), cancellationToken: Ct)).Nodes.Count > 0);
         var rejectedBefore = CoordinatorMetrics.ReportsRejected.WithLabels("invalid_value").Value;
 
         await guest.SendAsync(Report(steal));

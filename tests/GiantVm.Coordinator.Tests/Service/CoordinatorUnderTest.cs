@@ -68,7 +68,20 @@ internal sealed class CoordinatorUnderTest : IAsyncDisposable
 
         var app = CoordinatorApp.Build(new CoordinatorLaunch(null, overrides), b => b.WebHost.UseTestServer());
         await app.StartAsync(TestContext.Current.CancellationToken);
-        return new CoordinatorUnderTest(app, dataDir, policyPath);
+        var coordinator = new CoordinatorUnderTest(app, dataDir, policyPath);
+        await coordinator.WaitReadyAsync();
+        return coordinator;
+    }
+
+    /// <summary>Waits until the rebalancer runs and has recovered its log (status says a majority is there).</summary>
+    private async Task WaitReadyAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await Admin.GetStatusAsync(new StatusRequest(), cancellationToken: TestContext.Current.CancellationToken)).MajorityAvailable)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the rebalancer did not recover its log within 30 s");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -8,22 +8,39 @@ namespace GiantVm.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
 /// A whole emulated GiantVM as real processes on 127.0.0.1: <c>giantvm-sim emulate</c>, one
-/// <c>giantvm-coordinator</c> member, a host agent per node and the guest agent (emulated
-/// executor), on free ports, in a temporary folder. Disposing stops every process it started.
+/// <c>giantvm-coordinator</c> member (or a cluster of several, each with its own ports and data
+/// folder), a host agent per node and the guest agent (emulated executor; the agents get every
+/// member's address), on free ports, in a temporary folder. Disposing stops every process it
+/// started.
 /// </summary>
 internal sealed class EmulatedCluster : IAsyncDisposable
 {
     private readonly TempDir _dir = new("giantvm-e2e");
     private readonly List<ManagedProcess> _processes = [];
+    private readonly List<GrpcChannel> _channels = [];
     private GrpcChannel? _channel;
     private int _guestStarts;
 
-    private EmulatedCluster(int nodes)
+    private EmulatedCluster(int nodes, int coordinators)
     {
         Nodes = nodes;
+        Members = new ManagedProcess[coordinators];
+        MemberUrls = new string[coordinators];
     }
 
     public int Nodes { get; }
+
+    /// <summary>The coordinator members (one unless the cluster was started with more).</summary>
+    public ManagedProcess[] Members { get; }
+
+    /// <summary>Each member's gRPC URL.</summary>
+    public string[] MemberUrls { get; }
+
+    /// <summary>Member i's name (journal records' <c>member</c>, status' rebalancer member).</summary>
+    public static string MemberName(int i) => "member-" + i.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Member i's own data folder (member 0's is <see cref="DataDir"/>).</summary>
+    public string MemberDataDir(int i) => i == 0 ? DataDir : _dir.Combine("coordinator" + i.ToString(CultureInfo.InvariantCulture));
 
     public string Root => _dir.Path;
 
@@ -42,9 +59,9 @@ internal sealed class EmulatedCluster : IAsyncDisposable
     public AdminService.AdminServiceClient Admin { get; private set; } = null!;
 
     /// <summary>Starts everything and waits until the coordinator has fresh reports of every node and task.</summary>
-    public static async Task<EmulatedCluster> StartAsync(string scenarioYaml, string policyYaml, int nodes, int tasks)
+    public static async Task<EmulatedCluster> StartAsync(string scenarioYaml, string policyYaml, int nodes, int tasks, int coordinators = 1)
     {
-        var cluster = new EmulatedCluster(nodes);
+        var cluster = new EmulatedCluster(nodes, coordinators);
         try
         {
             await cluster.StartCoreAsync(scenarioYaml, policyYaml, tasks);
@@ -62,24 +79,26 @@ internal sealed class EmulatedCluster : IAsyncDisposable
         Directory.CreateDirectory(_dir.Combine("logs"));
         await File.WriteAllTextAsync(_dir.Combine("scenario.yaml"), scenarioYaml);
         await File.WriteAllTextAsync(PolicyPath, policyYaml);
-        var grpc = FreePort.Next();
-        var metrics = FreePort.Next();
-        CoordinatorUrl = $"http://127.0.0.1:{grpc.ToString(CultureInfo.InvariantCulture)}";
-
         Start("emulator", Binaries.Simulator, "emulate", "--root", EmulatorRoot, "--scenario", _dir.Combine("scenario.yaml"));
-        Coordinator = Start("coordinator", Binaries.Coordinator, "--policy", PolicyPath, "--urls", CoordinatorUrl,
-            "--metrics-url", $"http://127.0.0.1:{metrics.ToString(CultureInfo.InvariantCulture)}", "--data-dir", DataDir);
+        StartCoordinators();
         await Eventually.WaitAsync(() => File.Exists(Path.Combine(EmulatorRoot, "emulator", "status.json")), TimeSpan.FromSeconds(60), "the emulator's files", Logs);
         for (var k = 0; k < Nodes; k++)
         {
             var host = Path.Combine(EmulatorRoot, "host" + k.ToString(CultureInfo.InvariantCulture));
             Start("host" + k.ToString(CultureInfo.InvariantCulture), Binaries.Agent, "run", "--role", "host", "--node-id", k.ToString(CultureInfo.InvariantCulture),
-                "--coordinator", CoordinatorUrl, "--proc-root", Path.Combine(host, "proc"), "--sys-root", Path.Combine(host, "sys"), "--lc-cgroup", "lc");
+                "--coordinator", AgentCoordinators, "--proc-root", Path.Combine(host, "proc"), "--sys-root", Path.Combine(host, "sys"), "--lc-cgroup", "lc");
         }
 
         StartGuestAgent();
         _channel = GrpcChannel.ForAddress(CoordinatorUrl);
         Admin = new AdminService.AdminServiceClient(_channel);
+        if (Members.Length > 1)
+        {
+            await Eventually.WaitAsync(async () =>
+                (await Admin.GetStatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(5))).Members.Count(m => m.Status == "Up") == Members.Length,
+                TimeSpan.FromSeconds(120), "every coordinator member Up", Logs);
+        }
+
         await Eventually.WaitAsync(async () =>
         {
             var status = await Admin.GetStatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(5));
@@ -90,12 +109,47 @@ internal sealed class EmulatedCluster : IAsyncDisposable
         }, TimeSpan.FromSeconds(120), "every agent connected and every node and task reported", Logs);
     }
 
+    /// <summary>The agents' --coordinator value: every member's URL, tried in turn.</summary>
+    private string AgentCoordinators => string.Join(",", MemberUrls);
+
+    private void StartCoordinators()
+    {
+        var ports = Enumerable.Range(0, Members.Length)
+            .Select(_ => Members.Length > 1 ? (Grpc: FreePort.Fixed(), Metrics: FreePort.Fixed(), Akka: FreePort.Fixed()) : (Grpc: FreePort.Next(), Metrics: FreePort.Next(), Akka: 0))
+            .ToList();
+        var seeds = string.Join(",", ports.Select(p => "akka.tcp://giantvm@127.0.0.1:" + p.Akka.ToString(CultureInfo.InvariantCulture)));
+        for (var i = 0; i < Members.Length; i++)
+        {
+            MemberUrls[i] = $"http://127.0.0.1:{ports[i].Grpc.ToString(CultureInfo.InvariantCulture)}";
+            List<string> args = ["--policy", PolicyPath, "--urls", MemberUrls[i],
+                "--metrics-url", $"http://127.0.0.1:{ports[i].Metrics.ToString(CultureInfo.InvariantCulture)}", "--data-dir", MemberDataDir(i)];
+            if (Members.Length > 1)
+            {
+                args.AddRange(["--member-name", MemberName(i), "--akka-port", ports[i].Akka.ToString(CultureInfo.InvariantCulture),
+                    "--seed-nodes", seeds, "--cluster-size", Members.Length.ToString(CultureInfo.InvariantCulture)]);
+            }
+
+            Members[i] = Start(i == 0 ? "coordinator" : "coordinator" + i.ToString(CultureInfo.InvariantCulture), Binaries.Coordinator, [.. args]);
+        }
+
+        Coordinator = Members[0];
+        CoordinatorUrl = MemberUrls[0];
+    }
+
+    /// <summary>An AdminService client on member i.</summary>
+    public AdminService.AdminServiceClient AdminOf(int i)
+    {
+        var channel = GrpcChannel.ForAddress(MemberUrls[i]);
+        _channels.Add(channel);
+        return new AdminService.AdminServiceClient(channel);
+    }
+
     /// <summary>Starts (again) the guest agent with the emulated executor.</summary>
     public ManagedProcess StartGuestAgent()
     {
         _guestStarts++;
         GuestAgent = Start("guest" + (_guestStarts > 1 ? _guestStarts.ToString(CultureInfo.InvariantCulture) : ""), Binaries.Agent, "run", "--role", "guest",
-            "--coordinator", CoordinatorUrl, "--proc-root", Path.Combine(EmulatorRoot, "guest", "proc"),
+            "--coordinator", AgentCoordinators, "--proc-root", Path.Combine(EmulatorRoot, "guest", "proc"),
             "--sys-root", Path.Combine(EmulatorRoot, "guest", "sys"), "--be-cgroup", "be",
             "--executor", "emulated", "--emulator-root", EmulatorRoot);
         return GuestAgent;
@@ -123,10 +177,13 @@ internal sealed class EmulatedCluster : IAsyncDisposable
     public List<(int Pid, int CpuNode, int PageNode)> Placement() =>
         Status()["tasks"]!.AsArray().Select(t => ((int)t!["pid"]!, (int)t["cpu_node"]!, (int)t["page_node"]!)).ToList();
 
-    /// <summary>The coordinator's journal records (JSON Lines).</summary>
-    public List<JsonObject> Journal()
+    /// <summary>The coordinator's journal records (JSON Lines; member 0's own journal).</summary>
+    public List<JsonObject> Journal() => Journal(0);
+
+    /// <summary>Member i's own journal records (JSON Lines).</summary>
+    public List<JsonObject> Journal(int member)
     {
-        var path = Path.Combine(DataDir, "migrations.jsonl");
+        var path = Path.Combine(MemberDataDir(member), "migrations.jsonl");
         if (!File.Exists(path))
         {
             return [];
@@ -188,6 +245,11 @@ internal sealed class EmulatedCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _channel?.Dispose();
+        foreach (var channel in _channels)
+        {
+            channel.Dispose();
+        }
+
         foreach (var p in Enumerable.Reverse(_processes))
         {
             try

@@ -6,6 +6,41 @@ namespace GiantVm.EndToEnd.Tests.Infrastructure;
 /// <summary>A loopback TCP port nobody listens on right now (the OS picks it).</summary>
 internal static class FreePort
 {
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A free port below the kernel's ephemeral range (32768 and up), so that no outgoing
+    /// connection takes it between now and the process binding it: for ports a process must
+    /// keep (a cluster member's, named in the others' seed lists).
+    /// </summary>
+    public static int Fixed()
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(10_000, 32_000);
+            lock (HandedOut)
+            {
+                if (!HandedOut.Add(port))
+                {
+                    continue; // given to another member already
+                }
+            }
+
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // taken: try another
+            }
+        }
+
+        return Next();
+    }
+
     public static int Next()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

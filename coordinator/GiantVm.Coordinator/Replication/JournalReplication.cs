@@ -1,0 +1,143 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Microsoft.Extensions.Logging;
+
+namespace GiantVm.Coordinator.Replication;
+
+/// <summary>
+/// Majority-acknowledged writes to every member's <see cref="ReplicaActor"/>, and the
+/// recovery a new rebalancer runs before it writes. The replicas to write to come from
+/// <c>targets</c> (in a cluster: the reachable members that are Up; in tests: fixed actors).
+/// </summary>
+public sealed class JournalReplication(
+    IActorRef localReplica,
+    Func<IReadOnlyList<ICanTell>> targets,
+    int clusterSize,
+    TimeSpan ackTimeout,
+    ILogger log) : IJournalReplication
+{
+    private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(60);
+
+    public int ClusterSize { get; } = Math.Max(1, clusterSize);
+
+    /// <summary>Replication over the members of the Akka cluster <paramref name="system"/> belongs to.</summary>
+    public static JournalReplication ForCluster(ActorSystem system, IActorRef localReplica, int clusterSize, TimeSpan ackTimeout, ILogger log)
+    {
+        var cluster = Cluster.Get(system);
+        IReadOnlyList<ICanTell> Targets()
+        {
+            var state = cluster.State;
+            return state.Members
+                .Where(m => (m.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving) && !state.Unreachable.Contains(m))
+                .Select(m => m.Address == cluster.SelfAddress ? localReplica : (ICanTell)ReplicaActor.PeerOf(system, m.Address))
+                .ToList();
+        }
+
+        return new JournalReplication(localReplica, Targets, clusterSize, ackTimeout, log);
+    }
+
+    public bool MajorityReachable() => ClusterMajority.Reached(targets().Count, ClusterSize);
+
+    public async Task<bool> ReplicateAsync(ReplicatedEntry entry)
+    {
+        var replicas = targets();
+        if (!ClusterMajority.Reached(replicas.Count, ClusterSize))
+        {
+            return false;
+        }
+
+        var message = new ReplicaAppend(entry, localReplica);
+        var pending = replicas.Select(r => AckAsync(r, message)).ToList();
+        var acks = 0;
+        while (pending.Count > 0)
+        {
+            var done = await Task.WhenAny(pending);
+            pending.Remove(done);
+            if (await done && ClusterMajority.Reached(++acks, ClusterSize))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public async Task<bool> ProbeAsync() => ClusterMajority.Reached((await MajorityStatusesAsync()).Count, ClusterSize);
+
+    public async Task<ReplicaLog> RecoverAsync()
+    {
+        var statuses = await MajorityStatusesAsync();
+
+        if (!ClusterMajority.Reached(statuses.Count, ClusterSize))
+        {
+            throw new ReplicationUnavailableException(
+                $"{statuses.Count} of {ClusterSize} members' replicas answered, {ClusterMajority.Of(ClusterSize)} needed");
+        }
+
+        var local = await localReplica.Ask<ReplicaStatus>(GetReplicaStatus.Instance, StatusTimeout);
+        var best = statuses.MaxBy(s => s.Highest)!;
+        if (best.Highest > local.Highest && !best.Replica.Equals(localReplica))
+        {
+            log.LogInformation("This member's log ends at {Local}, member {Member}'s at {Best}: catching up before deciding",
+                local.Highest, best.Member, best.Highest);
+            var caught = await localReplica.Ask<CaughtUp>(
+                new CatchUpFrom(best.Replica, Math.Max(0, local.Highest - ReplicaIndex.CatchUpOverlap), long.MaxValue), CatchUpTimeout);
+            if (!caught.Complete || caught.Highest < best.Highest)
+            {
+                throw new ReplicationUnavailableException($"catch-up from member {best.Member} ended at {caught.Highest} of {best.Highest}");
+            }
+        }
+
+        var recovered = await localReplica.Ask<ReplicaLog>(ReadLog.Instance, CatchUpTimeout);
+        return recovered with { Highest = Math.Max(recovered.Highest, best.Highest) };
+    }
+
+    /// <summary>
+    /// The replicas' positions, as soon as a majority answered (any majority holds every record a
+    /// majority acknowledged; a dead member's replica would only cost its timeout), or all that
+    /// answered.
+    /// </summary>
+    private async Task<List<ReplicaStatus>> MajorityStatusesAsync()
+    {
+        var pending = targets().Select(StatusAsync).ToList();
+        var statuses = new List<ReplicaStatus>();
+        while (pending.Count > 0 && !ClusterMajority.Reached(statuses.Count, ClusterSize))
+        {
+            var done = await Task.WhenAny(pending);
+            pending.Remove(done);
+            if (await done is { } status)
+            {
+                statuses.Add(status);
+            }
+        }
+
+        return statuses;
+    }
+
+    private async Task<bool> AckAsync(ICanTell replica, ReplicaAppend message)
+    {
+        try
+        {
+            await replica.Ask<ReplicaAck>(message, ackTimeout);
+            return true;
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException or ActorNotFoundException)
+        {
+            log.LogDebug("Replica {Replica} did not acknowledge entry {Id}: {Error}", replica, message.Entry.Id, e.Message);
+            return false;
+        }
+    }
+
+    private static async Task<ReplicaStatus?> StatusAsync(ICanTell replica)
+    {
+        try
+        {
+            return await replica.Ask<ReplicaStatus>(GetReplicaStatus.Instance, StatusTimeout);
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException or ActorNotFoundException)
+        {
+            return null;
+        }
+    }
+}

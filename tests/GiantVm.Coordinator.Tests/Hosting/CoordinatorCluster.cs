@@ -1,0 +1,132 @@
+using System.Globalization;
+using GiantVm.Contracts.V1;
+using GiantVm.Coordinator.Replication;
+using GiantVm.Scheduling.Journal;
+using JournalRecord = GiantVm.Scheduling.Journal.JournalRecord;
+using Grpc.Net.Client;
+
+namespace GiantVm.Coordinator.Tests.Hosting;
+
+/// <summary>
+/// Three (or n) real giantvm-coordinator processes forming one Akka cluster on 127.0.0.1: fixed
+/// free ports per member (so a member restarts on the same address), each with its own data
+/// folder. Disposing kills every process still running.
+/// </summary>
+internal sealed class CoordinatorCluster : IDisposable
+{
+    private readonly string _folder;
+    private readonly string _policyPath;
+    private readonly List<(int Grpc, int Metrics, int Akka)> _ports = [];
+    private readonly CoordinatorProcess?[] _members;
+    private readonly Dictionary<int, GrpcChannel> _channels = [];
+
+    public CoordinatorCluster(string folder, string policyText, int size = 3)
+    {
+        _folder = folder;
+        _policyPath = Path.Combine(folder, "policy.yaml");
+        File.WriteAllText(_policyPath, policyText);
+        for (var i = 0; i < size; i++)
+        {
+            _ports.Add((CoordinatorProcess.FixedPort(), CoordinatorProcess.FixedPort(), CoordinatorProcess.FixedPort()));
+        }
+
+        _members = new CoordinatorProcess?[size];
+    }
+
+    public int Size => _members.Length;
+
+    public static string MemberName(int i) => "member-" + i.ToString(CultureInfo.InvariantCulture);
+
+    public string GrpcUrl(int i) => $"http://127.0.0.1:{_ports[i].Grpc.ToString(CultureInfo.InvariantCulture)}";
+
+    public string DataDir(int i) => Path.Combine(_folder, MemberName(i));
+
+    public CoordinatorProcess Member(int i) => _members[i] ?? throw new InvalidOperationException($"{MemberName(i)} is not running");
+
+    public bool IsRunning(int i) => _members[i] is { Process.HasExited: false };
+
+    public void Start(int i)
+    {
+        var seeds = string.Join(",", _ports.Select(p => $"akka.tcp://giantvm@127.0.0.1:{p.Akka.ToString(CultureInfo.InvariantCulture)}"));
+        _members[i]?.Dispose();
+        _members[i] = CoordinatorProcess.Start(
+            ["--policy", _policyPath, "--data-dir", DataDir(i), "--member-name", MemberName(i),
+             "--akka-port", _ports[i].Akka.ToString(CultureInfo.InvariantCulture), "--seed-nodes", seeds, "--cluster-size", Size.ToString(CultureInfo.InvariantCulture)],
+            new Dictionary<string, string> { ["GIANTVM_Coordinator__WatchPolicyFile"] = "false" },
+            ports: (_ports[i].Grpc, _ports[i].Metrics));
+    }
+
+    public async Task StartAllAsync()
+    {
+        for (var i = 0; i < Size; i++)
+        {
+            Start(i);
+        }
+
+        for (var i = 0; i < Size; i++)
+        {
+            await Member(i).WaitHealthyAsync(90);
+        }
+    }
+
+    /// <summary>SIGKILL: no chance to leave the cluster or flush anything.</summary>
+    public void Kill(int i)
+    {
+        var member = Member(i);
+        member.Process.Kill(entireProcessTree: true);
+        member.Process.WaitForExit(10_000);
+    }
+
+    public AdminService.AdminServiceClient Admin(int i) => new(Channel(i));
+
+    public AgentService.AgentServiceClient Agents(int i) => new(Channel(i));
+
+    /// <summary>The member's own journal file (never another member's).</summary>
+    public IReadOnlyList<JournalRecord> Journal(int i)
+    {
+        var path = Path.Combine(DataDir(i), "migrations.jsonl");
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return JournalJson.ReadLines(reader.ReadToEnd(), path);
+    }
+
+    /// <summary>The member's own replicated state changes.</summary>
+    public IReadOnlyList<StateRecord> State(int i)
+    {
+        using var file = new StateFile(DataDir(i));
+        return file.ReadAll();
+    }
+
+    /// <summary>Every member's recent output, for failure messages.</summary>
+    public string Logs() => string.Join("\n", Enumerable.Range(0, Size).Select(i =>
+        $"--- {MemberName(i)} ---\n" + string.Join("\n", (_members[i]?.Output ?? "").Split('\n').TakeLast(40))));
+
+    public void Dispose()
+    {
+        foreach (var channel in _channels.Values)
+        {
+            channel.Dispose();
+        }
+
+        foreach (var member in _members)
+        {
+            member?.Dispose();
+        }
+    }
+
+    private GrpcChannel Channel(int i)
+    {
+        if (!_channels.TryGetValue(i, out var channel))
+        {
+            channel = GrpcChannel.ForAddress(GrpcUrl(i));
+            _channels[i] = channel;
+        }
+
+        return channel;
+    }
+}

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Globalization;
+using GiantVm.Contracts.V1;
+using GiantVm.Coordinator.Replication;
+using GiantVm.Scheduling.Journal;
+using JournalRecord = GiantVm.Scheduling.Journal.JournalRecord;
+
+namespace GiantVm.Coordinator.Tests.Hosting;
+
+/// <summary>Three real coordinator processes on 127.0.0.1 forming one cluster; members are SIGKILLed.</summary>
+[Trait("Category", "e2e")]
+public sealed class CoordinatorClusterTests : IDisposable
+{
+    /// <summary>One move per round, every second, while node 0 stays hot; moved tasks never move again.</summary>
+    private const string Policy = """
+        name: cluster-test
+        mode: balanced
+        interval: 1s
+        command_timeout: 5s
+        signal:
+          ema_alpha: 1.0
+          hot_after: 1
+          cool_after: 1
+          stale_after: 30s
+        migrate:
+          max_per_round: 1
+          max_per_node_per_round: 1
+          max_per_minute: 60
+          cooldown: 1h
+          return_block: 1h
+          min_cpu_cores: 0
+        """;
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "giantvm-cluster-" + Guid.NewGuid().ToString("N"));
+
+    public CoordinatorClusterTests() => Directory.CreateDirectory(_folder);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a log file still being closed: the temp folder is left behind
+        }
+    }
+
+    [Fact]
+    public async Task KillingTheRebalancersMember_AnotherTakesOverWithin30s_AndNoAcknowledgedRecordIsLostOrDuplicated()
+    {
+        using var cluster = new CoordinatorCluster(_folder, Policy);
+        await cluster.StartAllAsync();
+        var first = await RebalancerAsync(cluster, 0, TimeSpan.FromSeconds(60));
+        var others = Enumerable.Range(0, cluster.Size).Where(i => i != first).ToList();
+
+        // State changes through members that do not run the rebalancer: in force on all.
+        var drained = await cluster.Admin(others[0]).DrainAsync(new DrainRequest { NodeId = 2 }, cancellationToken: Ct);
+        Assert.Contains(2u, drained.DrainedNodes);
+        var reloaded = await cluster.Admin(others[1]).ReloadPolicyAsync(
+            new ReloadPolicyRequest { Content = Policy.Replace("name: cluster-test", "name: reloaded", StringComparison.Ordinal), SourceName = "reloaded.yaml" },
+            cancellationToken: Ct);
+        Assert.True(reloaded.Accepted, string.Join("; ", reloaded.Errors));
+        for (var i = 0; i < cluster.Size; i++)
+        {
+            var policy = await cluster.Admin(i).GetPolicyAsync(new GetPolicyRequest(), cancellationToken: Ct);
+            Assert.Equal(("reloaded", 2u), (policy.Info.Name, policy.Info.Version));
+        }
+
+        // The guest agent holds its stream on the rebalancer's member, so it must reconnect.
+        await using var guest = new ScriptedGuestAgent([cluster.GrpcUrl(first), .. others.Select(cluster.GrpcUrl)], tasks: 10);
+        await WaitAsync(() => guest.Commands.Count >= 2, TimeSpan.FromSeconds(60), "two commands before the kill", cluster);
+        var acknowledged = guest.Commands.Select(c => c.Command.MigrationId).ToList(); // sent only after a majority wrote them
+        var acknowledgedState = cluster.State(first).Select(s => s.Id).ToList();
+
+        var clock = Stopwatch.StartNew();
+        cluster.Kill(first);
+        var next = await RebalancerAsync(cluster, others[0], TimeSpan.FromSeconds(60), not: first);
+        var handover = clock.Elapsed;
+        TestContext.Current.TestOutputHelper?.WriteLine($"handover after SIGKILL: {handover.TotalSeconds:0.0} s (to {CoordinatorCluster.MemberName(next)})");
+        Assert.True(handover < TimeSpan.FromSeconds(30), $"the rebalancer ran again only after {handover.TotalSeconds:0.0} s");
+        Assert.Contains(next, others);
+
+        // Decisions continue, from the new member, through the reconnected agent.
+        await WaitAsync(() => cluster.Journal(next).Any(r => r.Kind == JournalKinds.Decision && r.Member == CoordinatorCluster.MemberName(next)),
+            TimeSpan.FromSeconds(60), "a decision by the new rebalancer", cluster);
+        Assert.True(guest.Connects >= 2, "the guest agent did not reconnect");
+        Assert.NotEqual(CoordinatorCluster.MemberName(first), guest.ConnectedMember);
+
+        foreach (var survivor in others)
+        {
+            var journal = cluster.Journal(survivor);
+            AssertEachOnce(journal.Select(r => r.Id), $"{CoordinatorCluster.MemberName(survivor)}'s journal");
+            foreach (var migration in acknowledged)
+            {
+                Assert.Single(journal, r => r.Kind == JournalKinds.Decision && r.MigrationId == migration);
+            }
+
+            var state = cluster.State(survivor);
+            AssertEachOnce(state.Select(s => s.Id), $"{CoordinatorCluster.MemberName(survivor)}'s state");
+            Assert.All(acknowledgedState, id => Assert.Single(state, s => s.Id == id));
+            AssertEachOnce(journal.Select(r => r.Seq ?? 0).Concat(state.Select(s => s.Seq)).Select(n => n.ToString(CultureInfo.InvariantCulture)), "log positions");
+            AssertOneIssuerAtATime(journal);
+            Assert.DoesNotContain(journal, r => r.Kind == JournalKinds.Decision && r.To == 2); // drained before the kill
+            Assert.Equal(journal.Count(r => r.Kind == JournalKinds.Decision), journal.Where(r => r.Kind == JournalKinds.Decision).Select(r => r.Pid).Distinct().Count()); // no task moved twice
+        }
+
+        // Drain and reload survive the failover.
+        var nodes = await cluster.Admin(next).ListNodesAsync(new NodesRequest(), cancellationToken: Ct);
+        Assert.True(nodes.Nodes.Single(n => n.NodeId == 2).Drained);
+        Assert.Equal("reloaded", (await cluster.Admin(others.First(o => o != next)).GetPolicyAsync(new GetPolicyRequest(), cancellationToken: Ct)).Info.Name);
+
+        // The killed member comes back and catches up from its peers.
+        cluster.Start(first);
+        await cluster.Member(first).WaitHealthyAsync(90);
+        var expected = cluster.Journal(next).Select(r => r.Id).ToHashSet();
+        var expectedState = cluster.State(next).Select(s => s.Id).ToHashSet();
+        await WaitAsync(() => expected.IsSubsetOf(cluster.Journal(first).Select(r => r.Id)) && expectedState.IsSubsetOf(cluster.State(first).Select(s => s.Id)),
+            TimeSpan.FromSeconds(60), "the restarted member's journal caught up", cluster);
+        AssertEachOnce(cluster.Journal(first).Select(r => r.Id), "the restarted member's journal");
+        AssertEachOnce(cluster.State(first).Select(s => s.Id), "the restarted member's state");
+        var migrations = await cluster.Admin(first).ListMigrationsAsync(new MigrationsQuery(), cancellationToken: Ct);
+        Assert.All(acknowledged, m => Assert.Contains(migrations.Records, r => r.MigrationId == m));
+    }
+
+    /// <summary>Across the log (in sequence order), a member that stopped issuing never issues again: one issuer at a time.</summary>
+    private static void AssertOneIssuerAtATime(IReadOnlyList<JournalRecord> journal)
+    {
+        var runs = new List<string>();
+        foreach (var record in journal.OrderBy(r => r.Seq))
+        {
+            if (runs.Count == 0 || runs[^1] != record.Member)
+            {
+                runs.Add(record.Member ?? "");
+            }
+        }
+
+        Assert.Equal(runs.Distinct().Count(), runs.Count);
+    }
+
+    private static void AssertEachOnce(IEnumerable<string> ids, string what)
+    {
+        var duplicates = ids.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(duplicates.Count == 0, $"{what} holds {string.Join(", ", duplicates)} more than once");
+    }
+
+    /// <summary>Index of the member running the rebalancer once it has recovered (status asked at <paramref name="via"/>).</summary>
+    private static async Task<int> RebalancerAsync(CoordinatorCluster cluster, int via, TimeSpan timeout, int? not = null)
+    {
+        var found = -1;
+        await WaitAsync(async () =>
+        {
+            var status = await cluster.Admin(via).GetStatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: Ct);
+            found = Enumerable.Range(0, cluster.Size).FirstOrDefault(i => CoordinatorCluster.MemberName(i) == status.RebalancerMember, -1);
+            return status.MajorityAvailable && found >= 0 && found != not;
+        }, timeout, "a recovered rebalancer", cluster);
+        return found;
+    }
+
+    private static Task WaitAsync(Func<bool> condition, TimeSpan timeout, string what, CoordinatorCluster cluster) =>
+        WaitAsync(() => Task.FromResult(condition()), timeout, what, cluster);
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, CoordinatorCluster cluster)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (Grpc.Core.RpcException)
+            {
+                // a member not answering yet (starting, or taking over)
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"timed out after {timeout.TotalSeconds:0} s waiting for {what}\n{cluster.Logs()}");
+            await Task.Delay(100, Ct);
+        }
+    }
+}

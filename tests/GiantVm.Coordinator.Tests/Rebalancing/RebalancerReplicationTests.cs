@@ -1,0 +1,210 @@
+using Akka.Actor;
+using Akka.Hosting;
+using GiantVm.Coordinator.Agents;
+using GiantVm.Coordinator.Hosting;
+using GiantVm.Coordinator.Journal;
+using GiantVm.Coordinator.Policies;
+using GiantVm.Coordinator.Rebalancing;
+using GiantVm.Coordinator.Replication;
+using GiantVm.Scheduling.Journal;
+using GiantVm.Scheduling.Model;
+using GiantVm.Scheduling.Policies;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GiantVm.Coordinator.Tests.Rebalancing;
+
+/// <summary>The rebalancer over a replicated log of three members' replicas (actors in one test system).</summary>
+public sealed class RebalancerReplicationTests : Akka.Hosting.TestKit.TestKit, IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "giantvm-rebalancer-repl-" + Guid.NewGuid().ToString("N"));
+    private readonly FakeTimeProvider _time = new(T0);
+    private readonly List<IDisposable> _files = [];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static Policy TestPolicy => ShippedPolicies.Load("demo").Policy! with { Interval = TimeSpan.FromHours(1), HotAfter = 1 };
+
+    protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider)
+    {
+    }
+
+    public void Dispose()
+    {
+        foreach (var file in _files)
+        {
+            file.Dispose();
+        }
+
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    private (IActorRef Replica, FileMigrationJournal Journal, StateFile State) Member(string name, IEnumerable<ReplicatedEntry>? existing = null)
+    {
+        var folder = Path.Combine(_folder, name);
+        var journal = new FileMigrationJournal(folder, 1 << 20, 4, _time);
+        var state = new StateFile(folder);
+        _files.Add(journal);
+        _files.Add(state);
+        var store = new ReplicaStore(journal, state);
+        foreach (var entry in existing ?? [])
+        {
+            store.Append(entry);
+        }
+
+        return (Sys.ActorOf(ReplicaActor.Props(store, new JournalFeed(), name, "", followCluster: false, NullLogger.Instance), name), journal, state);
+    }
+
+    private IActorRef Rebalancer(IActorRef local, Func<IReadOnlyList<ICanTell>> targets, TimeSpan? ackTimeout = null)
+    {
+        var replication = new JournalReplication(local, targets, 3, ackTimeout ?? TimeSpan.FromSeconds(3), NullLogger.Instance);
+        return Sys.ActorOf(RebalancerActor.Props(
+            new RebalancerSettings("giantvm", "member-a", "demo"),
+            new PolicyInForce(TestPolicy, "name: demo\n", "demo", 1, T0), replication, _time, NullLogger<RebalancerActor>.Instance));
+    }
+
+    private async Task<RebalancerView> RecoveredViewAsync(IActorRef rebalancer)
+    {
+        RebalancerView? view = null;
+        await AwaitAssertAsync(async () =>
+        {
+            view = await rebalancer.Ask<RebalancerView>(GetRebalancerView.Instance, TimeSpan.FromSeconds(5), Ct);
+            Assert.True(view.MajorityAvailable);
+        }, TimeSpan.FromSeconds(10), cancellationToken: Ct);
+        return view!;
+    }
+
+    private GuestReportReceived HotNodeZero() => new(new GuestReportData(
+        _time.GetUtcNow(),
+        [new GuestNodeData(0, "0-1", 0.6, 0.5, 8L << 30, 4L << 30), new GuestNodeData(1, "2-3", 0.0, 0.1, 8L << 30, 6L << 30), new GuestNodeData(2, "4-5", 0.0, 0.1, 8L << 30, 6L << 30)],
+        [new TaskSnapshot(4242, 0) { StartTime = 99, Comm = "stress", RssBytes = 1 << 20, CpuCores = 1 }]), _time.GetUtcNow());
+
+    private static ReplicatedEntry Change(long seq, string kind, int? node = null, string? policy = null, int? version = null) => ReplicatedEntry.Of(new StateRecord
+    {
+        Id = $"s-{seq}",
+        Seq = seq,
+        Kind = kind,
+        Time = T0.AddMinutes(-5),
+        Node = node,
+        PolicyText = policy,
+        PolicySource = policy is null ? null : "tuned.yaml",
+        PolicyVersion = version,
+    });
+
+    [Fact]
+    public async Task Start_TakesPolicyDrainedAndPausedFromTheReplicatedLog_OfTheMemberThatIsAhead()
+    {
+        var (local, _, localState) = Member("a");
+        var (ahead, _, _) = Member("b", [
+            Change(1, StateKinds.Policy, policy: "name: tuned\nmode: all-be\n", version: 4),
+            Change(2, StateKinds.Drain, node: 2),
+            Change(3, StateKinds.Pause)]);
+        var silent = CreateTestProbe();
+
+        var view = await RecoveredViewAsync(Rebalancer(local, () => [local, ahead, silent.Ref]));
+
+        Assert.Equal(("tuned", 4, PolicyMode.AllBe), (view.Policy.Policy.Name, view.Policy.Version, view.Policy.Policy.Mode));
+        Assert.Equal([2], view.Drained);
+        Assert.True(view.Paused);
+        Assert.Equal(3, view.LogPosition);
+        Assert.Equal(["s-1", "s-2", "s-3"], localState.ReadAll().Select(s => s.Id)); // caught up into its own folder first
+    }
+
+    [Fact]
+    public async Task Start_RebuildsCooldownsFromTheCaughtUpJournal_SoAFailoverMovesNothingAgain()
+    {
+        var (local, _, _) = Member("a");
+        var moved = new JournalRecord
+        {
+            Id = "r-1", Kind = JournalKinds.Decision, MigrationId = "m-1", CommandId = "c-1", Time = T0.AddSeconds(-20),
+            Pid = 4242, StartTime = 99, From = 1, To = 0, Status = MigrationStatuses.Pending, Member = "member-b", Seq = 1,
+        };
+        var (ahead, _, _) = Member("b", [ReplicatedEntry.Of(moved), ReplicatedEntry.Of(moved with { Id = "r-2", Kind = JournalKinds.Result, Status = MigrationStatuses.Done, Seq = 2 })]);
+        var sessions = CreateTestProbe();
+        var rebalancer = Rebalancer(local, () => [local, ahead, CreateTestProbe().Ref]);
+        await RecoveredViewAsync(rebalancer);
+
+        rebalancer.Tell(HotNodeZero(), sessions.Ref);
+        rebalancer.Tell(RunRound.Instance);
+        var view = await rebalancer.Ask<RebalancerView>(GetRebalancerView.Instance, TimeSpan.FromSeconds(5), Ct);
+
+        Assert.True(view.Nodes.Single(n => n.Id == 0).Hot);
+        Assert.Equal(0, view.LastRoundDecisions); // 4242 came from node 1 20 s ago: cooldown and return block hold
+        await sessions.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300), Ct);
+    }
+
+    [Fact]
+    public async Task Decision_WithoutAMajority_SendsNoCommand_AndTheViewSaysSo()
+    {
+        var (local, journal, _) = Member("a");
+        var (other, _, _) = Member("b");
+        var sessions = CreateTestProbe();
+        var rebalancer = Rebalancer(local, () => [local, other, CreateTestProbe().Ref], TimeSpan.FromMilliseconds(300));
+        await RecoveredViewAsync(rebalancer);
+        await WatchAsync(other, () => Sys.Stop(other)); // one of three left
+
+        rebalancer.Tell(HotNodeZero(), sessions.Ref);
+        var outcome = await rebalancer.Ask<RebalanceOutcome>(new RebalanceNow(DryRun: false), TimeSpan.FromSeconds(10), Ct);
+        var view = await rebalancer.Ask<RebalancerView>(GetRebalancerView.Instance, TimeSpan.FromSeconds(5), Ct);
+
+        Assert.Empty(outcome.Decisions);
+        Assert.Contains("no majority", outcome.Message, StringComparison.Ordinal);
+        Assert.False(view.MajorityAvailable);
+        Assert.Contains("no majority", view.MajorityProblem, StringComparison.Ordinal);
+        await sessions.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300), Ct);
+        Assert.Equal(MigrationStatuses.Pending, Assert.Single(journal.ReadAll()).Status); // written here, never acknowledged, never sent
+    }
+
+    [Fact]
+    public async Task Majority_WhenAMemberAnswersAgain_IsBackAtTheNextRound_AndCommandsFlowAgain()
+    {
+        var (local, _, _) = Member("a");
+        var (other, _, _) = Member("b");
+        var current = other;
+        var sessions = CreateTestProbe();
+        var rebalancer = Rebalancer(local, () => [local, current, CreateTestProbe().Ref], TimeSpan.FromMilliseconds(300));
+        await RecoveredViewAsync(rebalancer);
+        await WatchAsync(other, () => Sys.Stop(other));
+        rebalancer.Tell(HotNodeZero(), sessions.Ref);
+        Assert.Empty((await rebalancer.Ask<RebalanceOutcome>(new RebalanceNow(DryRun: false), TimeSpan.FromSeconds(10), Ct)).Decisions);
+
+        current = Member("c").Replica; // a member back (its replica answers)
+        rebalancer.Tell(RunRound.Instance);
+
+        var view = await RecoveredViewAsync(rebalancer);
+        Assert.Null(view.MajorityProblem);
+        await sessions.ExpectMsgAsync<DeliverToGuest>(cancellationToken: Ct);
+    }
+
+    [Fact]
+    public async Task Drain_IsWrittenToAMajorityBeforeItTakesEffect_AndRefusedWithoutOne()
+    {
+        var (local, _, localState) = Member("a");
+        var (other, _, otherState) = Member("b");
+        var rebalancer = Rebalancer(local, () => [local, other, CreateTestProbe().Ref], TimeSpan.FromMilliseconds(300));
+        await RecoveredViewAsync(rebalancer);
+
+        var drained = await rebalancer.Ask<DrainOutcome>(new DrainNode(1, Evacuate: false), TimeSpan.FromSeconds(10), Ct);
+        await WatchAsync(other, () => Sys.Stop(other));
+        var refused = await rebalancer.Ask<DrainOutcome>(new DrainNode(2, Evacuate: false), TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal([1], drained.Drained);
+        Assert.Null(drained.Unavailable);
+        Assert.Single(otherState.ReadAll(), s => s.Kind == StateKinds.Drain && s.Node == 1);
+        Assert.Equal([1], refused.Drained);
+        Assert.Contains("no majority", refused.Unavailable, StringComparison.Ordinal);
+        Assert.Equal(2, localState.ReadAll().Count);
+    }
+
+    private async Task WatchAsync(IActorRef actor, Action stop)
+    {
+        var probe = CreateTestProbe();
+        probe.Watch(actor);
+        stop();
+        await probe.ExpectTerminatedAsync(actor, cancellationToken: Ct);
+    }
+}
