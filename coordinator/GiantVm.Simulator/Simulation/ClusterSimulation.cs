@@ -15,6 +15,8 @@ internal sealed class ClusterSimulation
     private readonly StepWindow _window;
     private readonly PolicyRun[] _runs;
     private readonly Action<StepRecord>? _onStep;
+    private readonly ISnapshotSink? _sink;
+    private readonly bool _snapshotsNeeded;
     private readonly StepInput _input = new();
     private readonly long _lagMicros;
     private readonly long? _firstStepBound;
@@ -48,6 +50,8 @@ internal sealed class ClusterSimulation
         _tasks = new LiveTaskTable(classes, options.LcClasses);
         _window = new StepWindow(machines.Count);
         _runs = policies.Select((p, i) => new PolicyRun(i, p, machines, options, _tasks, sink)).ToArray();
+        _sink = sink;
+        _snapshotsNeeded = sink is not null || policies.Any(p => p.NeedsSnapshots);
         _lagMicros = options.LateToleranceSteps * TraceClock.StepMicros;
         _input.LcDemand = new double[machines.Count];
         _input.LcMemory = new double[machines.Count];
@@ -197,6 +201,24 @@ internal sealed class ClusterSimulation
             _runs.Select(r => r.Series).ToArray());
     }
 
+    /// <summary>Builds, once for every policy, each BE task's snapshot on the node of its trace machine.</summary>
+    private void ShareTaskSnapshots(StepSlot slot)
+    {
+        if (_input.SharedTasks.Length < _tasks.Capacity)
+        {
+            _input.SharedTasks = new Scheduling.Model.TaskSnapshot?[_tasks.Capacity];
+        }
+
+        int groupSize = _options.GroupSize;
+        double unit = _options.MemoryUnitBytes;
+        for (int i = 0; i < _input.BeCount; i++)
+        {
+            int id = _input.BeTasks[i];
+            ref readonly StepSlot.Entry e = ref slot.Entries[id];
+            _input.SharedTasks[id] = StepInput.TaskSnapshotOf(id, e.Machine % groupSize, e, _tasks.Keys[id], unit, _sink is not null);
+        }
+    }
+
     private void CloseStep()
     {
         long step = _window.FirstOpen;
@@ -230,6 +252,11 @@ internal sealed class ClusterSimulation
                     _input.BeTasks[_input.BeCount++] = id;
                 }
             }
+        }
+
+        if (_snapshotsNeeded && _input.BeCount > 0)
+        {
+            ShareTaskSnapshots(slot!);
         }
 
         var records = new StepRecord[_runs.Length];

@@ -24,6 +24,7 @@ internal sealed class PolicyRun
     private readonly double[] _steal;
     private readonly double[] _lcDemandSeen;
     private readonly int[] _groupStart;
+    private readonly int[] _cursor;
     private readonly StealHistogram _histogram = new();
     private int[] _nodeOf = [];
     private int[] _byGroup = new int[256];
@@ -56,6 +57,7 @@ internal sealed class PolicyRun
         _steal = new double[m];
         _lcDemandSeen = new double[m];
         _groupStart = new int[_groups + 1];
+        _cursor = new int[_groups];
         Series = new PolicySeries(policy.Name);
     }
 
@@ -178,7 +180,7 @@ internal sealed class PolicyRun
             _byGroup = new int[Math.Max(input.BeCount, _byGroup.Length * 2)];
         }
 
-        int[] cursor = new int[_groups];
+        int[] cursor = _cursor;
         Array.Copy(_groupStart, cursor, _groups);
         for (int i = 0; i < input.BeCount; i++)
         {
@@ -214,13 +216,10 @@ internal sealed class PolicyRun
             {
                 int id = _byGroup[_groupStart[g] + k];
                 ref readonly StepSlot.Entry e = ref entries[id];
-                tasks[k] = new TaskSnapshot(id, _nodeOf[id] - first)
-                {
-                    StartTime = _tasks.Keys[id].Stable,
-                    Comm = _sink is null ? null : _tasks.Keys[id].ToString(),
-                    RssBytes = (long)Math.Round(e.Memory * unit),
-                    CpuCores = e.Cpu,
-                };
+                // The task on its trace machine (most of them): the snapshot every policy shares.
+                tasks[k] = _nodeOf[id] == e.Machine
+                    ? input.SharedTasks[id]!
+                    : StepInput.TaskSnapshotOf(id, _nodeOf[id] - first, e, _tasks.Keys[id], unit, _sink is not null);
             }
 
             var snapshot = new Snapshot(time, nodes, tasks);

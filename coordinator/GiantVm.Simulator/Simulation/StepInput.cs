@@ -1,3 +1,5 @@
+using GiantVm.Scheduling.Model;
+
 namespace GiantVm.Simulator.Simulation;
 
 /// <summary>What every policy shares about one closed step (read-only while the policies run).</summary>
@@ -18,4 +20,20 @@ internal sealed class StepInput
 
     /// <summary>Per machine: memory of its LC tasks.</summary>
     public double[] LcMemory { get; set; } = [];
+
+    /// <summary>
+    /// By task id, for the BE tasks of the step (when some policy needs snapshots): the task's
+    /// snapshot on the node of its trace machine, shared by every policy that has it there.
+    /// </summary>
+    public TaskSnapshot?[] SharedTasks { get; set; } = [];
+
+    /// <summary>What a policy's snapshot says of a BE task of the step on <paramref name="node"/> (local index).</summary>
+    public static TaskSnapshot TaskSnapshotOf(int id, int node, in StepSlot.Entry e, TaskKey key, double memoryUnitBytes, bool withComm) =>
+        new(id, node)
+        {
+            StartTime = key.Stable,
+            Comm = withComm ? key.ToString() : null,
+            RssBytes = (long)Math.Round(e.Memory * memoryUnitBytes),
+            CpuCores = e.Cpu,
+        };
 }
