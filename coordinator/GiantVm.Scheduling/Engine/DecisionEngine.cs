@@ -324,6 +324,11 @@ public static class DecisionEngine
 
     private static DecisionState Prune(DecisionState state, Policy policy, DateTimeOffset now)
     {
+        if (state.LastMoves.IsEmpty && state.RecentMoves.IsEmpty)
+        {
+            return state;
+        }
+
         var memory = policy.Cooldown > policy.ReturnBlock ? policy.Cooldown : policy.ReturnBlock;
         var minute = TimeSpan.FromMinutes(1);
         List<int>? stale = null;

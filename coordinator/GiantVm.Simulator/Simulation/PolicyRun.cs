@@ -15,7 +15,6 @@ internal sealed class PolicyRun
     private readonly MachineTable _machines;
     private readonly SimulationOptions _options;
     private readonly HostCpuModel _model;
-    private readonly LiveTaskTable _tasks;
     private readonly ISnapshotSink? _sink;
     private readonly int _groups;
     private readonly double[] _beDemand;
@@ -40,13 +39,12 @@ internal sealed class PolicyRun
     private long _bytesMoved;
     private double _memoryMoved;
 
-    public PolicyRun(int index, ISimPolicy policy, MachineTable machines, SimulationOptions options, LiveTaskTable tasks, ISnapshotSink? sink)
+    public PolicyRun(int index, ISimPolicy policy, MachineTable machines, SimulationOptions options, ISnapshotSink? sink)
     {
         _index = index;
         _policy = policy;
         _machines = machines;
         _options = options;
-        _tasks = tasks;
         _sink = sink;
         _model = new HostCpuModel(options.VcpuRatio, options.VmWeight);
         int m = machines.Count;
@@ -78,12 +76,12 @@ internal sealed class PolicyRun
 
     public StepRecord Step(StepInput input)
     {
-        EnsureCapacity(_tasks.Capacity);
+        EnsureCapacity(input.Capacity);
         int machineCount = _machines.Count;
         int groupSize = _options.GroupSize;
         Array.Clear(_beDemand);
         Array.Copy(input.LcMemory, _memUsed, machineCount);
-        StepSlot.Entry[] entries = input.Slot?.Entries ?? [];
+        StepSlot.Entry[] entries = input.Entries;
 
         // Placement: the node of its trace machine when first seen or when the trace shows it in
         // another group (not a migration); otherwise where the policy put it.
@@ -219,7 +217,7 @@ internal sealed class PolicyRun
                 // The task on its trace machine (most of them): the snapshot every policy shares.
                 tasks[k] = _nodeOf[id] == e.Machine
                     ? input.SharedTasks[id]!
-                    : StepInput.TaskSnapshotOf(id, _nodeOf[id] - first, e, _tasks.Keys[id], unit, _sink is not null);
+                    : StepInput.TaskSnapshotOf(id, _nodeOf[id] - first, e, input.Keys[id], unit, _sink is not null);
             }
 
             var snapshot = new Snapshot(time, nodes, tasks);

@@ -2,13 +2,26 @@ using GiantVm.Scheduling.Model;
 
 namespace GiantVm.Simulator.Simulation;
 
-/// <summary>What every policy shares about one closed step (read-only while the policies run).</summary>
+/// <summary>
+/// What every policy shares about one closed step, copied out of the step's slot and the task
+/// table so that the policies can run while the rows of the next steps are read (read-only
+/// while the policies run).
+/// </summary>
 internal sealed class StepInput
 {
     public long Step { get; set; }
 
-    /// <summary>The slot of the step (entries by task id); null when no row touched the step.</summary>
-    public StepSlot? Slot { get; set; }
+    /// <summary>By task id, for the BE tasks of the step: its machine, CPU and memory in the step.</summary>
+    public StepSlot.Entry[] Entries { get; set; } = [];
+
+    /// <summary>By task id, for the BE tasks of the step: the task.</summary>
+    public TaskKey[] Keys { get; set; } = [];
+
+    /// <summary>Every task id is below this (the policies size their per-task arrays with it).</summary>
+    public int Capacity { get; set; }
+
+    /// <summary>Task ids forgotten after this step (no usage for a while): the policies drop their placement after the step.</summary>
+    public List<int> Forgotten { get; } = [];
 
     /// <summary>Ids of the BE tasks with usage in the step, in first-seen order.</summary>
     public int[] BeTasks { get; set; } = new int[256];
