@@ -24,6 +24,7 @@ internal sealed class PolicyRun
     private readonly double[] _lcDemandSeen;
     private readonly int[] _groupStart;
     private readonly int[] _cursor;
+    private readonly int[] _groupOf;
     private readonly StealHistogram _histogram = new();
     private int[] _nodeOf = [];
     private int[] _byGroup = new int[256];
@@ -56,6 +57,7 @@ internal sealed class PolicyRun
         _lcDemandSeen = new double[m];
         _groupStart = new int[_groups + 1];
         _cursor = new int[_groups];
+        _groupOf = Enumerable.Range(0, m).Select(i => i / options.GroupSize).ToArray();
         Series = new PolicySeries(policy.Name);
     }
 
@@ -78,7 +80,6 @@ internal sealed class PolicyRun
     {
         EnsureCapacity(input.Capacity);
         int machineCount = _machines.Count;
-        int groupSize = _options.GroupSize;
         Array.Clear(_beDemand);
         Array.Copy(input.LcMemory, _memUsed, machineCount);
         StepSlot.Entry[] entries = input.Entries;
@@ -90,7 +91,7 @@ internal sealed class PolicyRun
             int id = input.BeTasks[i];
             ref readonly StepSlot.Entry e = ref entries[id];
             int node = _nodeOf[id];
-            if (node < 0 || node / groupSize != e.Machine / groupSize)
+            if (node < 0 || _groupOf[node] != _groupOf[e.Machine])
             {
                 node = e.Machine;
                 _nodeOf[id] = node;
@@ -165,7 +166,7 @@ internal sealed class PolicyRun
         Array.Clear(_groupStart);
         for (int i = 0; i < input.BeCount; i++)
         {
-            _groupStart[(_nodeOf[input.BeTasks[i]] / groupSize) + 1]++;
+            _groupStart[_groupOf[_nodeOf[input.BeTasks[i]]] + 1]++;
         }
 
         for (int g = 0; g < _groups; g++)
@@ -183,7 +184,7 @@ internal sealed class PolicyRun
         for (int i = 0; i < input.BeCount; i++)
         {
             int id = input.BeTasks[i];
-            _byGroup[cursor[_nodeOf[id] / groupSize]++] = id;
+            _byGroup[cursor[_groupOf[_nodeOf[id]]]++] = id;
         }
 
         DateTimeOffset time = TraceClock.StepEndTime(input.Step);
