@@ -6,7 +6,8 @@
 #   scripts/bench.d/sim.sh [POLICIES]     default: none,all-be,balanced,least-tasks,random
 # The machine may be shared: every command runs GIANTVM_BENCH_ROUNDS times (default 3), zcat
 # and the simulator interleaved, and the fastest run of each counts (the one least disturbed);
-# the load average is printed before and after.
+# the load average is printed before and after. GIANTVM_SIM_BASELINE=PATH/giantvm-sim.dll (another
+# build, e.g. of main) adds its runs to every round, for a before/after under the same load.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -48,6 +49,11 @@ for ((r = 0; r < rounds; r++)); do
   measure none $sim run --trace "$trace" --out "$work/out-none" --policies none --no-plots --quiet
   measure one $sim run --trace "$trace" --out "$work/out-one" --policies "$one" --no-plots --quiet
   measure all $sim run --trace "$trace" --out "$work/out-all" --policies "$policies" --no-plots --quiet
+  if [ -n "${GIANTVM_SIM_BASELINE:-}" ]; then
+    measure base-none dotnet "$GIANTVM_SIM_BASELINE" run --trace "$trace" --out "$work/base-none" --policies none --no-plots --quiet
+    measure base-one dotnet "$GIANTVM_SIM_BASELINE" run --trace "$trace" --out "$work/base-one" --policies "$one" --no-plots --quiet
+    measure base-all dotnet "$GIANTVM_SIM_BASELINE" run --trace "$trace" --out "$work/base-all" --policies "$policies" --no-plots --quiet
+  fi
 done
 measure day1 $sim run --trace "$work/trace-800x1d" --out "$work/out-day1" --policies "$policies" --no-plots --quiet
 rows=$(sed -n 's/.*"rowsRead": *\([0-9]*\).*/\1/p' "$work/out-all/summary.json")
@@ -76,3 +82,13 @@ awk -v rows="$rows" -v rows1="$rows1" -v bytes="$bytes" -v rounds="$rounds" \
   printf "sim: target within 2x of zcat:   one policy (%s) %s, all policies %s\n", one, (pw / zw <= 2 ? "met" : "NOT met"), (sw / zw <= 2 ? "met" : "NOT met")
   printf "sim: target memory bounded (2-day peak <= 1.25x 1-day peak): %s\n", (sr / orss <= 1.25 ? "met" : "NOT met")
 }'
+
+if [ -n "${GIANTVM_SIM_BASELINE:-}" ]; then
+  cmp -s "$work/base-all/summary.json" "$work/out-all/summary.json" && same=identical || same=DIFFERENT
+  for label in none one all; do
+    read -r bw bc _ < <(best "base-$label")
+    awk -v l="$label" -v bw="$bw" -v bc="$bc" -v zw="$zw" -v rows="$rows" \
+      'BEGIN { printf "sim: baseline %-4s               %6.2f s wall  %6.2f s cpu  %10.0f rows/s  %5.2fx zcat\n", l, bw, bc, rows / bw, bw / zw }'
+  done
+  echo "sim: baseline summary.json of all policies: $same"
+fi
