@@ -26,6 +26,13 @@ public static class DecisionEngine
             Time = now,
             Round = state.Round + 1,
         };
+        if (NothingToPlan(snapshot, policy, next, now))
+        {
+            // The planner would find no move and write no note: skip building the round (the
+            // views, if anyone reads them, come from the same inputs).
+            return new DecideResult([], next, new LazyNodeViews(() => new RoundWork(snapshot, policy, next, now, applyCaps: true).Views()));
+        }
+
         var work = new RoundWork(snapshot, policy, next, now, applyCaps: true);
         switch (policy.Mode)
         {
@@ -46,7 +53,98 @@ public static class DecisionEngine
                 break;
         }
 
-        return new DecideResult(work.Decisions, work.Commit(), work.Views()) { Notes = work.Notes };
+        return new DecideResult(work.Decisions, work.Commit(), new LazyNodeViews(work.Views)) { Notes = work.Notes };
+    }
+
+    /// <summary>
+    /// True when the round's planner cannot move anything nor note anything, decided from the
+    /// smoothed state alone: modes that act only on hot nodes (all-be, balanced, random) with no
+    /// hot node; least-tasks with every node within one task of every other and room under the
+    /// caps; none. Conservative: when in doubt, the round is planned.
+    /// </summary>
+    private static bool NothingToPlan(Snapshot snapshot, Policy policy, DecisionState next, DateTimeOffset now)
+    {
+        switch (policy.Mode)
+        {
+            case PolicyMode.AllBe:
+            case PolicyMode.Balanced:
+            case PolicyMode.Random:
+                foreach (var node in snapshot.Nodes)
+                {
+                    if (next.Nodes.TryGetValue(node.Id, out var signal) && signal.Hot)
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case PolicyMode.LeastTasks:
+                var minute = TimeSpan.FromMinutes(1);
+                var minuteUsed = next.RecentMoves.Count(m => now - m.Time < minute);
+                return policy.MaxPerRound > 0 && minuteUsed < policy.MaxPerMinute && TaskCountsWithinOne(snapshot);
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>Every node (distinct ids) holds within one BE task of every other (tasks on unknown nodes do not count).</summary>
+    private static bool TaskCountsWithinOne(Snapshot snapshot)
+    {
+        var nodes = snapshot.Nodes;
+        if (nodes.Count > 32)
+        {
+            var byId = new Dictionary<int, int>();
+            foreach (var node in nodes)
+            {
+                byId.TryAdd(node.Id, 0);
+            }
+
+            foreach (var task in snapshot.Tasks)
+            {
+                if (byId.TryGetValue(task.Node, out var c))
+                {
+                    byId[task.Node] = c + 1;
+                }
+            }
+
+            return byId.Count == 0 || byId.Values.Max() - byId.Values.Min() <= 1;
+        }
+
+        Span<int> ids = stackalloc int[nodes.Count];
+        Span<int> counts = stackalloc int[nodes.Count];
+        var distinct = 0;
+        foreach (var node in nodes)
+        {
+            if (!ids[..distinct].Contains(node.Id))
+            {
+                counts[distinct] = 0;
+                ids[distinct++] = node.Id;
+            }
+        }
+
+        foreach (var task in snapshot.Tasks)
+        {
+            var i = ids[..distinct].IndexOf(task.Node);
+            if (i >= 0)
+            {
+                counts[i]++;
+            }
+        }
+
+        if (distinct == 0)
+        {
+            return true;
+        }
+
+        var min = int.MaxValue;
+        var max = int.MinValue;
+        foreach (var c in counts[..distinct])
+        {
+            min = Math.Min(min, c);
+            max = Math.Max(max, c);
+        }
+
+        return max - min <= 1;
     }
 
     /// <summary>
@@ -226,12 +324,25 @@ public static class DecisionEngine
 
     private static DecisionState Prune(DecisionState state, Policy policy, DateTimeOffset now)
     {
+        if (state.LastMoves.IsEmpty && state.RecentMoves.IsEmpty)
+        {
+            return state;
+        }
+
         var memory = policy.Cooldown > policy.ReturnBlock ? policy.Cooldown : policy.ReturnBlock;
         var minute = TimeSpan.FromMinutes(1);
-        var stale = state.LastMoves.Where(kv => now - kv.Value.Time >= memory).Select(kv => kv.Key).ToList();
-        var recent = state.RecentMoves.RemoveAll(m => now - m.Time >= minute);
-        return stale.Count == 0 && recent.Count == state.RecentMoves.Count
+        List<int>? stale = null;
+        foreach (var kv in state.LastMoves)
+        {
+            if (now - kv.Value.Time >= memory)
+            {
+                (stale ??= []).Add(kv.Key);
+            }
+        }
+
+        var recent = state.RecentMoves.IsEmpty ? state.RecentMoves : state.RecentMoves.RemoveAll(m => now - m.Time >= minute);
+        return stale is null && recent.Count == state.RecentMoves.Count
             ? state
-            : state with { LastMoves = state.LastMoves.RemoveRange(stale), RecentMoves = recent };
+            : state with { LastMoves = stale is null ? state.LastMoves : state.LastMoves.RemoveRange(stale), RecentMoves = recent };
     }
 }

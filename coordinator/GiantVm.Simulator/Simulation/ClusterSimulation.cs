@@ -15,7 +15,11 @@ internal sealed class ClusterSimulation
     private readonly StepWindow _window;
     private readonly PolicyRun[] _runs;
     private readonly Action<StepRecord>? _onStep;
-    private readonly StepInput _input = new();
+    private readonly ISnapshotSink? _sink;
+    private readonly bool _snapshotsNeeded;
+    // Two step buffers: the policies run over one closed step while the rows fill the next.
+    private readonly StepInput[] _inputs = [new(), new()];
+    private Task<StepRecord[]>? _pending;
     private readonly long _lagMicros;
     private readonly long? _firstStepBound;
     private readonly long? _lastStepBound;
@@ -47,10 +51,15 @@ internal sealed class ClusterSimulation
         _onStep = onStep;
         _tasks = new LiveTaskTable(classes, options.LcClasses);
         _window = new StepWindow(machines.Count);
-        _runs = policies.Select((p, i) => new PolicyRun(i, p, machines, options, _tasks, sink)).ToArray();
+        _runs = policies.Select((p, i) => new PolicyRun(i, p, machines, options, sink)).ToArray();
+        _sink = sink;
+        _snapshotsNeeded = sink is not null || policies.Any(p => p.NeedsSnapshots);
         _lagMicros = options.LateToleranceSteps * TraceClock.StepMicros;
-        _input.LcDemand = new double[machines.Count];
-        _input.LcMemory = new double[machines.Count];
+        foreach (StepInput input in _inputs)
+        {
+            input.LcDemand = new double[machines.Count];
+            input.LcMemory = new double[machines.Count];
+        }
         if (options.StartSeconds is long start)
         {
             _firstStepBound = TraceClock.StepOf(start * 1_000_000);
@@ -187,6 +196,7 @@ internal sealed class ClusterSimulation
             }
         }
 
+        CompletePending();
         return new SimulationResult(
             _runs.Select(r => r.Summary()).ToArray(),
             _steps,
@@ -197,24 +207,54 @@ internal sealed class ClusterSimulation
             _runs.Select(r => r.Series).ToArray());
     }
 
+    /// <summary>Builds, once for every policy, each BE task's snapshot on the node of its trace machine.</summary>
+    private void ShareTaskSnapshots(StepInput input)
+    {
+        if (input.SharedTasks.Length < input.Capacity)
+        {
+            input.SharedTasks = new Scheduling.Model.TaskSnapshot?[input.Capacity];
+        }
+
+        int groupSize = _options.GroupSize;
+        double unit = _options.MemoryUnitBytes;
+        for (int i = 0; i < input.BeCount; i++)
+        {
+            int id = input.BeTasks[i];
+            input.SharedTasks[id] = StepInput.TaskSnapshotOf(id, input.Entries[id].Machine % groupSize, input.Entries[id], input.Keys[id], unit, _sink is not null);
+        }
+    }
+
+    /// <summary>
+    /// Closes the first open step: copies what the policies need out of its slot, then hands it
+    /// to them and goes back to reading rows while they run; the previous step's policies must
+    /// be done first (each policy sees its steps in order, and per_step.csv is written in order).
+    /// </summary>
     private void CloseStep()
     {
         long step = _window.FirstOpen;
         StepSlot? slot = _window.Close();
-        _input.Step = step;
-        _input.Slot = slot;
-        _input.BeCount = 0;
-        Array.Clear(_input.LcMemory);
+        StepInput input = _inputs[_steps & 1];
+        input.Step = step;
+        input.BeCount = 0;
+        input.Capacity = _tasks.Capacity;
+        input.Forgotten.Clear();
+        Array.Clear(input.LcMemory);
         if (slot is null)
         {
-            Array.Clear(_input.LcDemand);
+            Array.Clear(input.LcDemand);
         }
         else
         {
-            Array.Copy(slot.LcDemand, _input.LcDemand, _input.LcDemand.Length);
-            if (_input.BeTasks.Length < slot.TouchedCount)
+            Array.Copy(slot.LcDemand, input.LcDemand, input.LcDemand.Length);
+            if (input.BeTasks.Length < slot.TouchedCount)
             {
-                _input.BeTasks = new int[Math.Max(slot.TouchedCount, _input.BeTasks.Length * 2)];
+                input.BeTasks = new int[Math.Max(slot.TouchedCount, input.BeTasks.Length * 2)];
+            }
+
+            if (input.Entries.Length < input.Capacity)
+            {
+                input.Entries = new StepSlot.Entry[input.Capacity];
+                input.Keys = new TaskKey[input.Capacity];
             }
 
             for (int i = 0; i < slot.TouchedCount; i++)
@@ -223,45 +263,78 @@ internal sealed class ClusterSimulation
                 ref readonly StepSlot.Entry e = ref slot.Entries[id];
                 if (_tasks.IsLc[id])
                 {
-                    _input.LcMemory[e.Machine] += e.Memory;
+                    input.LcMemory[e.Machine] += e.Memory;
                 }
                 else
                 {
-                    _input.BeTasks[_input.BeCount++] = id;
+                    input.BeTasks[input.BeCount++] = id;
+                    input.Entries[id] = e;
+                    input.Keys[id] = _tasks.Keys[id];
                 }
             }
         }
 
-        var records = new StepRecord[_runs.Length];
-        if (_runs.Length > 1 && _input.BeCount > 2000)
+        if (_snapshotsNeeded && input.BeCount > 0)
         {
-            Parallel.For(0, _runs.Length, i => records[i] = _runs[i].Step(_input));
+            ShareTaskSnapshots(input);
+        }
+
+        _steps++;
+        if (_options.ForgetAfterSteps > 0 && _steps % _options.ForgetAfterSteps == 0)
+        {
+            input.Forgotten.AddRange(_tasks.ForgetSeenBefore(step - _options.ForgetAfterSteps));
+        }
+
+        CompletePending();
+        _pending = Task.Run(() => RunPolicies(input));
+    }
+
+    /// <summary>Every policy over one closed step (side by side when the step is large), then their forgetting.</summary>
+    private StepRecord[] RunPolicies(StepInput input)
+    {
+        var records = new StepRecord[_runs.Length];
+        if (_runs.Length > 1 && input.BeCount > 2000)
+        {
+            Parallel.For(0, _runs.Length, i => records[i] = StepAndForget(_runs[i], input));
         }
         else
         {
             for (int i = 0; i < _runs.Length; i++)
             {
-                records[i] = _runs[i].Step(_input);
+                records[i] = StepAndForget(_runs[i], input);
             }
         }
 
-        _steps++;
+        return records;
+    }
+
+    private static StepRecord StepAndForget(PolicyRun run, StepInput input)
+    {
+        StepRecord record = run.Step(input);
+        foreach (int id in input.Forgotten)
+        {
+            run.Forget(id);
+        }
+
+        return record;
+    }
+
+    /// <summary>Waits for the step the policies are on and reports its records (in step, then policy order).</summary>
+    private void CompletePending()
+    {
+        if (_pending is null)
+        {
+            return;
+        }
+
+        Task<StepRecord[]> pending = _pending;
+        _pending = null;
+        StepRecord[] records = pending.GetAwaiter().GetResult();
         if (_onStep is not null)
         {
             foreach (StepRecord r in records)
             {
                 _onStep(r);
-            }
-        }
-
-        if (_options.ForgetAfterSteps > 0 && _steps % _options.ForgetAfterSteps == 0)
-        {
-            foreach (int id in _tasks.ForgetSeenBefore(step - _options.ForgetAfterSteps))
-            {
-                foreach (PolicyRun run in _runs)
-                {
-                    run.Forget(id);
-                }
             }
         }
     }

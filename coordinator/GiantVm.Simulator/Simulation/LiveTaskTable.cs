@@ -8,7 +8,7 @@ namespace GiantVm.Simulator.Simulation;
 /// </summary>
 internal sealed class LiveTaskTable
 {
-    private readonly Dictionary<TaskKey, int> _ids = new(TaskKeyComparer.Instance);
+    private readonly Dictionary<TaskKey, int> _ids = new();
     private readonly Stack<int> _free = new();
     private readonly TaskClassTable _classes;
     private readonly bool[] _lcClass;

@@ -15,7 +15,6 @@ internal sealed class PolicyRun
     private readonly MachineTable _machines;
     private readonly SimulationOptions _options;
     private readonly HostCpuModel _model;
-    private readonly LiveTaskTable _tasks;
     private readonly ISnapshotSink? _sink;
     private readonly int _groups;
     private readonly double[] _beDemand;
@@ -24,6 +23,8 @@ internal sealed class PolicyRun
     private readonly double[] _steal;
     private readonly double[] _lcDemandSeen;
     private readonly int[] _groupStart;
+    private readonly int[] _cursor;
+    private readonly int[] _groupOf;
     private readonly StealHistogram _histogram = new();
     private int[] _nodeOf = [];
     private int[] _byGroup = new int[256];
@@ -39,13 +40,12 @@ internal sealed class PolicyRun
     private long _bytesMoved;
     private double _memoryMoved;
 
-    public PolicyRun(int index, ISimPolicy policy, MachineTable machines, SimulationOptions options, LiveTaskTable tasks, ISnapshotSink? sink)
+    public PolicyRun(int index, ISimPolicy policy, MachineTable machines, SimulationOptions options, ISnapshotSink? sink)
     {
         _index = index;
         _policy = policy;
         _machines = machines;
         _options = options;
-        _tasks = tasks;
         _sink = sink;
         _model = new HostCpuModel(options.VcpuRatio, options.VmWeight);
         int m = machines.Count;
@@ -56,6 +56,8 @@ internal sealed class PolicyRun
         _steal = new double[m];
         _lcDemandSeen = new double[m];
         _groupStart = new int[_groups + 1];
+        _cursor = new int[_groups];
+        _groupOf = Enumerable.Range(0, m).Select(i => i / options.GroupSize).ToArray();
         Series = new PolicySeries(policy.Name);
     }
 
@@ -76,12 +78,11 @@ internal sealed class PolicyRun
 
     public StepRecord Step(StepInput input)
     {
-        EnsureCapacity(_tasks.Capacity);
+        EnsureCapacity(input.Capacity);
         int machineCount = _machines.Count;
-        int groupSize = _options.GroupSize;
         Array.Clear(_beDemand);
         Array.Copy(input.LcMemory, _memUsed, machineCount);
-        StepSlot.Entry[] entries = input.Slot?.Entries ?? [];
+        StepSlot.Entry[] entries = input.Entries;
 
         // Placement: the node of its trace machine when first seen or when the trace shows it in
         // another group (not a migration); otherwise where the policy put it.
@@ -90,7 +91,7 @@ internal sealed class PolicyRun
             int id = input.BeTasks[i];
             ref readonly StepSlot.Entry e = ref entries[id];
             int node = _nodeOf[id];
-            if (node < 0 || node / groupSize != e.Machine / groupSize)
+            if (node < 0 || _groupOf[node] != _groupOf[e.Machine])
             {
                 node = e.Machine;
                 _nodeOf[id] = node;
@@ -165,7 +166,7 @@ internal sealed class PolicyRun
         Array.Clear(_groupStart);
         for (int i = 0; i < input.BeCount; i++)
         {
-            _groupStart[(_nodeOf[input.BeTasks[i]] / groupSize) + 1]++;
+            _groupStart[_groupOf[_nodeOf[input.BeTasks[i]]] + 1]++;
         }
 
         for (int g = 0; g < _groups; g++)
@@ -178,12 +179,12 @@ internal sealed class PolicyRun
             _byGroup = new int[Math.Max(input.BeCount, _byGroup.Length * 2)];
         }
 
-        int[] cursor = new int[_groups];
+        int[] cursor = _cursor;
         Array.Copy(_groupStart, cursor, _groups);
         for (int i = 0; i < input.BeCount; i++)
         {
             int id = input.BeTasks[i];
-            _byGroup[cursor[_nodeOf[id] / groupSize]++] = id;
+            _byGroup[cursor[_groupOf[_nodeOf[id]]]++] = id;
         }
 
         DateTimeOffset time = TraceClock.StepEndTime(input.Step);
@@ -214,13 +215,10 @@ internal sealed class PolicyRun
             {
                 int id = _byGroup[_groupStart[g] + k];
                 ref readonly StepSlot.Entry e = ref entries[id];
-                tasks[k] = new TaskSnapshot(id, _nodeOf[id] - first)
-                {
-                    StartTime = _tasks.Keys[id].Stable,
-                    Comm = _sink is null ? null : _tasks.Keys[id].ToString(),
-                    RssBytes = (long)Math.Round(e.Memory * unit),
-                    CpuCores = e.Cpu,
-                };
+                // The task on its trace machine (most of them): the snapshot every policy shares.
+                tasks[k] = _nodeOf[id] == e.Machine
+                    ? input.SharedTasks[id]!
+                    : StepInput.TaskSnapshotOf(id, _nodeOf[id] - first, e, input.Keys[id], unit, _sink is not null);
             }
 
             var snapshot = new Snapshot(time, nodes, tasks);

@@ -7,17 +7,13 @@ internal readonly record struct TaskKey(long Job, int Index)
     public ulong Stable => ((ulong)Job * 1_000_000UL) + (ulong)Index;
 
     public override string ToString() => $"{Job}/{Index}";
-}
 
-internal sealed class TaskKeyComparer : IEqualityComparer<TaskKey>
-{
-    public static TaskKeyComparer Instance { get; } = new();
+    /// <summary>Equality and hash as plain struct members, so a dictionary keyed by tasks needs no comparer (and inlines them).</summary>
+    public bool Equals(TaskKey other) => Job == other.Job && Index == other.Index;
 
-    public bool Equals(TaskKey x, TaskKey y) => x.Job == y.Job && x.Index == y.Index;
-
-    public int GetHashCode(TaskKey k)
+    public override int GetHashCode()
     {
-        ulong h = ((ulong)k.Job * 0x9E3779B97F4A7C15UL) ^ (uint)k.Index;
+        ulong h = ((ulong)Job * 0x9E3779B97F4A7C15UL) ^ (uint)Index;
         return (int)(h ^ (h >> 32));
     }
 }

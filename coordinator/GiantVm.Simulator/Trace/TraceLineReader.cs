@@ -21,7 +21,7 @@ internal sealed class TraceLineReader : IDisposable
     private readonly Thread _thread;
     private readonly long[] _fileSizes;
     private long _completedBytes;
-    private FileStream? _current;
+    private long _bytesRead;
     private Exception? _error;
     private long _lineInFile;
     private bool _disposed;
@@ -45,23 +45,11 @@ internal sealed class TraceLineReader : IDisposable
     /// <summary>Sum of the (compressed) file sizes.</summary>
     public long TotalBytes { get; }
 
-    /// <summary>(Compressed) bytes consumed so far, for progress and ETA.</summary>
-    public long BytesRead
-    {
-        get
-        {
-            long done = Interlocked.Read(ref _completedBytes);
-            try
-            {
-                FileStream? current = Volatile.Read(ref _current);
-                return done + (current?.Position ?? 0);
-            }
-            catch (ObjectDisposedException)
-            {
-                return done;
-            }
-        }
-    }
+    /// <summary>
+    /// (Compressed) bytes consumed so far, for progress and ETA. Written by the reading thread
+    /// only (reading a FileStream's position from another thread races with its closing).
+    /// </summary>
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
 
     /// <summary>The next chunk, or false at the end of the last file. Hand it back with <see cref="Return"/>.</summary>
     public bool TryRead(out LineChunk chunk)
@@ -103,8 +91,8 @@ internal sealed class TraceLineReader : IDisposable
             for (int f = 0; f < _files.Count && !_stop.IsCancellationRequested; f++)
             {
                 ReadFile(f);
-                Interlocked.Add(ref _completedBytes, _fileSizes[f]);
-                Volatile.Write(ref _current, null);
+                _completedBytes += _fileSizes[f];
+                Interlocked.Exchange(ref _bytesRead, _completedBytes);
             }
         }
         catch (OperationCanceledException)
@@ -124,7 +112,6 @@ internal sealed class TraceLineReader : IDisposable
     {
         string path = _files[fileIndex];
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        Volatile.Write(ref _current, file);
         Stream input;
         try
         {
@@ -186,6 +173,7 @@ internal sealed class TraceLineReader : IDisposable
                 }
 
                 chunk.Length += n;
+                Interlocked.Exchange(ref _bytesRead, _completedBytes + Math.Min(file.Position, _fileSizes[fileIndex]));
                 int lastNewline = chunk.Buffer.AsSpan(0, chunk.Length).LastIndexOf((byte)'\n');
                 if (lastNewline < 0 || chunk.Length < chunk.Buffer.Length)
                 {
