@@ -31,8 +31,10 @@ internal sealed class BeTaskSelector : IDisposable
     private readonly HashSet<int> _invalidated = [];
     private readonly PidFileCache _files;
     private readonly List<int> _pids = [];
-    private HashSet<int> _matched = [];
-    private HashSet<int> _matchedBefore = [];
+    private Dictionary<int, string> _matched = [];
+    private Dictionary<int, string> _matchedBefore = [];
+    private Dictionary<int, string> _unmatched = [];
+    private Dictionary<int, string> _unmatchedBefore = [];
     private long _samples;
 
     public BeTaskSelector(ProcFs proc, CgroupFs? cgroups, BeSelection selection, int? excludePid, int statusRefreshSamples = 10, int numaMapsEvery = 10)
@@ -171,22 +173,38 @@ internal sealed class BeTaskSelector : IDisposable
     private void SelectByComm(Regex comm, SortedDictionary<int, PidStat> stats)
     {
         _proc.ListPids(_pids);
-        _matchedBefore.Clear();
         (_matchedBefore, _matched) = (_matched, _matchedBefore);
+        (_unmatchedBefore, _unmatched) = (_unmatched, _unmatchedBefore);
+        _matched.Clear();
+        _unmatched.Clear();
         foreach (var pid in _pids)
         {
-            if (!_matchedBefore.Contains(pid))
+            if (!_matchedBefore.TryGetValue(pid, out var matchedName))
             {
-                if (!_files.TryReadComm(pid, out var name) || !comm.IsMatch(name))
+                if (!_files.TryReadComm(pid, out var name))
                 {
+                    continue;
+                }
+
+                // the regex runs only when a pid's name changed (it checks a timeout clock per call)
+                if (_unmatchedBefore.TryGetValue(pid, out var unmatchedName) && name.SequenceEqual(unmatchedName))
+                {
+                    _unmatched[pid] = unmatchedName;
+                    continue;
+                }
+
+                if (!comm.IsMatch(name))
+                {
+                    _unmatched[pid] = name.ToString();
                     continue;
                 }
             }
 
-            if (_files.TryReadStat(pid) is { } stat && comm.IsMatch(stat.Comm))
+            if (_files.TryReadStat(pid) is { } stat
+                && (stat.Comm == matchedName || comm.IsMatch(stat.Comm)))
             {
                 stats[pid] = stat;
-                _matched.Add(pid);
+                _matched[pid] = stat.Comm;
             }
         }
     }
