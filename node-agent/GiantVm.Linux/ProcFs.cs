@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using GiantVm.Linux.Parsing;
 
 namespace GiantVm.Linux;
@@ -66,6 +67,32 @@ public sealed class ProcFs
 
         pids.Sort();
         return pids;
+    }
+
+    /// <summary>
+    /// The numeric entries of the root, in ascending order, into <paramref name="pids"/> (cleared
+    /// first): no string per directory entry, for a sampler that lists every second.
+    /// </summary>
+    public void ListPids(List<int> pids)
+    {
+        pids.Clear();
+        var entries = new FileSystemEnumerable<int>(
+            Root,
+            static (ref FileSystemEntry entry) => Numbers.TryInt32(entry.FileName, out var pid) ? pid : 0,
+            new EnumerationOptions { AttributesToSkip = 0 })
+        {
+            ShouldIncludePredicate = static (ref FileSystemEntry entry) =>
+                entry.FileName.Length > 0 && char.IsAsciiDigit(entry.FileName[0]) && entry.IsDirectory,
+        };
+        foreach (var pid in entries)
+        {
+            if (pid > 0)
+            {
+                pids.Add(pid);
+            }
+        }
+
+        pids.Sort();
     }
 
     /// <summary>The thread ids of a process, empty when it vanished.</summary>

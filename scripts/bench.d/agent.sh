@@ -2,8 +2,10 @@
 # Measured run: the guest agent's own cost with 500 real BE processes (copies of sleep named
 # gvmbench-be) at a 1 s report interval, streaming to a real coordinator, for BENCH_SECONDS
 # (default 60). CPU from /proc/<agent>/stat (utime+stime) over the window, RSS from status.
-# Targets: under 1% of one core, RSS under 60 MB.
+# Targets: under 1% of one core, RSS under 60 MB. Also prints the CPU the agent used to start
+# (up to the end of the warm-up) and the load average around the window: the machine is shared.
 #   BENCH_TASKS=500 BENCH_SECONDS=60 scripts/bench.d/agent.sh
+#   BENCH_AGENT=path/to/other/giantvm-agent BENCH_AGENT_ARGS='--numa-maps false' BENCH_AGENT_ENV='DOTNET_gcServer=0' ...
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -38,7 +40,7 @@ done
 "$coordinator" --policy none --urls "http://127.0.0.1:$port" --metrics-url "http://127.0.0.1:$mport" \
   --data-dir "$work/coordinator" --log-level Warning >"$work/coordinator.log" 2>&1 &
 pids+=($!)
-"$agent" run --role guest --coordinator "http://127.0.0.1:$port" --be-comm '^gvmbench-be$' --interval 1s \
+env ${BENCH_AGENT_ENV:-} "$agent" run --role guest --coordinator "http://127.0.0.1:$port" --be-comm '^gvmbench-be$' --interval 1s \
   --metrics-port "$aport" --log-level Warning ${BENCH_AGENT_ARGS:-} >"$work/agent.log" 2>&1 &
 apid=$!
 pids+=($apid)
@@ -48,15 +50,16 @@ hz=$(getconf CLK_TCK)
 ticks() { awk '{ s=$0; sub(/.*\) /, "", s); split(s, f, " "); print f[12] + f[13] }' "/proc/$apid/stat"; }
 reported() { curl -s "http://127.0.0.1:$aport/metrics" | awk '/^giantvm_agent_samples_total\{outcome="reported"\}/ { print $2 }'; }
 sent() { curl -s "http://127.0.0.1:$aport/metrics" | awk '/^giantvm_agent_messages_sent_total\{kind="report"\}/ { print $2 }'; }
-t0=$(ticks); r0=$(reported); s0=$(sent); start=$(date +%s.%N)
+sampling() { curl -s "http://127.0.0.1:$aport/metrics" | awk '/^giantvm_agent_sample_cpu_seconds_total / { print $2 }'; }
+t0=$(ticks); r0=$(reported); s0=$(sent); c0=$(sampling); start=$(date +%s.%N); load0=$(cut -d' ' -f1 /proc/loadavg)
 sleep "$seconds"
-t1=$(ticks); r1=$(reported); s1=$(sent); end=$(date +%s.%N)
+t1=$(ticks); r1=$(reported); s1=$(sent); c1=$(sampling); end=$(date +%s.%N); load1=$(cut -d' ' -f1 /proc/loadavg)
 rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$apid/status")
 hwm_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$apid/status")
 
-python3 - "$t0" "$t1" "$hz" "$start" "$end" "${r0:-0}" "${r1:-0}" "${s0:-0}" "${s1:-0}" "$rss_kb" "$hwm_kb" "$tasks" <<'PY'
+python3 - "$t0" "$t1" "$hz" "$start" "$end" "${r0:-0}" "${r1:-0}" "${s0:-0}" "${s1:-0}" "$rss_kb" "$hwm_kb" "$tasks" "$warmup" "$load0" "$load1" "${c0:-}" "${c1:-}" <<'PY'
 import sys
-t0, t1, hz, start, end, r0, r1, s0, s1, rss, hwm, tasks = sys.argv[1:]
+t0, t1, hz, start, end, r0, r1, s0, s1, rss, hwm, tasks, warmup, load0, load1, c0, c1 = sys.argv[1:]
 cpu_s = (float(t1) - float(t0)) / float(hz)
 wall = float(end) - float(start)
 samples = float(r1) - float(r0)
@@ -65,8 +68,13 @@ pct = 100 * cpu_s / wall
 rss_mb = int(rss) / 1024
 hwm_mb = int(hwm) / 1024
 print(f"agent with {tasks} BE tasks, 1 s interval, {wall:.0f} s window:")
+print(f"  load average {load0} at the start, {load1} at the end of the window")
+print(f"  start-up CPU (first {warmup} s) {float(t0) / float(hz):.2f} s")
 print(f"  samples reported {samples:.0f}, reports sent {sent:.0f}")
 print(f"  CPU {cpu_s:.2f} s = {pct:.2f}% of one core; {1000 * cpu_s / max(samples, 1):.1f} ms per sample")
+if c0 and c1:
+    sampling_ms = 1000 * (float(c1) - float(c0)) / max(samples, 1)
+    print(f"    of which the sampling thread (taking samples, computing reports) {sampling_ms:.1f} ms, the rest {1000 * cpu_s / max(samples, 1) - sampling_ms:.1f} ms")
 print(f"  RSS {rss_mb:.1f} MB (peak {hwm_mb:.1f} MB)")
 print(f"  target CPU < 1% of a core: {'PASS' if pct < 1 else 'FAIL'}; target RSS < 60 MB: {'PASS' if rss_mb < 60 else 'FAIL'}")
 PY

@@ -7,7 +7,10 @@ namespace GiantVm.NodeAgent.Tests;
 /// </summary>
 internal static class AgentBinary
 {
-    public static string Path => Built("node-agent/GiantVm.NodeAgent", "giantvm-agent");
+    /// <summary>The agent binary; <c>GIANTVM_TEST_AGENT</c> names another build to test (e.g. a NativeAOT publish).</summary>
+    public static string Path => Environment.GetEnvironmentVariable("GIANTVM_TEST_AGENT") is { Length: > 0 } other
+        ? File.Exists(other) ? other : throw new FileNotFoundException("GIANTVM_TEST_AGENT names no file", other)
+        : Built("node-agent/GiantVm.NodeAgent", "giantvm-agent");
 
     public static string Coordinator => Built("coordinator/GiantVm.Coordinator", "giantvm-coordinator");
 

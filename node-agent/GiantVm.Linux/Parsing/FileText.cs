@@ -90,6 +90,11 @@ internal static partial class FileText
             _ = Close(fd);
         }
 
+        return Decode(bytes, total);
+    }
+
+    private static ReadOnlySpan<char> Decode(byte[] bytes, int total)
+    {
         var chars = t_chars;
         if (chars is null || chars.Length < total)
         {
@@ -101,6 +106,57 @@ internal static partial class FileText
         var count = Encoding.Latin1.GetChars(bytes.AsSpan(0, total), chars);
         return chars.AsSpan(0, count);
     }
+
+    /// <summary>Opens a file for reading; the descriptor, or -1 with <paramref name="errno"/> set.</summary>
+    public static int OpenRead(string path, out int errno)
+    {
+        int fd;
+        do
+        {
+            fd = Open(path, ORdOnly | OCloExec);
+            errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
+        }
+        while (errno == EIntr);
+
+        return fd;
+    }
+
+    /// <summary>
+    /// Re-reads a single-record file (see <see cref="ReadSingleRecord"/>) through an open descriptor
+    /// with one pread at offset 0: procfs regenerates the record on every read from offset 0, so a
+    /// descriptor kept open between samples saves the path lookup, open and close. False with
+    /// <paramref name="errno"/> set when the read failed (ESRCH: the process the descriptor was
+    /// opened for is gone). The text is valid until the next read on the same thread.
+    /// </summary>
+    public static unsafe bool TryPreadSingleRecord(int fd, out ReadOnlySpan<char> text, out int errno)
+    {
+        var bytes = t_bytes ??= new byte[16 * 1024];
+        nint n;
+        do
+        {
+            fixed (byte* p = bytes)
+            {
+                n = Pread(fd, p, bytes.Length, 0);
+            }
+        }
+        while (n < 0 && Marshal.GetLastPInvokeError() == EIntr);
+
+        if (n < 0)
+        {
+            errno = Marshal.GetLastPInvokeError();
+            text = default;
+            return false;
+        }
+
+        errno = 0;
+        text = Decode(bytes, (int)n);
+        return true;
+    }
+
+    public static void CloseFd(int fd) => _ = Close(fd);
+
+    /// <summary>The exception <see cref="Read(string)"/> throws for an errno.</summary>
+    public static Exception Error(int errno, string path) => ErrnoException(errno, path);
 
     /// <summary>True when the exception means "the file or its process is gone" (not an error for /proc/&lt;pid&gt;).</summary>
     public static bool IsVanished(Exception e) => e switch
@@ -126,6 +182,9 @@ internal static partial class FileText
 
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     private static unsafe partial nint ReadFd(int fd, byte* buffer, nint count);
+
+    [LibraryImport("libc", EntryPoint = "pread", SetLastError = true)]
+    private static unsafe partial nint Pread(int fd, byte* buffer, nint count, long offset);
 
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int fd);

@@ -17,6 +17,9 @@ internal static class AgentMetrics
         "giantvm_agent_sample_duration_seconds", "Time to take one sample and compute its report.",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 12) });
 
+    public static readonly Counter SampleCpuSeconds = Metrics.CreateCounter(
+        "giantvm_agent_sample_cpu_seconds_total", "CPU time of the sampling thread taking samples and computing reports (the rest of the agent's CPU is sending, serving and the runtime).");
+
     public static readonly Counter MessagesSent = Metrics.CreateCounter(
         "giantvm_agent_messages_sent_total", "Messages sent to the coordinator, by kind (hello, report, result).", "kind");
 

@@ -1,4 +1,5 @@
 using GiantVm.Contracts.V1;
+using GiantVm.Linux.Syscalls;
 using GiantVm.NodeAgent.Sensing;
 using Microsoft.Extensions.Logging;
 
@@ -36,6 +37,7 @@ internal sealed class ReportSource<TSample, TReport> : IReportSource
     public AgentMessage? SampleOnce()
     {
         var start = _time.GetTimestamp();
+        var cpuStart = ThreadCpuTime.Seconds();
         TSample sample;
         try
         {
@@ -71,6 +73,10 @@ internal sealed class ReportSource<TSample, TReport> : IReportSource
         finally
         {
             AgentMetrics.SampleSeconds.Observe(_time.GetElapsedTime(start).TotalSeconds);
+            if (cpuStart is { } c0 && ThreadCpuTime.Seconds() is { } c1)
+            {
+                AgentMetrics.SampleCpuSeconds.Inc(c1 - c0);
+            }
         }
     }
 }

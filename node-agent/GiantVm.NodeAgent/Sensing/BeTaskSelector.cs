@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using GiantVm.Linux;
 
 namespace GiantVm.NodeAgent.Sensing;
@@ -6,6 +7,9 @@ namespace GiantVm.NodeAgent.Sensing;
 /// Finds the BE tasks of one sample and reads their stat and status (and numa_maps when asked).
 /// Pid 1, kernel threads and the agent's own process are never BE tasks; processes that vanish while
 /// being read are skipped.
+/// With <c>--be-comm</c>, only the comm of other processes is read (their stat when it matches:
+/// see <see cref="SelectByComm"/>), and on a real procfs stat and comm files stay open between
+/// samples (<see cref="PidFileCache"/>).
 /// Every sample reads each task's stat (CPU time, RSS, last CPU, threads); its status (affinity
 /// lists) is read when the process instance is first seen and then every
 /// <see cref="StatusRefreshSamples"/> samples: one file per task instead of two halves the cost
@@ -15,7 +19,7 @@ namespace GiantVm.NodeAgent.Sensing;
 /// in between the cached pages per node are reported. <see cref="Invalidate"/> (thread-safe) makes
 /// the next sample re-read a task's status and numa_maps.
 /// </summary>
-internal sealed class BeTaskSelector
+internal sealed class BeTaskSelector : IDisposable
 {
     private readonly ProcFs _proc;
     private readonly CgroupFs? _cgroups;
@@ -25,6 +29,12 @@ internal sealed class BeTaskSelector
     private readonly Dictionary<int, (ulong StartTime, NumaMaps? Maps, long ReadAt)> _maps = [];
     private readonly object _gate = new();
     private readonly HashSet<int> _invalidated = [];
+    private readonly PidFileCache _files;
+    private readonly List<int> _pids = [];
+    private Dictionary<int, string> _matched = [];
+    private Dictionary<int, string> _matchedBefore = [];
+    private Dictionary<int, string> _unmatched = [];
+    private Dictionary<int, string> _unmatchedBefore = [];
     private long _samples;
 
     public BeTaskSelector(ProcFs proc, CgroupFs? cgroups, BeSelection selection, int? excludePid, int statusRefreshSamples = 10, int numaMapsEvery = 10)
@@ -42,6 +52,7 @@ internal sealed class BeTaskSelector
         _cgroups = cgroups;
         _selection = selection;
         _excludePid = excludePid;
+        _files = new PidFileCache(proc);
     }
 
     public int StatusRefreshSamples { get; }
@@ -63,6 +74,11 @@ internal sealed class BeTaskSelector
             _invalidated.Add(pid);
         }
     }
+
+    /// <summary>Whether the selector keeps the stat of <paramref name="pid"/> open between samples (real procfs only).</summary>
+    internal bool HoldsStatOf(int pid) => _files.IsOpen(pid, PidFile.Stat);
+
+    public void Dispose() => _files.Dispose();
 
     public IReadOnlyList<TaskSample> Read(bool withNumaMaps)
     {
@@ -86,13 +102,7 @@ internal sealed class BeTaskSelector
         var stats = new SortedDictionary<int, PidStat>();
         if (_selection.Comm is { } comm)
         {
-            foreach (var pid in _proc.ListPids())
-            {
-                if (_proc.TryReadPidStat(pid) is { } stat && comm.IsMatch(stat.Comm))
-                {
-                    stats[pid] = stat;
-                }
-            }
+            SelectByComm(comm, stats);
         }
 
         var listed = new List<int>();
@@ -108,11 +118,13 @@ internal sealed class BeTaskSelector
 
         foreach (var pid in listed)
         {
-            if (!stats.ContainsKey(pid) && _proc.TryReadPidStat(pid) is { } stat)
+            if (!stats.ContainsKey(pid) && _files.TryReadStat(pid) is { } stat)
             {
                 stats[pid] = stat;
             }
         }
+
+        _files.EndSample();
 
         var tasks = new List<TaskSample>(stats.Count);
         foreach (var (pid, stat) in stats)
@@ -149,6 +161,52 @@ internal sealed class BeTaskSelector
         }
 
         return tasks;
+    }
+
+    /// <summary>
+    /// The processes whose comm matches, with their stat. A process whose comm matched in the
+    /// previous sample has its stat read directly (it is needed anyway); any other process has only
+    /// its comm read, and its stat when that matches. The comm is re-read every sample, so a process
+    /// that execs into a matching name, or a new process reusing a pid, is classified on the next
+    /// sample exactly as by reading every process's stat; a vanished pid drops out of the listing.
+    /// </summary>
+    private void SelectByComm(Regex comm, SortedDictionary<int, PidStat> stats)
+    {
+        _proc.ListPids(_pids);
+        (_matchedBefore, _matched) = (_matched, _matchedBefore);
+        (_unmatchedBefore, _unmatched) = (_unmatched, _unmatchedBefore);
+        _matched.Clear();
+        _unmatched.Clear();
+        foreach (var pid in _pids)
+        {
+            if (!_matchedBefore.TryGetValue(pid, out var matchedName))
+            {
+                if (!_files.TryReadComm(pid, out var name))
+                {
+                    continue;
+                }
+
+                // the regex runs only when a pid's name changed (it checks a timeout clock per call)
+                if (_unmatchedBefore.TryGetValue(pid, out var unmatchedName) && name.SequenceEqual(unmatchedName))
+                {
+                    _unmatched[pid] = unmatchedName;
+                    continue;
+                }
+
+                if (!comm.IsMatch(name))
+                {
+                    _unmatched[pid] = name.ToString();
+                    continue;
+                }
+            }
+
+            if (_files.TryReadStat(pid) is { } stat
+                && (stat.Comm == matchedName || comm.IsMatch(stat.Comm)))
+            {
+                stats[pid] = stat;
+                _matched[pid] = stat.Comm;
+            }
+        }
     }
 
     private PidStatus? Status(int pid, ulong startTime)

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using GiantVm.Linux.Tests.Fixtures;
+
+namespace GiantVm.Linux.Tests.Readers;
+
+public class PidFileCacheTests
+{
+    private static FakeProcess Process(int pid, string comm, ulong userTicks) =>
+        new(pid, comm, userTicks, 10, 5000, 1, 40, "0-3", "0");
+
+    private static Process StartSleep()
+    {
+        var start = new ProcessStartInfo("sleep") { UseShellExecute = false };
+        start.ArgumentList.Add("300");
+        return System.Diagnostics.Process.Start(start)!;
+    }
+
+    [Fact]
+    public void OnAFakeTree_ReadsThePathEveryTime_AndKeepsNothingOpen()
+    {
+        using var tree = FakeTree.Create();
+        tree.WriteProcess(Process(300, "batch job", 100));
+        using var files = new PidFileCache(new ProcFs(tree.Proc));
+        Assert.False(files.KeepOpen);
+        Assert.Equal(100UL, files.TryReadStat(300)!.UserTicks);
+        Assert.True(files.TryReadComm(300, out var comm));
+        Assert.Equal("batch job", comm.ToString());
+
+        tree.WriteProcess(Process(300, "batch job", 250));
+        Assert.Equal(250UL, files.TryReadStat(300)!.UserTicks);
+        Assert.Equal(0, files.OpenCount);
+    }
+
+    [Fact]
+    public void VanishedPid_ReadsAsNull()
+    {
+        using var tree = FakeTree.Create();
+        using var files = new PidFileCache(new ProcFs(tree.Proc));
+        Assert.Null(files.TryReadStat(300));
+        Assert.False(files.TryReadComm(300, out _));
+    }
+
+    [Fact]
+    public void UnparsableStat_NamesThePath()
+    {
+        using var tree = FakeTree.Create();
+        tree.Write("proc/300/stat", "no comm here\n");
+        using var files = new PidFileCache(new ProcFs(tree.Proc));
+        var e = Assert.Throws<ProcParseException>(() => files.TryReadStat(300));
+        Assert.Contains(Path.Combine(tree.Proc, "300", "stat"), e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OnTheRealProc_KeepsFilesOpen_AndReadsFreshValuesThroughThem()
+    {
+        using var files = new PidFileCache(new ProcFs());
+        Assert.True(files.KeepOpen);
+        var self = Environment.ProcessId;
+        var first = files.TryReadStat(self)!;
+        Assert.True(files.IsOpen(self, PidFile.Stat));
+
+        var spinUntil = Stopwatch.StartNew();
+        while (files.TryReadStat(self)!.CpuTicks == first.CpuTicks)
+        {
+            Assert.True(spinUntil.Elapsed < TimeSpan.FromSeconds(10), "CPU time read through the open stat never advanced");
+        }
+
+        Assert.True(files.TryReadComm(self, out var comm));
+        Assert.Equal(first.Comm, comm.ToString());
+    }
+
+    [Fact]
+    public void OnTheRealProc_AnExitedProcessReadsAsVanished_AndItsFileIsClosed()
+    {
+        using var child = StartSleep();
+        using var files = new PidFileCache(new ProcFs());
+        Assert.Equal("sleep", files.TryReadStat(child.Id)!.Comm);
+        Assert.True(files.IsOpen(child.Id, PidFile.Stat));
+
+        child.Kill();
+        child.WaitForExit();
+        Assert.Null(files.TryReadStat(child.Id));
+        Assert.False(files.IsOpen(child.Id, PidFile.Stat));
+    }
+
+    [Fact]
+    public void EndSample_ClosesTheFilesOfPidsNotReadSinceThePreviousSample()
+    {
+        using var child = StartSleep();
+        try
+        {
+            using var files = new PidFileCache(new ProcFs());
+            var self = Environment.ProcessId;
+            files.TryReadStat(self);
+            files.TryReadStat(child.Id);
+            files.EndSample();
+            Assert.Equal(2, files.OpenCount);
+
+            files.TryReadStat(self);
+            files.EndSample();
+            Assert.True(files.IsOpen(self, PidFile.Stat));
+            Assert.False(files.IsOpen(child.Id, PidFile.Stat));
+        }
+        finally
+        {
+            child.Kill();
+            child.WaitForExit();
+        }
+    }
+
+    [Fact]
+    public void BeyondMaxOpen_ReadsStillWork_WithoutKeepingMoreFilesOpen()
+    {
+        using var files = new PidFileCache(new ProcFs(), maxOpen: 1);
+        var self = Environment.ProcessId;
+        Assert.NotNull(files.TryReadStat(self));
+        Assert.True(files.TryReadComm(self, out _));
+        Assert.Equal(1, files.OpenCount);
+        Assert.NotNull(files.TryReadStat(1));
+    }
+}
