@@ -11,30 +11,50 @@ namespace GiantVm.Linux;
 /// a seventh for comm). An open procfs
 /// file belongs to one process instance, never to a later process that reuses the pid: once its
 /// process is gone the read fails (ESRCH), the descriptor is closed and the path is opened afresh.
-/// <see cref="EndSample"/> closes the files of pids not read since the previous call. On any other
+/// <see cref="EndSample"/> closes the files of pids not read since the previous call. At most
+/// <see cref="MaxOpen"/> files stay open (by default half the soft RLIMIT_NOFILE, leaving room for
+/// sockets and the other files the process reads); beyond it a read opens, reads and closes. When
+/// open() still fails with EMFILE/ENFILE, the held files are closed, the cap is lowered to half of
+/// what was held, and the read is retried. On any other
 /// tree (fake trees in tests, captures) every read opens the path, as <see cref="ProcFs"/> does.
 /// One instance per sampling thread: not thread-safe.
 /// </summary>
 public sealed class PidFileCache : IDisposable
 {
-    /// <summary>At most this many files stay open; beyond it reads open the path each time.</summary>
-    public const int DefaultMaxOpen = 16_384;
+    /// <summary>Never more than this many files stay open, whatever the descriptor limit.</summary>
+    public const int MaxOpenCeiling = 16_384;
+
+    private const int EnFile = 23;
+    private const int EmFile = 24;
 
     private readonly ProcFs _proc;
-    private readonly int _maxOpen;
+    private int _maxOpen;
     private readonly Dictionary<(int Pid, PidFile File), Held> _open = [];
     private readonly List<(int Pid, PidFile File)> _stale = [];
     private long _sample;
 
-    public PidFileCache(ProcFs proc, bool? keepOpen = null, int maxOpen = DefaultMaxOpen)
+    public PidFileCache(ProcFs proc, bool? keepOpen = null, int? maxOpen = null)
     {
         _proc = proc;
-        _maxOpen = maxOpen;
+        _maxOpen = maxOpen ?? DefaultMaxOpen(FileLimit.SoftOpenFiles());
         KeepOpen = keepOpen ?? FileSystemType.Of(proc.Root) == FileSystemType.Proc;
     }
 
     /// <summary>Whether files stay open between samples (true on a real procfs).</summary>
     public bool KeepOpen { get; }
+
+    /// <summary>At most this many files stay open (lowered when open() runs out of descriptors).</summary>
+    public int MaxOpen => _maxOpen;
+
+    /// <summary>
+    /// The default cap for a soft descriptor limit: half of it (the rest for sockets and the files
+    /// read per sample), at most <see cref="MaxOpenCeiling"/>; 512 when the limit is unknown.
+    /// </summary>
+    public static int DefaultMaxOpen(long? softLimit) => softLimit switch
+    {
+        null => 512,
+        var limit => (int)Math.Clamp(limit.Value / 2, 0, MaxOpenCeiling),
+    };
 
     /// <summary>How many files are open now.</summary>
     public int OpenCount => _open.Count;
@@ -101,7 +121,8 @@ public sealed class PidFileCache : IDisposable
         _sample++;
     }
 
-    public void Dispose()
+    /// <summary>Closes every open file (after a sample that failed part-way); later reads reopen.</summary>
+    public void CloseAll()
     {
         foreach (var held in _open.Values)
         {
@@ -110,6 +131,8 @@ public sealed class PidFileCache : IDisposable
 
         _open.Clear();
     }
+
+    public void Dispose() => CloseAll();
 
     private bool TryRead(int pid, PidFile file, out ReadOnlySpan<char> text)
     {
@@ -145,6 +168,14 @@ public sealed class PidFileCache : IDisposable
 
         var filePath = _proc.Path(Str(pid), name);
         var fd = FileText.OpenRead(filePath, out var errno);
+        if (fd < 0 && errno is EmFile or EnFile)
+        {
+            // out of descriptors: give back the held ones, hold fewer from now on, read this one plainly
+            _maxOpen = _open.Count / 2;
+            CloseAll();
+            fd = FileText.OpenRead(filePath, out errno);
+        }
+
         if (fd < 0)
         {
             return Vanished(FileText.Error(errno, filePath), out text);

@@ -78,6 +78,9 @@ internal sealed class BeTaskSelector : IDisposable
     /// <summary>Whether the selector keeps the stat of <paramref name="pid"/> open between samples (real procfs only).</summary>
     internal bool HoldsStatOf(int pid) => _files.IsOpen(pid, PidFile.Stat);
 
+    /// <summary>How many stat and comm files the selector keeps open now.</summary>
+    internal int OpenFileCount => _files.OpenCount;
+
     public void Dispose() => _files.Dispose();
 
     public IReadOnlyList<TaskSample> Read(bool withNumaMaps)
@@ -100,31 +103,24 @@ internal sealed class BeTaskSelector : IDisposable
         }
 
         var stats = new SortedDictionary<int, PidStat>();
-        if (_selection.Comm is { } comm)
+        var complete = false;
+        try
         {
-            SelectByComm(comm, stats);
+            ReadStats(stats);
+            complete = true;
         }
-
-        var listed = new List<int>();
-        if (_selection.CgroupPath is { } cgroup)
+        finally
         {
-            listed.AddRange(_cgroups!.ReadProcs(cgroup, recursive: true));
-        }
-
-        if (_selection.PidFile is { } pidFile)
-        {
-            listed.AddRange(PidList.Parse(File.ReadAllText(pidFile), pidFile));
-        }
-
-        foreach (var pid in listed)
-        {
-            if (!stats.ContainsKey(pid) && _files.TryReadStat(pid) is { } stat)
+            // a sample that failed part-way holds no descriptors: the next one reopens what it needs
+            if (complete)
             {
-                stats[pid] = stat;
+                _files.EndSample();
+            }
+            else
+            {
+                _files.CloseAll();
             }
         }
-
-        _files.EndSample();
 
         var tasks = new List<TaskSample>(stats.Count);
         foreach (var (pid, stat) in stats)
@@ -161,6 +157,33 @@ internal sealed class BeTaskSelector : IDisposable
         }
 
         return tasks;
+    }
+
+    private void ReadStats(SortedDictionary<int, PidStat> stats)
+    {
+        if (_selection.Comm is { } comm)
+        {
+            SelectByComm(comm, stats);
+        }
+
+        var listed = new List<int>();
+        if (_selection.CgroupPath is { } cgroup)
+        {
+            listed.AddRange(_cgroups!.ReadProcs(cgroup, recursive: true));
+        }
+
+        if (_selection.PidFile is { } pidFile)
+        {
+            listed.AddRange(PidList.Parse(File.ReadAllText(pidFile), pidFile));
+        }
+
+        foreach (var pid in listed)
+        {
+            if (!stats.ContainsKey(pid) && _files.TryReadStat(pid) is { } stat)
+            {
+                stats[pid] = stat;
+            }
+        }
     }
 
     /// <summary>

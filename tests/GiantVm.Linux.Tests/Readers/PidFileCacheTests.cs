@@ -118,4 +118,77 @@ public class PidFileCacheTests
         Assert.Equal(1, files.OpenCount);
         Assert.NotNull(files.TryReadStat(1));
     }
+
+    [Fact]
+    public void BeyondMaxOpen_ReadsEveryFileCorrectly_AndHoldsAtMostTheCapOpen()
+    {
+        var children = Enumerable.Range(0, 5).Select(_ => StartSleep()).ToList();
+        try
+        {
+            var pids = children.Select(c => c.Id).ToList();
+            using var files = new PidFileCache(new ProcFs(), maxOpen: 2);
+            for (var sample = 0; sample < 2; sample++)
+            {
+                foreach (var pid in pids)
+                {
+                    Assert.True(files.TryReadComm(pid, out var comm));
+                    Assert.Equal(File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n'), comm.ToString());
+                    Assert.Equal(pid, files.TryReadStat(pid)!.Pid);
+                }
+
+                files.EndSample();
+                Assert.Equal(2, files.OpenCount);
+                Assert.Equal(2, DescriptorsOn(pids));
+            }
+
+            files.CloseAll();
+            Assert.Equal(0, DescriptorsOn(pids));
+        }
+        finally
+        {
+            foreach (var child in children)
+            {
+                child.Kill();
+                child.WaitForExit();
+                child.Dispose();
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1024L, 512)]
+    [InlineData(1_048_576L, PidFileCache.MaxOpenCeiling)]
+    [InlineData(0L, 0)]
+    [InlineData(null, 512)]
+    public void DefaultMaxOpen_IsHalfTheSoftDescriptorLimit_AtMostTheCeiling(long? softLimit, int expected) =>
+        Assert.Equal(expected, PidFileCache.DefaultMaxOpen(softLimit));
+
+    [Fact]
+    public void ByDefault_HoldsAtMostHalfThisProcessesSoftDescriptorLimit()
+    {
+        var line = File.ReadLines("/proc/self/limits").Single(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+        var soft = line["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+        using var files = new PidFileCache(new ProcFs());
+        var expected = soft == "unlimited"
+            ? PidFileCache.DefaultMaxOpen(null)
+            : (int)Math.Min(long.Parse(soft, System.Globalization.CultureInfo.InvariantCulture) / 2, PidFileCache.MaxOpenCeiling);
+        Assert.Equal(expected, files.MaxOpen);
+    }
+
+    /// <summary>How many of this process's descriptors are open on a /proc/&lt;pid&gt; file of <paramref name="pids"/>.</summary>
+    private static int DescriptorsOn(IReadOnlyCollection<int> pids)
+    {
+        var prefixes = pids.Select(p => $"/proc/{p}/").ToList();
+        var count = 0;
+        foreach (var fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+        {
+            var target = new FileInfo(fd).LinkTarget;
+            if (target is not null && prefixes.Any(p => target.StartsWith(p, StringComparison.Ordinal)))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
 }

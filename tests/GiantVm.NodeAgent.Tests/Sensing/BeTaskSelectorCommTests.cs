@@ -130,4 +130,15 @@ public class BeTaskSelectorCommTests
         Assert.False(selector.HoldsStatOf(second.Pid));
         Assert.True(selector.HoldsStatOf(first.Pid));
     }
+
+    [Fact]
+    public void Read_OnTheRealProc_ASampleThatFailsPartWay_KeepsNoFileOpen()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"gvm-no-such-pidfile-{Guid.NewGuid():N}");
+        using var selector = new BeTaskSelector(new GiantVm.Linux.ProcFs("/proc"), null, new BeSelection(null, new Regex("."), missing), null);
+
+        // every process's comm is read (and held open) before the missing pid file fails the sample
+        Assert.ThrowsAny<IOException>(() => selector.Read(false));
+        Assert.Equal(0, selector.OpenFileCount);
+    }
 }

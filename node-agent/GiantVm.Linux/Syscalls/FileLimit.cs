@@ -1,0 +1,28 @@
+using System.Runtime.InteropServices;
+
+namespace GiantVm.Linux.Syscalls;
+
+/// <summary>getrlimit(2) for RLIMIT_NOFILE: how many descriptors this process may have open.</summary>
+public static partial class FileLimit
+{
+    private const int RlimitNoFile = 7;
+
+    /// <summary>
+    /// The soft limit on open descriptors (the one open() fails against with EMFILE), or null when
+    /// it cannot be read or is unlimited. NativeAOT does not raise it at start, so it is often 1024.
+    /// </summary>
+    public static unsafe long? SoftOpenFiles()
+    {
+        // struct rlimit { rlim_t rlim_cur; rlim_t rlim_max; } with a 64-bit rlim_t on 64-bit Linux.
+        var limits = stackalloc ulong[2];
+        if (getrlimit(RlimitNoFile, limits) != 0 || limits[0] > long.MaxValue)
+        {
+            return null;
+        }
+
+        return (long)limits[0];
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static unsafe partial int getrlimit(int resource, ulong* limits);
+}
