@@ -22,10 +22,10 @@
 #   --timeout S    give up after S seconds in all (default 900)
 #   --verbose      print the guest's console (and the agent's log) as it comes
 #
-# Needs root for apt-get (qemu-system-x86, busybox-static, socat, numad, numactl, gcc, jq and the
-# Debian kernel that linux-image-amd64 depends on, downloaded with `apt-get download` and cached
-# in ${XDG_CACHE_HOME:-~/.cache}/giantvm/kernel). The self-contained agent is published to
-# artifacts/numa-guest/ (re-published when node-agent/ or protos/ changed).
+# Needs root for apt-get (qemu-system-x86, busybox-static, socat, numad, numactl, gcc, jq, xz-utils,
+# zstd and the Debian kernel that linux-image-amd64 depends on, downloaded with `apt-get download`
+# and cached in ${XDG_CACHE_HOME:-~/.cache}/giantvm/kernel). The self-contained agent is published
+# to artifacts/numa-guest/ (re-published when node-agent/ or protos/ changed).
 # Exit code: 0 when every check held in every pass, 1 when a check failed or something did not
 # work (the reason is printed), 2 usage. Ctrl-C stops everything it started.
 set -euo pipefail
@@ -73,10 +73,10 @@ die() { log "FAILED: $*"; exit 1; }
 left() { echo $(( timeout - ($(date +%s) - started) )); }
 
 # ---------------------------------------------------------------- what the machine needs
-log "checking packages (qemu-system-x86, busybox-static, socat, numad, numactl, gcc, jq)"
-scripts/deps.sh qemu-system-x86 busybox-static socat numad numactl gcc libc6-dev jq >/dev/null \
-  || die "installing the packages failed (run as root, or: apt-get install qemu-system-x86 busybox-static socat numad numactl gcc libc6-dev jq)"
-for tool in qemu-system-x86_64 socat numad numactl migratepages numastat taskset gcc jq busybox; do
+log "checking packages (qemu-system-x86, busybox-static, socat, numad, numactl, gcc, jq, xz-utils, zstd)"
+scripts/deps.sh qemu-system-x86 busybox-static socat numad numactl gcc libc6-dev jq xz-utils zstd >/dev/null \
+  || die "installing the packages failed (run as root, or: apt-get install qemu-system-x86 busybox-static socat numad numactl gcc libc6-dev jq xz-utils zstd)"
+for tool in qemu-system-x86_64 socat numad numactl migratepages numastat taskset gcc jq busybox xz zstd; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed after the package installation"
 done
 busybox=/bin/busybox
@@ -102,21 +102,30 @@ fi
 kdir=$cache/kernel/$kpkg
 if [ ! -s "$kdir/vmlinuz" ] || [ ! -s "$kdir/e1000.ko" ]; then
   log "downloading $kpkg (apt-get download, dpkg -x) into $kdir"
+  # everything is unpacked in a temp folder (removed however the script ends) and renamed into the
+  # cache, e1000.ko last: an interrupted download never leaves a truncated file that is reused
   tmp=$(mktemp -d "$cache/kernel/.dl.XXXXXX")
-  (cd "$tmp" && apt-get download "$kpkg" >/dev/null 2>&1) || { rm -rf "$tmp"; die "apt-get download $kpkg failed"; }
-  dpkg -x "$tmp"/*.deb "$tmp/x" || { rm -rf "$tmp"; die "dpkg -x of $kpkg failed"; }
-  mkdir -p "$kdir"
-  cp "$tmp"/x/boot/vmlinuz-* "$kdir/vmlinuz"
-  cp "$tmp"/x/boot/config-* "$kdir/config"
+  trap 'rm -rf "$tmp"' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  (cd "$tmp" && apt-get download "$kpkg" >/dev/null 2>&1) || die "apt-get download $kpkg failed"
+  dpkg -x "$tmp"/*.deb "$tmp/x" || die "dpkg -x of $kpkg failed"
+  mkdir -p "$tmp/out"
+  cp "$tmp"/x/boot/vmlinuz-* "$tmp/out/vmlinuz"
+  cp "$tmp"/x/boot/config-* "$tmp/out/config"
   e1000=$(find "$tmp/x/lib/modules" -name 'e1000.ko*' -print -quit)
-  [ -n "$e1000" ] || { rm -rf "$tmp"; die "$kpkg has no e1000 module"; }
+  [ -n "$e1000" ] || die "$kpkg has no e1000 module"
   case "$e1000" in
-    *.ko) cp "$e1000" "$kdir/e1000.ko" ;;
-    *.ko.xz) xz -dc "$e1000" > "$kdir/e1000.ko" ;;
-    *.ko.zst) zstd -qdc "$e1000" > "$kdir/e1000.ko" ;;
-    *) rm -rf "$tmp"; die "unknown module format $e1000" ;;
+    *.ko) cp "$e1000" "$tmp/out/e1000.ko" ;;
+    *.ko.xz) xz -dc "$e1000" > "$tmp/out/e1000.ko" || die "xz -d of $e1000 failed" ;;
+    *.ko.zst) zstd -qdc "$e1000" > "$tmp/out/e1000.ko" || die "zstd -d of $e1000 failed" ;;
+    *) die "unknown module format $e1000" ;;
   esac
+  mkdir -p "$kdir"
+  mv -f "$tmp/out/vmlinuz" "$tmp/out/config" "$kdir/"
+  mv -f "$tmp/out/e1000.ko" "$kdir/e1000.ko"
   rm -rf "$tmp"
+  trap - EXIT
 fi
 for opt in CONFIG_NUMA=y CONFIG_MIGRATION=y CONFIG_CPUSETS=y CONFIG_SERIAL_8250_CONSOLE=y; do
   grep -qx "$opt" "$kdir/config" || die "$kpkg lacks $opt"
@@ -337,6 +346,12 @@ failures=0
 summary=()
 check_ok() { log "  ok: $*"; }
 check_bad() { log "  FAILED: $*"; failures=$((failures + 1)); }
+# is_answer TEXT: TEXT is giantvmctl's JSON answer with a decisions array (not an error message)
+is_answer() { jq -e '.decisions | type == "array"' <<<"$1" >/dev/null 2>&1; }
+# one_line TEXT: TEXT on one line, at most 300 characters, for a FAILED line
+one_line() { tr '\n' ' ' <<<"$1" | cut -c1-300; }
+# ms VALUE: VALUE when it is a number of milliseconds, else 0 (null: a timed-out or missing result)
+ms() { if [[ $1 =~ ^[0-9]+(\.[0-9]+)?$ ]]; then echo "$1"; else echo 0; fi; }
 # pages outside NODE in a "3:16402,0:11" list
 outside() { tr ',' '\n' <<<"$1" | awk -F: -v n="$2" '$1 != n { s += $2 } END { print s + 0 }'; }
 
@@ -405,15 +420,22 @@ for pass in "${pass_list[@]}"; do
 
   log "  \$ giantvmctl drain 3 --evacuate --wait"
   t0=$(date +%s%N)
-  drain=$(ctl drain 3 --evacuate --wait --timeout 150s -o json) || { echo "$drain" >&2; check_bad "drain 3 --evacuate --wait exited non-zero"; }
+  drain_rc=0
+  drain=$(ctl drain 3 --evacuate --wait --timeout 150s -o json) || drain_rc=$?
   t1=$(date +%s%N)
-  log "  drain returned after $(( (t1 - t0) / 1000000 )) ms"
+  log "  drain returned after $(( (t1 - t0) / 1000000 )) ms (exit code $drain_rc)"
+  [ $drain_rc -eq 0 ] || check_bad "drain 3 --evacuate --wait exited with $drain_rc"
   declare -A target=()
-  for n in w64 w256; do
+  evacuated=(w64 w256)
+  if ! is_answer "$drain"; then
+    check_bad "drain 3 --evacuate --wait gave no JSON answer with decisions: $(one_line "$drain")"
+    evacuated=()
+  fi
+  for n in "${evacuated[@]}"; do
     d=$(jq -c --argjson p "${wpid[$n]}" '.decisions[] | select(.pid == $p)' <<<"$drain")
     [ -n "$d" ] || { check_bad "$n: no evacuate decision"; continue; }
     target[$n]=$(jq -r .to <<<"$d")
-    st=$(jq -r .status <<<"$d"); pm=$(jq -r .result.pagesMoved <<<"$d"); dur=$(jq -r .result.durationMs <<<"$d")
+    st=$(jq -r .status <<<"$d"); pm=$(jq -r .result.pagesMoved <<<"$d"); dur=$(ms "$(jq -r .result.durationMs <<<"$d")")
     log "  evacuate $n: node 3 -> ${target[$n]}: $st, pages moved $pm, agent's executor ${dur} ms"
     [ "$st" = done ] && check_ok "$n: evacuate result done" || check_bad "$n: evacuate result $st ($(jq -r .result.error <<<"$d"))"
     before=$(outside "${wpages[$n]}" "${target[$n]}")
@@ -429,9 +451,16 @@ for pass in "${pass_list[@]}"; do
 
   mover=w64
   log "  \$ giantvmctl move ${wpid[$mover]} --to 2 --wait"
-  mv=$(ctl move "${wpid[$mover]}" --to 2 --wait --timeout 150s -o json) || { echo "$mv" >&2; check_bad "move --to 2 --wait exited non-zero"; }
-  d=$(jq -c '.decisions[0]' <<<"$mv")
-  st=$(jq -r .status <<<"$d"); pm=$(jq -r .result.pagesMoved <<<"$d"); dur=$(jq -r .result.durationMs <<<"$d")
+  mv_rc=0
+  mv=$(ctl move "${wpid[$mover]}" --to 2 --wait --timeout 150s -o json) || mv_rc=$?
+  [ $mv_rc -eq 0 ] || check_bad "move --to 2 --wait exited with $mv_rc"
+  if is_answer "$mv"; then
+    d=$(jq -c '.decisions[0]' <<<"$mv")
+  else
+    check_bad "move --to 2 --wait gave no JSON answer with decisions: $(one_line "$mv")"
+    d='{"status":"no answer"}'
+  fi
+  st=$(jq -r .status <<<"$d"); pm=$(jq -r .result.pagesMoved <<<"$d"); dur=$(ms "$(jq -r .result.durationMs <<<"$d")")
   log "  move $mover: node ${target[$mover]:-?} -> 2: $st, pages moved $pm, agent's executor ${dur} ms"
   [ "$st" = done ] && check_ok "$mover: move result done" || check_bad "$mover: move result $st ($(jq -r .result.error <<<"$d"))"
   before=$(outside "${wpages[$mover]}" 2)
