@@ -8,18 +8,43 @@ namespace GiantVm.Coordinator.Replication;
 /// Majority-acknowledged writes to every member's <see cref="ReplicaActor"/>, and the
 /// recovery a new rebalancer runs before it writes. The replicas to write to come from
 /// <c>targets</c> (in a cluster: the reachable members that are Up; in tests: fixed actors).
+/// The majority is counted over the configured cluster size, or over the members the cluster
+/// knows when there are more of them (a member started with too small a <c>--cluster-size</c>
+/// must not let two sides of a partition both reach "a majority").
 /// </summary>
 public sealed class JournalReplication(
     IActorRef localReplica,
     Func<IReadOnlyList<ICanTell>> targets,
     int clusterSize,
     TimeSpan ackTimeout,
-    ILogger log) : IJournalReplication
+    ILogger log,
+    Func<int>? membersKnown = null) : IJournalReplication
 {
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(60);
 
-    public int ClusterSize { get; } = Math.Max(1, clusterSize);
+    private readonly int _configuredSize = Math.Max(1, clusterSize);
+    private int _largestSizeWarned;
+
+    public int ClusterSize
+    {
+        get
+        {
+            var known = membersKnown?.Invoke() ?? 0;
+            if (known <= _configuredSize)
+            {
+                return _configuredSize;
+            }
+
+            if (Interlocked.Exchange(ref _largestSizeWarned, Math.Max(known, _largestSizeWarned)) < known)
+            {
+                log.LogError("The cluster has {Known} members but --cluster-size is {Configured}: counting a majority of {Known} (set --cluster-size on every member)",
+                    known, _configuredSize, known);
+            }
+
+            return known;
+        }
+    }
 
     /// <summary>Replication over the members of the Akka cluster <paramref name="system"/> belongs to.</summary>
     public static JournalReplication ForCluster(ActorSystem system, IActorRef localReplica, int clusterSize, TimeSpan ackTimeout, ILogger log)
@@ -34,7 +59,10 @@ public sealed class JournalReplication(
                 .ToList();
         }
 
-        return new JournalReplication(localReplica, Targets, clusterSize, ackTimeout, log);
+        // every member the cluster knows, reachable or not, until it is removed
+        int MembersKnown() => cluster.State.Members.Count(m => m.Status is not (MemberStatus.Removed or MemberStatus.Down));
+
+        return new JournalReplication(localReplica, Targets, clusterSize, ackTimeout, log, MembersKnown);
     }
 
     public bool MajorityReachable() => ClusterMajority.Reached(targets().Count, ClusterSize);

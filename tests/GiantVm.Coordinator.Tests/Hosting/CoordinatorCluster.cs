@@ -27,7 +27,7 @@ internal sealed class CoordinatorCluster : IDisposable
         File.WriteAllText(_policyPath, policyText);
         for (var i = 0; i < size; i++)
         {
-            _ports.Add((CoordinatorProcess.FixedPort(), CoordinatorProcess.FixedPort(), CoordinatorProcess.FixedPort()));
+            _ports.Add((FreePort.Fixed(), FreePort.Fixed(), FreePort.Fixed()));
         }
 
         _members = new CoordinatorProcess?[size];

@@ -37,7 +37,7 @@ internal sealed class CoordinatorProcess : IDisposable
     public static CoordinatorProcess Start(
         IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, bool withPorts = true, (int Grpc, int Metrics)? ports = null)
     {
-        var (grpcPort, metricsPort) = ports ?? (FreePort(), FreePort());
+        var (grpcPort, metricsPort) = ports ?? (FreePort.Next(), FreePort.Next());
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -116,47 +116,6 @@ internal sealed class CoordinatorProcess : IDisposable
         }
 
         Process.Dispose();
-    }
-
-    private static readonly HashSet<int> HandedOut = [];
-
-    /// <summary>
-    /// A free port below the kernel's ephemeral range (32768 and up), so that no outgoing
-    /// connection takes it before the member binds it (and binds it again after a restart).
-    /// </summary>
-    internal static int FixedPort()
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var port = Random.Shared.Next(10_000, 32_000);
-            lock (HandedOut)
-            {
-                if (!HandedOut.Add(port))
-                {
-                    continue; // given to another member already
-                }
-            }
-
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // taken: try another
-            }
-        }
-
-        return FreePort();
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void Append(string? line)

@@ -50,6 +50,25 @@ public sealed class JournalReplicationTests : Akka.Hosting.TestKit.TestKit
     }
 
     [Fact]
+    public async Task Replicate_WhenTheClusterKnowsMoreMembersThanConfigured_CountsAMajorityOfThem()
+    {
+        // --cluster-size 1 on a member of a three-member cluster: one acknowledgement is not a majority
+        var replication = new JournalReplication(Acking("a"), () => [Acking("a"), CreateTestProbe().Ref, CreateTestProbe().Ref], 1, ShortAck, NullLogger.Instance, membersKnown: () => 3);
+
+        Assert.Equal(3, replication.ClusterSize);
+        Assert.False(await replication.ReplicateAsync(ReplicaIndexTests.Record(1)));
+    }
+
+    [Fact]
+    public void ClusterSize_WithFewerKnownMembersThanConfigured_StaysTheConfiguredSize()
+    {
+        var replication = new JournalReplication(Acking("a"), () => [Acking("a")], 3, ShortAck, NullLogger.Instance, membersKnown: () => 1);
+
+        Assert.Equal(3, replication.ClusterSize);
+        Assert.False(replication.MajorityReachable());
+    }
+
+    [Fact]
     public async Task Recover_WithoutAMajorityAnswering_Throws()
     {
         var local = Acking("a");

@@ -50,13 +50,6 @@ public sealed class AgentWithCoordinatorTests : IDisposable
         return root;
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
     private RealProcess Coordinator(int port, int metrics)
     {
         var p = new RealProcess(AgentBinary.Coordinator, "--policy", "none", "--urls", $"http://127.0.0.1:{port}",
@@ -96,7 +89,7 @@ public sealed class AgentWithCoordinatorTests : IDisposable
     [Fact]
     public async Task Agent_ReportsExecutesAMoveAndReconnectsAfterTheCoordinatorRestarts()
     {
-        var (port, metrics) = (FreePort(), FreePort());
+        var (port, metrics) = (FreePort.Next(), FreePort.Next());
         var coordinator = Coordinator(port, metrics);
         var be = RealBeProcess.Start(cpus: "0");
         _processes.Add(be);

@@ -53,13 +53,6 @@ public sealed class CoordinatorClientTests : IAsyncDisposable
 
     private static AgentMessage Report(string marker) => new() { GuestReport = new GuestReport { Vm = marker } };
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
     [Fact]
     public async Task Session_SaysHelloFirstThenSendsReportsInSequence()
     {
@@ -84,7 +77,7 @@ public sealed class CoordinatorClientTests : IAsyncDisposable
     [Fact]
     public async Task Disconnected_KeepsOnlyTheLatestReport()
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         await StartClientAsync(new Uri($"http://127.0.0.1:{port}"));
         _reports.Set(Report("old-1"));
         _reports.Set(Report("old-2"));
@@ -167,7 +160,7 @@ public sealed class CoordinatorClientTests : IAsyncDisposable
     public async Task FirstAddressDown_TheNextOneIsTried()
     {
         await using var coordinator = await FakeCoordinator.StartAsync();
-        await StartClientAsync(new Uri($"http://127.0.0.1:{FreePort()}"), coordinator.Address);
+        await StartClientAsync(new Uri($"http://127.0.0.1:{FreePort.Next()}"), coordinator.Address);
 
         await coordinator.WaitUntilAsync(m => m.Any(x => x.Hello is not null), Ct);
     }

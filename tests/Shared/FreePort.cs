@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace GiantVm.EndToEnd.Tests.Infrastructure;
+namespace GiantVm.Testing;
 
-/// <summary>A loopback TCP port nobody listens on right now (the OS picks it).</summary>
+/// <summary>Loopback TCP ports for tests that start real servers (compiled into every test project).</summary>
 internal static class FreePort
 {
     private static readonly HashSet<int> HandedOut = [];
