@@ -15,6 +15,13 @@ public interface IJournalReplication
     /// </summary>
     Task<bool> ReplicateAsync(ReplicatedEntry entry);
 
+    /// <summary>
+    /// Writes the entry to this member's own replica (no majority needed; true once it is on disk)
+    /// and offers it to the other reachable replicas without waiting for them. For the entry that
+    /// cancels one no majority acknowledged: wherever that one travels, this follows.
+    /// </summary>
+    Task<bool> AppendLocalAsync(ReplicatedEntry entry);
+
     /// <summary>True when a majority of the members' replicas answer now (nothing is written).</summary>
     Task<bool> ProbeAsync();
 

@@ -63,6 +63,17 @@ public sealed class JournalReplication(
         return false;
     }
 
+    public async Task<bool> AppendLocalAsync(ReplicatedEntry entry)
+    {
+        var message = new ReplicaAppend(entry, localReplica);
+        foreach (var replica in targets().Where(r => !r.Equals(localReplica)))
+        {
+            replica.Tell(message, ActorRefs.Nobody);
+        }
+
+        return await AckAsync(localReplica, message);
+    }
+
     public async Task<bool> ProbeAsync() => ClusterMajority.Reached((await MajorityStatusesAsync()).Count, ClusterSize);
 
     public async Task<ReplicaLog> RecoverAsync()

@@ -156,7 +156,30 @@ public sealed class RebalancerReplicationTests : Akka.Hosting.TestKit.TestKit, I
         Assert.False(view.MajorityAvailable);
         Assert.Contains("no majority", view.MajorityProblem, StringComparison.Ordinal);
         await sessions.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300), Ct);
-        Assert.Equal(MigrationStatuses.Pending, Assert.Single(journal.ReadAll()).Status); // written here, never acknowledged, never sent
+        var records = journal.ReadAll();
+        Assert.Equal(2, records.Count); // written here, never acknowledged, never sent: cancelled right after, in the same log
+        var migration = Assert.Single(MigrationHistory.Fold(records));
+        Assert.Equal((MigrationStatuses.Failed, RebalancerActor.NotSentError), (migration.Status, migration.Latest.Error));
+        Assert.True(migration.Latest.Seq > migration.Decision.Seq);
+    }
+
+    [Fact]
+    public async Task Decision_WithoutAMajority_IsNotRestoredAsPending_AfterAFailover()
+    {
+        var (local, _, _) = Member("a");
+        var (other, _, _) = Member("b");
+        var sessions = CreateTestProbe();
+        var first = Rebalancer(local, () => [local, other, CreateTestProbe().Ref], TimeSpan.FromMilliseconds(300));
+        await RecoveredViewAsync(first);
+        await WatchAsync(other, () => Sys.Stop(other));
+        first.Tell(HotNodeZero(), sessions.Ref);
+        Assert.Empty((await first.Ask<RebalanceOutcome>(new RebalanceNow(DryRun: false), TimeSpan.FromSeconds(10), Ct)).Decisions);
+        await WatchAsync(first, () => Sys.Stop(first));
+
+        var fresh = Member("c").Replica; // a new member's rebalancer catches up from the one that wrote the orphan
+        var next = await RecoveredViewAsync(Rebalancer(fresh, () => [fresh, local, CreateTestProbe().Ref]));
+
+        Assert.Equal(0, next.PendingCommands);
     }
 
     [Fact]
@@ -197,7 +220,30 @@ public sealed class RebalancerReplicationTests : Akka.Hosting.TestKit.TestKit, I
         Assert.Single(otherState.ReadAll(), s => s.Kind == StateKinds.Drain && s.Node == 1);
         Assert.Equal([1], refused.Drained);
         Assert.Contains("no majority", refused.Unavailable, StringComparison.Ordinal);
-        Assert.Equal(2, localState.ReadAll().Count);
+        var written = localState.ReadAll();
+        Assert.Equal(3, written.Count); // the refused drain reached this member's replica, and so did its abort
+        Assert.Equal(written[1].Id, Assert.Single(written, s => s.Kind == StateKinds.Abort).Aborts);
+        Assert.Equal([1], ReplicatedState.Fold(written, "giantvm").Drained);
+    }
+
+    [Fact]
+    public async Task Drain_RefusedWithoutAMajority_DoesNotComeIntoForceAfterAFailover()
+    {
+        var (local, _, _) = Member("a");
+        var (other, _, _) = Member("b");
+        var first = Rebalancer(local, () => [local, other, CreateTestProbe().Ref], TimeSpan.FromMilliseconds(300));
+        await RecoveredViewAsync(first);
+        await WatchAsync(other, () => Sys.Stop(other));
+        Assert.NotNull((await first.Ask<DrainOutcome>(new DrainNode(2, Evacuate: false), TimeSpan.FromSeconds(10), Ct)).Unavailable);
+        Assert.NotNull((await first.Ask<PauseState>(new PauseRebalancing("x"), TimeSpan.FromSeconds(10), Ct)).Unavailable);
+        await WatchAsync(first, () => Sys.Stop(first));
+
+        var (fresh, _, freshState) = Member("c"); // a new member's rebalancer catches up from the one that wrote the orphans
+        var view = await RecoveredViewAsync(Rebalancer(fresh, () => [fresh, local, CreateTestProbe().Ref]));
+
+        Assert.Empty(view.Drained);
+        Assert.False(view.Paused);
+        Assert.Equal(4, freshState.ReadAll().Count); // the orphans travelled, and their aborts with them
     }
 
     private async Task WatchAsync(IActorRef actor, Action stop)
