@@ -762,8 +762,8 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         var version = _policy.Version + 1;
         if (!await ReplicateStateAsync(StateKinds.Policy, r => r with { PolicyText = text, PolicySource = source, PolicyVersion = version }))
         {
-            CoordinatorMetrics.PolicyReloads.WithLabels("rejected").Inc();
-            return new PolicyReloadOutcome(false, ["not applied: " + _majorityProblem], _policy, []);
+            CoordinatorMetrics.PolicyReloads.WithLabels("unavailable").Inc();
+            return new PolicyReloadOutcome(false, [], _policy, [], "policy reload not recorded: " + _majorityProblem);
         }
 
         var old = _policy.Policy;

@@ -246,6 +246,23 @@ public sealed class RebalancerReplicationTests : Akka.Hosting.TestKit.TestKit, I
         Assert.Equal(4, freshState.ReadAll().Count); // the orphans travelled, and their aborts with them
     }
 
+    [Fact]
+    public async Task Reload_WithoutAMajority_IsUnavailable_NotRejected_AndTheOldPolicyStays()
+    {
+        var (local, _, _) = Member("a");
+        var (other, _, _) = Member("b");
+        var rebalancer = Rebalancer(local, () => [local, other, CreateTestProbe().Ref], TimeSpan.FromMilliseconds(300));
+        await RecoveredViewAsync(rebalancer);
+        await WatchAsync(other, () => Sys.Stop(other));
+
+        var outcome = await rebalancer.Ask<PolicyReloadOutcome>(new ReloadPolicy("name: tuned\nmode: all-be\n", "tuned.yaml", "test"), TimeSpan.FromSeconds(10), Ct);
+
+        Assert.False(outcome.Accepted);
+        Assert.Empty(outcome.Errors); // nothing wrong with the policy
+        Assert.StartsWith("policy reload not recorded: no majority", outcome.Unavailable, StringComparison.Ordinal);
+        Assert.Equal(("demo", 1), (outcome.Policy.Policy.Name, outcome.Policy.Version));
+    }
+
     private async Task WatchAsync(IActorRef actor, Action stop)
     {
         var probe = CreateTestProbe();
