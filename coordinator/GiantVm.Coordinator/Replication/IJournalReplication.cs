@@ -26,8 +26,9 @@ public interface IJournalReplication
     Task<bool> ProbeAsync();
 
     /// <summary>
-    /// Before a new rebalancer writes: learns the highest sequence number from a majority of the
-    /// replicas, brings this member's replica up to it, and returns this member's whole log.
+    /// Before a new rebalancer writes: asks a majority of the replicas, copies into this member's
+    /// replica every entry any of them holds that it lacks (also below its own highest position),
+    /// and returns this member's whole log.
     /// Throws <see cref="ReplicationUnavailableException"/> when no majority answered.
     /// </summary>
     Task<ReplicaLog> RecoverAsync();

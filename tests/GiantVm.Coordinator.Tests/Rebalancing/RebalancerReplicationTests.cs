@@ -115,6 +115,18 @@ public sealed class RebalancerReplicationTests : Akka.Hosting.TestKit.TestKit, I
     }
 
     [Fact]
+    public async Task Start_FillsAHoleInThisMembersLog_EvenWhenItsHighestPositionIsTheMajoritys()
+    {
+        var (local, _, localState) = Member("a", [Change(1, StateKinds.Drain, node: 1), Change(3, StateKinds.Pause)]); // 2 never arrived
+        var (other, _, _) = Member("b", [Change(1, StateKinds.Drain, node: 1), Change(2, StateKinds.Drain, node: 2), Change(3, StateKinds.Pause)]);
+
+        var view = await RecoveredViewAsync(Rebalancer(local, () => [local, other, CreateTestProbe().Ref]));
+
+        Assert.Equal([1, 2], view.Drained);
+        Assert.Equal(["s-1", "s-2", "s-3"], localState.ReadAll().Select(s => s.Id).Order());
+    }
+
+    [Fact]
     public async Task Start_RebuildsCooldownsFromTheCaughtUpJournal_SoAFailoverMovesNothingAgain()
     {
         var (local, _, _) = Member("a");
