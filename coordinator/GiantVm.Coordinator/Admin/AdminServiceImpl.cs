@@ -310,6 +310,11 @@ public sealed class AdminServiceImpl(
         CheckVm(request.Vm);
         var content = string.IsNullOrEmpty(request.Content) ? null : request.Content;
         var outcome = await Ask<PolicyReloadOutcome>(new Rebalancing.ReloadPolicy(content, request.SourceName, "admin"), context);
+        if (outcome.Unavailable is { } unavailable)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, unavailable));
+        }
+
         var reply = new ReloadPolicyReply
         {
             Accepted = outcome.Accepted,

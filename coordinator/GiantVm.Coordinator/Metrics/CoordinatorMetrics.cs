@@ -51,7 +51,7 @@ internal static class CoordinatorMetrics
         new CounterConfiguration { LabelNames = ["outcome"] });
 
     public static readonly Counter PolicyReloads = Prometheus.Metrics.CreateCounter(
-        "giantvm_policy_reloads_total", "Policy reload attempts, by result (accepted, rejected).",
+        "giantvm_policy_reloads_total", "Policy reload attempts, by result (accepted, unchanged, rejected, unavailable: no majority acknowledged it).",
         new CounterConfiguration { LabelNames = ["result"] });
 
     public static readonly Histogram JournalLag = Prometheus.Metrics.CreateHistogram(

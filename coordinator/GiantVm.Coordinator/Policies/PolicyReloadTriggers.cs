@@ -47,7 +47,11 @@ public sealed class PolicyReloadTriggers(
                 var (_, text) = PolicySource.Load(origin);
                 var reload = text.Length > 0 ? new ReloadPolicy(text, origin, cause) : new ReloadPolicy(null, null, cause);
                 var outcome = await actor.Ask<PolicyReloadOutcome>(reload, TimeSpan.FromSeconds(15), stoppingToken);
-                if (!outcome.Accepted)
+                if (outcome.Unavailable is { } unavailable)
+                {
+                    log.LogWarning("Policy file {Path} not reloaded: {Unavailable}", origin, unavailable);
+                }
+                else if (!outcome.Accepted)
                 {
                     log.LogWarning("Policy file {Path} not reloaded: {ErrorCount} error(s)", origin, outcome.Errors.Count);
                 }

@@ -68,8 +68,8 @@ public sealed record AdviseQuery(double? CpuCores, long? MemoryBytes);
 /// <param name="Content">New policy text; null re-reads the coordinator's own policy file.</param>
 public sealed record ReloadPolicy(string? Content, string? SourceName, string Cause);
 
-/// <summary>RebalancerActor -> asker: accepted (in force from the next round) or rejected with errors.</summary>
-public sealed record PolicyReloadOutcome(bool Accepted, IReadOnlyList<string> Errors, PolicyInForce Policy, IReadOnlyList<string> Diff);
+/// <summary>RebalancerActor -> asker: accepted (in force from the next round), rejected with errors, or not recorded because no majority acknowledged it (<see cref="Unavailable"/> says why; the policy in force stays).</summary>
+public sealed record PolicyReloadOutcome(bool Accepted, IReadOnlyList<string> Errors, PolicyInForce Policy, IReadOnlyList<string> Diff, string? Unavailable = null);
 
 /// <summary>Admin -> RebalancerActor: replies <see cref="PolicyInForce"/>.</summary>
 public sealed record GetPolicy

@@ -37,6 +37,9 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
     private static readonly TimeSpan RecoveryRetry = TimeSpan.FromSeconds(1);
 
     private readonly RebalancerSettings _settings;
+    /// <summary>The error of the <c>failed</c> result that cancels a decision no majority acknowledged.</summary>
+    internal const string NotSentError = "not sent: no majority acknowledged the decision";
+
     private readonly IJournalReplication _replication;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
@@ -636,6 +639,12 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         {
             acknowledged = await _replication.ReplicateAsync(entry);
             problem = $"no majority ({ClusterMajority.Of(_replication.ClusterSize)} of {_replication.ClusterSize} members) acknowledged log entry {entry.Seq} in time";
+            if (!acknowledged)
+            {
+                // This member's replica (or another) may hold the entry already, and replicas fill
+                // gaps from each other: cancel it in the same log, with a higher sequence number.
+                await CancelAsync(entry);
+            }
         }
 
         if (!acknowledged)
@@ -647,6 +656,49 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
         MajorityBack();
         return true;
+    }
+
+    /// <summary>
+    /// Writes, to this member's replica (no majority needed), the entry that cancels
+    /// <paramref name="failed"/>: an abort of a state change (so it never takes effect, here or
+    /// after a failover), or a <c>failed</c> result of a decision (never restored as pending, never
+    /// counted as a move). A result needs none: it reports what happened.
+    /// </summary>
+    private async Task CancelAsync(ReplicatedEntry failed)
+    {
+        ReplicatedEntry? cancel = failed switch
+        {
+            { State: { } change } => ReplicatedEntry.Of(new StateRecord
+            {
+                Id = NewId("s"),
+                Seq = ++_lastSeq,
+                Kind = StateKinds.Abort,
+                Time = Now,
+                Vm = change.Vm,
+                Member = _settings.Member,
+                Aborts = change.Id,
+            }),
+            { Record: { Kind: JournalKinds.Decision } decision } => ReplicatedEntry.Of(decision with
+            {
+                Id = NewId("r"),
+                Kind = JournalKinds.Result,
+                Time = Now,
+                Status = MigrationStatuses.Failed,
+                Error = NotSentError,
+                Member = _settings.Member,
+                Seq = ++_lastSeq,
+            }),
+            _ => null,
+        };
+        if (cancel is null)
+        {
+            return;
+        }
+
+        if (!await _replication.AppendLocalAsync(cancel))
+        {
+            _log.LogError("Could not write entry {Cancel} cancelling the unacknowledged log entry {Id} to this member's replica", cancel.Id, failed.Id);
+        }
     }
 
     private void MajorityBack()
@@ -710,8 +762,8 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         var version = _policy.Version + 1;
         if (!await ReplicateStateAsync(StateKinds.Policy, r => r with { PolicyText = text, PolicySource = source, PolicyVersion = version }))
         {
-            CoordinatorMetrics.PolicyReloads.WithLabels("rejected").Inc();
-            return new PolicyReloadOutcome(false, ["not applied: " + _majorityProblem], _policy, []);
+            CoordinatorMetrics.PolicyReloads.WithLabels("unavailable").Inc();
+            return new PolicyReloadOutcome(false, [], _policy, [], "policy reload not recorded: " + _majorityProblem);
         }
 
         var old = _policy.Policy;

@@ -15,12 +15,20 @@ public interface IJournalReplication
     /// </summary>
     Task<bool> ReplicateAsync(ReplicatedEntry entry);
 
+    /// <summary>
+    /// Writes the entry to this member's own replica (no majority needed; true once it is on disk)
+    /// and offers it to the other reachable replicas without waiting for them. For the entry that
+    /// cancels one no majority acknowledged: wherever that one travels, this follows.
+    /// </summary>
+    Task<bool> AppendLocalAsync(ReplicatedEntry entry);
+
     /// <summary>True when a majority of the members' replicas answer now (nothing is written).</summary>
     Task<bool> ProbeAsync();
 
     /// <summary>
-    /// Before a new rebalancer writes: learns the highest sequence number from a majority of the
-    /// replicas, brings this member's replica up to it, and returns this member's whole log.
+    /// Before a new rebalancer writes: asks a majority of the replicas, copies into this member's
+    /// replica every entry any of them holds that it lacks (also below its own highest position),
+    /// and returns this member's whole log.
     /// Throws <see cref="ReplicationUnavailableException"/> when no majority answered.
     /// </summary>
     Task<ReplicaLog> RecoverAsync();

@@ -91,6 +91,17 @@ public sealed class JournalReplication(
         return false;
     }
 
+    public async Task<bool> AppendLocalAsync(ReplicatedEntry entry)
+    {
+        var message = new ReplicaAppend(entry, localReplica);
+        foreach (var replica in targets().Where(r => !r.Equals(localReplica)))
+        {
+            replica.Tell(message, ActorRefs.Nobody);
+        }
+
+        return await AckAsync(localReplica, message);
+    }
+
     public async Task<bool> ProbeAsync() => ClusterMajority.Reached((await MajorityStatusesAsync()).Count, ClusterSize);
 
     public async Task<ReplicaLog> RecoverAsync()
@@ -105,15 +116,22 @@ public sealed class JournalReplication(
 
         var local = await localReplica.Ask<ReplicaStatus>(GetReplicaStatus.Instance, StatusTimeout);
         var best = statuses.MaxBy(s => s.Highest)!;
-        if (best.Highest > local.Highest && !best.Replica.Equals(localReplica))
+
+        // Every replica of the answering majority, over its whole log: this member's may lack
+        // entries below its own highest position too (a gap whose catch-up failed), and the
+        // replica writes only the entries it lacks.
+        foreach (var peer in statuses.Where(s => s.Entries > 0 && !s.Replica.Equals(localReplica)))
         {
-            log.LogInformation("This member's log ends at {Local}, member {Member}'s at {Best}: catching up before deciding",
-                local.Highest, best.Member, best.Highest);
-            var caught = await localReplica.Ask<CaughtUp>(
-                new CatchUpFrom(best.Replica, Math.Max(0, local.Highest - ReplicaIndex.CatchUpOverlap), long.MaxValue), CatchUpTimeout);
-            if (!caught.Complete || caught.Highest < best.Highest)
+            var caught = await localReplica.Ask<CaughtUp>(new CatchUpFrom(peer.Replica, 0, long.MaxValue), CatchUpTimeout);
+            if (!caught.Complete || caught.Highest < peer.Highest)
             {
-                throw new ReplicationUnavailableException($"catch-up from member {best.Member} ended at {caught.Highest} of {best.Highest}");
+                throw new ReplicationUnavailableException($"catch-up from member {peer.Member} ended at {caught.Highest} of {peer.Highest}");
+            }
+
+            if (caught.Added > 0)
+            {
+                log.LogInformation("This member's log lacked {Added} entries member {Member}'s holds (its log ended at {Local}, that one's at {Peer}): caught up before deciding",
+                    caught.Added, peer.Member, local.Highest, peer.Highest);
             }
         }
 

@@ -22,7 +22,14 @@ public sealed record ReplicatedState(StateRecord? Policy, ImmutableSortedSet<int
         _ => this,
     };
 
-    /// <summary>The state after every record of <paramref name="vm"/>, applied in sequence order.</summary>
-    public static ReplicatedState Fold(IEnumerable<StateRecord> records, string vm) =>
-        records.Where(r => r.Vm == vm).OrderBy(r => r.Seq).Aggregate(Empty, (state, record) => state.Apply(record));
+    /// <summary>
+    /// The state after every record of <paramref name="vm"/>, applied in sequence order, except
+    /// the changes an <see cref="StateKinds.Abort"/> record cancels (no majority acknowledged them).
+    /// </summary>
+    public static ReplicatedState Fold(IEnumerable<StateRecord> records, string vm)
+    {
+        var mine = records.Where(r => r.Vm == vm).ToList();
+        var aborted = mine.Where(r => r.Kind == StateKinds.Abort).Select(r => r.Aborts).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        return mine.Where(r => !aborted.Contains(r.Id)).OrderBy(r => r.Seq).Aggregate(Empty, (state, record) => state.Apply(record));
+    }
 }

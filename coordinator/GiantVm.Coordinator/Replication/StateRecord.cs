@@ -37,4 +37,7 @@ public sealed record StateRecord
 
     /// <summary>Why rebalancing was paused.</summary>
     public string? Reason { get; init; }
+
+    /// <summary>The id of the change this one cancels (kind <c>abort</c>).</summary>
+    public string? Aborts { get; init; }
 }

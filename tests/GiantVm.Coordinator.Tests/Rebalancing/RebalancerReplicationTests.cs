@@ -115,6 +115,18 @@ public sealed class RebalancerReplicationTests : Akka.Hosting.TestKit.TestKit, I
     }
 
     [Fact]
+    public async Task Start_FillsAHoleInThisMembersLog_EvenWhenItsHighestPositionIsTheMajoritys()
+    {
+        var (local, _, localState) = Member("a", [Change(1, StateKinds.Drain, node: 1), Change(3, StateKinds.Pause)]); // 2 never arrived
+        var (other, _, _) = Member("b", [Change(1, StateKinds.Drain, node: 1), Change(2, StateKinds.Drain, node: 2), Change(3, StateKinds.Pause)]);
+
+        var view = await RecoveredViewAsync(Rebalancer(local, () => [local, other, CreateTestProbe().Ref]));
+
+        Assert.Equal([1, 2], view.Drained);
+        Assert.Equal(["s-1", "s-2", "s-3"], localState.ReadAll().Select(s => s.Id).Order());
+    }
+
+    [Fact]
     public async Task Start_RebuildsCooldownsFromTheCaughtUpJournal_SoAFailoverMovesNothingAgain()
     {
         var (local, _, _) = Member("a");
@@ -156,7 +168,30 @@ public sealed class RebalancerReplicationTests : Akka.Hosting.TestKit.TestKit, I
         Assert.False(view.MajorityAvailable);
         Assert.Contains("no majority", view.MajorityProblem, StringComparison.Ordinal);
         await sessions.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300), Ct);
-        Assert.Equal(MigrationStatuses.Pending, Assert.Single(journal.ReadAll()).Status); // written here, never acknowledged, never sent
+        var records = journal.ReadAll();
+        Assert.Equal(2, records.Count); // written here, never acknowledged, never sent: cancelled right after, in the same log
+        var migration = Assert.Single(MigrationHistory.Fold(records));
+        Assert.Equal((MigrationStatuses.Failed, RebalancerActor.NotSentError), (migration.Status, migration.Latest.Error));
+        Assert.True(migration.Latest.Seq > migration.Decision.Seq);
+    }
+
+    [Fact]
+    public async Task Decision_WithoutAMajority_IsNotRestoredAsPending_AfterAFailover()
+    {
+        var (local, _, _) = Member("a");
+        var (other, _, _) = Member("b");
+        var sessions = CreateTestProbe();
+        var first = Rebalancer(local, () => [local, other, CreateTestProbe().Ref], TimeSpan.FromMilliseconds(300));
+        await RecoveredViewAsync(first);
+        await WatchAsync(other, () => Sys.Stop(other));
+        first.Tell(HotNodeZero(), sessions.Ref);
+        Assert.Empty((await first.Ask<RebalanceOutcome>(new RebalanceNow(DryRun: false), TimeSpan.FromSeconds(10), Ct)).Decisions);
+        await WatchAsync(first, () => Sys.Stop(first));
+
+        var fresh = Member("c").Replica; // a new member's rebalancer catches up from the one that wrote the orphan
+        var next = await RecoveredViewAsync(Rebalancer(fresh, () => [fresh, local, CreateTestProbe().Ref]));
+
+        Assert.Equal(0, next.PendingCommands);
     }
 
     [Fact]
@@ -197,7 +232,47 @@ public sealed class RebalancerReplicationTests : Akka.Hosting.TestKit.TestKit, I
         Assert.Single(otherState.ReadAll(), s => s.Kind == StateKinds.Drain && s.Node == 1);
         Assert.Equal([1], refused.Drained);
         Assert.Contains("no majority", refused.Unavailable, StringComparison.Ordinal);
-        Assert.Equal(2, localState.ReadAll().Count);
+        var written = localState.ReadAll();
+        Assert.Equal(3, written.Count); // the refused drain reached this member's replica, and so did its abort
+        Assert.Equal(written[1].Id, Assert.Single(written, s => s.Kind == StateKinds.Abort).Aborts);
+        Assert.Equal([1], ReplicatedState.Fold(written, "giantvm").Drained);
+    }
+
+    [Fact]
+    public async Task Drain_RefusedWithoutAMajority_DoesNotComeIntoForceAfterAFailover()
+    {
+        var (local, _, _) = Member("a");
+        var (other, _, _) = Member("b");
+        var first = Rebalancer(local, () => [local, other, CreateTestProbe().Ref], TimeSpan.FromMilliseconds(300));
+        await RecoveredViewAsync(first);
+        await WatchAsync(other, () => Sys.Stop(other));
+        Assert.NotNull((await first.Ask<DrainOutcome>(new DrainNode(2, Evacuate: false), TimeSpan.FromSeconds(10), Ct)).Unavailable);
+        Assert.NotNull((await first.Ask<PauseState>(new PauseRebalancing("x"), TimeSpan.FromSeconds(10), Ct)).Unavailable);
+        await WatchAsync(first, () => Sys.Stop(first));
+
+        var (fresh, _, freshState) = Member("c"); // a new member's rebalancer catches up from the one that wrote the orphans
+        var view = await RecoveredViewAsync(Rebalancer(fresh, () => [fresh, local, CreateTestProbe().Ref]));
+
+        Assert.Empty(view.Drained);
+        Assert.False(view.Paused);
+        Assert.Equal(4, freshState.ReadAll().Count); // the orphans travelled, and their aborts with them
+    }
+
+    [Fact]
+    public async Task Reload_WithoutAMajority_IsUnavailable_NotRejected_AndTheOldPolicyStays()
+    {
+        var (local, _, _) = Member("a");
+        var (other, _, _) = Member("b");
+        var rebalancer = Rebalancer(local, () => [local, other, CreateTestProbe().Ref], TimeSpan.FromMilliseconds(300));
+        await RecoveredViewAsync(rebalancer);
+        await WatchAsync(other, () => Sys.Stop(other));
+
+        var outcome = await rebalancer.Ask<PolicyReloadOutcome>(new ReloadPolicy("name: tuned\nmode: all-be\n", "tuned.yaml", "test"), TimeSpan.FromSeconds(10), Ct);
+
+        Assert.False(outcome.Accepted);
+        Assert.Empty(outcome.Errors); // nothing wrong with the policy
+        Assert.StartsWith("policy reload not recorded: no majority", outcome.Unavailable, StringComparison.Ordinal);
+        Assert.Equal(("demo", 1), (outcome.Policy.Policy.Name, outcome.Policy.Version));
     }
 
     private async Task WatchAsync(IActorRef actor, Action stop)

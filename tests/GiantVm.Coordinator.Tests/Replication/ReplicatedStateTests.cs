@@ -34,4 +34,20 @@ public sealed class ReplicatedStateTests
 
         Assert.Equal(ReplicatedState.Empty, state);
     }
+
+    [Fact]
+    public void Fold_SkipsTheChangesAbortRecordsCancel_WhateverTheirKind()
+    {
+        var drain = Change(2, StateKinds.Drain, node: 2);
+        var pause = Change(3, StateKinds.Pause);
+        var policy = Change(4, StateKinds.Policy, text: "name: b\n");
+        var state = ReplicatedState.Fold(
+            [Change(1, StateKinds.Drain, node: 1), drain, pause, policy,
+                Change(5, StateKinds.Abort) with { Aborts = drain.Id }, Change(6, StateKinds.Abort) with { Aborts = pause.Id }, Change(7, StateKinds.Abort) with { Aborts = policy.Id }],
+            "giantvm");
+
+        Assert.Equal([1], state.Drained);
+        Assert.False(state.Paused);
+        Assert.Null(state.Policy);
+    }
 }
