@@ -54,33 +54,19 @@ fi
 mkdir -p "$work/logs"
 emu=$work/emulated
 
-# Every process runs in its own process group (job control), so that stopping it stops all of it.
-set -m
-pids=()
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
-  for _ in $(seq 1 50); do
-    local alive=0
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [ $alive -eq 0 ] && break
-    sleep 0.1
-  done
-  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+# Everything started here is registered in pids and stopped on exit (scripts/lib/procs.sh).
+. "$repo/scripts/lib/procs.sh"
+demo_cleanup() { # exit code
   if [ -z "$keep" ]; then rm -rf "$work"; else echo "demo: logs, trees and journal kept in $work"; fi
   echo "demo: stopped everything it started"
-  exit $rc
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+procs_trap demo_cleanup
 
 start() { # name, command...
   local name=$1; shift
   "$@" >"$work/logs/$name.log" 2>&1 &
   pids+=("$(jobs -p %+)")
-  disown %+ # no job notices; cleanup() waits on the pids itself
+  disown %+ # no job notices; procs_cleanup waits on the pids itself
 }
 
 free_port() {

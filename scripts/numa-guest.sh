@@ -140,22 +140,13 @@ else
   work=$(mktemp -d /tmp/giantvm-numa-guest.XXXXXX)
 fi
 
-set -m # every background process in its own process group: stopping one stops all of it
-pids=()
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
-  for _ in $(seq 1 50); do
-    local alive=0
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [ $alive -eq 0 ] && break
-    sleep 0.1
-  done
-  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+# every process started from here on is registered in pids and stopped on exit (scripts/lib/procs.sh)
+. "$repo/scripts/lib/procs.sh"
+numa_guest_cleanup() { # exit code
+  local rc=$1
   { exec 7>&-; } 2>/dev/null || true
   if [ -z "$keep" ]; then
-    if [ $rc -ne 0 ] && [ -f "$work/console.log" ]; then
+    if [ "$rc" -ne 0 ] && [ -f "$work/console.log" ]; then
       echo "numa-guest: the last lines of the guest console:" >&2
       tail -n 40 "$work/console.log" | tr -d '\r' | sed 's/^/  | /' >&2
     fi
@@ -164,11 +155,8 @@ cleanup() {
     echo "numa-guest: console log, coordinator data and initramfs kept in $work" >&2
   fi
   echo "numa-guest: stopped everything it started ($(( $(date +%s) - started )) s in all)" >&2
-  exit $rc
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+procs_trap numa_guest_cleanup
 
 # ---------------------------------------------------------------- builds
 coord_dll=coordinator/GiantVm.Coordinator/bin/$config/net10.0/giantvm-coordinator.dll

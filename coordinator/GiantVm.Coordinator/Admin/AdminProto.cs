@@ -4,6 +4,7 @@ using GiantVm.Coordinator.Policies;
 using GiantVm.Coordinator.Rebalancing;
 using GiantVm.Scheduling.Journal;
 using GiantVm.Scheduling.Policies;
+using GiantVm.Shared;
 using Google.Protobuf.WellKnownTypes;
 using ProtoDecision = GiantVm.Contracts.V1.Decision;
 using ProtoJournalRecord = GiantVm.Contracts.V1.JournalRecord;
@@ -23,7 +24,7 @@ public static class AdminProto
         FromNode = (uint)executed.Decision.From,
         ToNode = (uint)executed.Decision.To,
         DryRun = executed.Decision.DryRun,
-        Trigger = Trigger(executed.Trigger),
+        Trigger = JournalProtoNames.TriggerValue(executed.Trigger),
         Reason = executed.Decision.Reason,
         RssBytes = (ulong)Math.Max(0, executed.Decision.RssBytes ?? 0),
     };
@@ -38,14 +39,14 @@ public static class AdminProto
             CommandId = record.CommandId ?? "",
             Time = Timestamp.FromDateTimeOffset(record.Time),
             Vm = record.Vm,
-            Trigger = Trigger(record.Trigger),
+            Trigger = JournalProtoNames.TriggerValue(record.Trigger),
             DryRun = record.DryRun,
             Pid = record.Pid,
             StartTimeTicks = record.StartTime ?? 0,
             Comm = record.Comm ?? "",
             ToNode = (uint)Math.Max(0, record.To ?? 0),
             Reason = record.Reason ?? "",
-            Status = AgentMessageConverter.StatusValue(record.Status),
+            Status = JournalProtoNames.StatusValue(record.Status),
             PagesMoved = (ulong)Math.Max(0, record.PagesMoved ?? 0),
             PagesLeft = (ulong)Math.Max(0, record.PagesLeft ?? 0),
             DurationMs = record.DurationMs ?? 0,
@@ -59,15 +60,6 @@ public static class AdminProto
 
         return proto;
     }
-
-    public static MigrationTrigger Trigger(string trigger) => trigger switch
-    {
-        MigrationTriggers.Auto => MigrationTrigger.Auto,
-        MigrationTriggers.Manual => MigrationTrigger.Manual,
-        MigrationTriggers.Move => MigrationTrigger.Move,
-        MigrationTriggers.Evacuate => MigrationTrigger.Evacuate,
-        _ => MigrationTrigger.Unspecified,
-    };
 
     public static PolicyInfo ToProto(PolicyInForce policy) => new()
     {
@@ -84,7 +76,7 @@ public static class AdminProto
         Since: query.Since?.ToDateTimeOffset(),
         Node: query.HasNodeId ? (int)query.NodeId : null,
         Pid: query.HasPid ? query.Pid : null,
-        Statuses: query.Status.Select(AgentMessageConverter.StatusName).ToHashSet(),
+        Statuses: query.Status.Select(JournalProtoNames.StatusName).ToHashSet(),
         Limit: (int)Math.Min(query.Limit, int.MaxValue));
 
     public static AgentInfo ToProto(AgentSessionInfo agent, string member) => new()

@@ -2,6 +2,7 @@ using GiantVm.Contracts.V1;
 using GiantVm.Coordinator.Rebalancing;
 using GiantVm.Scheduling.Journal;
 using GiantVm.Scheduling.Model;
+using GiantVm.Shared;
 
 namespace GiantVm.Coordinator.Agents;
 
@@ -37,35 +38,9 @@ public static class AgentMessageConverter
         result.CommandId,
         result.MigrationId,
         result.Pid,
-        StatusName(result.Status),
+        JournalProtoNames.StatusName(result.Status),
         (long)result.PagesMoved,
         (long)result.PagesLeft,
         result.DurationMs,
         string.IsNullOrEmpty(result.Error) ? null : result.Error);
-
-    public static string StatusName(MigrationStatus status) => status switch
-    {
-        MigrationStatus.Pending => MigrationStatuses.Pending,
-        MigrationStatus.Done => MigrationStatuses.Done,
-        MigrationStatus.Partial => MigrationStatuses.Partial,
-        MigrationStatus.Refused => MigrationStatuses.Refused,
-        MigrationStatus.Vanished => MigrationStatuses.Vanished,
-        MigrationStatus.Failed => MigrationStatuses.Failed,
-        MigrationStatus.Timeout => MigrationStatuses.Timeout,
-        MigrationStatus.DryRun => MigrationStatuses.DryRun,
-        _ => "unspecified",
-    };
-
-    public static MigrationStatus StatusValue(string status) => status switch
-    {
-        MigrationStatuses.Pending => MigrationStatus.Pending,
-        MigrationStatuses.Done => MigrationStatus.Done,
-        MigrationStatuses.Partial => MigrationStatus.Partial,
-        MigrationStatuses.Refused => MigrationStatus.Refused,
-        MigrationStatuses.Vanished => MigrationStatus.Vanished,
-        MigrationStatuses.Failed => MigrationStatus.Failed,
-        MigrationStatuses.Timeout => MigrationStatus.Timeout,
-        MigrationStatuses.DryRun => MigrationStatus.DryRun,
-        _ => MigrationStatus.Unspecified,
-    };
 }

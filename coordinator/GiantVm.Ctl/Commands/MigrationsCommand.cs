@@ -3,6 +3,7 @@ using GiantVm.Contracts.V1;
 using GiantVm.Ctl.Cli;
 using GiantVm.Ctl.Live;
 using GiantVm.Scheduling.Journal;
+using GiantVm.Shared;
 using Google.Protobuf.WellKnownTypes;
 using JournalRecord = GiantVm.Scheduling.Journal.JournalRecord;
 
@@ -151,7 +152,7 @@ internal static class MigrationsCommand
             request.Pid = pid;
         }
 
-        request.Status.AddRange((query.Statuses ?? []).Select(ProtoRecords.StatusValue));
+        request.Status.AddRange((query.Statuses ?? []).Select(JournalProtoNames.StatusValue));
         return request;
     }
 }

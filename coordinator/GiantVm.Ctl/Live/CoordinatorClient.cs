@@ -8,7 +8,8 @@ namespace GiantVm.Ctl.Live;
 /// <summary>
 /// The one place live verbs talk gRPC: tries the addresses in turn (an address that cannot be
 /// reached moves on to the next; the one that answered is used for the rest of the run) and maps
-/// gRPC failures to giantvmctl's exit codes: unreachable 3, NotFound/InvalidArgument 2, the rest 1.
+/// gRPC failures to giantvmctl's exit codes: unreachable 3, NotFound/InvalidArgument 2, the rest 1
+/// (among them the coordinator's own UNAVAILABLE: it answered, without a majority of its members).
 /// </summary>
 internal sealed class CoordinatorClient : IDisposable
 {
@@ -104,6 +105,8 @@ internal sealed class CoordinatorClient : IDisposable
         var detail = string.IsNullOrWhiteSpace(e.Status.Detail) ? e.StatusCode.ToString() : e.Status.Detail;
         return e.StatusCode switch
         {
+            StatusCode.Unavailable when CoordinatorSaid(e) =>
+                CtlException.Failed($"{detail}; try again when giantvmctl status shows a majority of coordinator members", inner: e),
             StatusCode.Unavailable => CtlException.Unreachable($"the coordinator went away: {detail}", e),
             StatusCode.NotFound or StatusCode.InvalidArgument => CtlException.Input(detail, inner: e),
             _ => CtlException.Failed(detail, inner: e),
@@ -139,12 +142,24 @@ internal sealed class CoordinatorClient : IDisposable
     /// </summary>
     internal static string? NotACoordinator(RpcException e) => e.StatusCode switch
     {
-        StatusCode.Unavailable => Why(e),
+        StatusCode.Unavailable when !CoordinatorSaid(e) => Why(e),
         StatusCode.Internal when e.Status.DebugException is HttpRequestException => "not a gRPC server: " + Why(e),
         StatusCode.Unimplemented or StatusCode.Internal or StatusCode.Unknown when e.Status.Detail.StartsWith("Bad gRPC response", StringComparison.Ordinal) =>
             "not a GiantVM coordinator: " + e.Status.Detail.TrimEnd('.'),
         _ => null,
     };
+
+    /// <summary>
+    /// True when the status is the coordinator's own answer, not the client's account of a call
+    /// that never reached it: the coordinator says UNAVAILABLE, with the reason as the detail, when
+    /// it cannot record a change because no majority of its members acknowledges it (drain,
+    /// undrain, pause, resume, policy reload). A connection that failed comes with the exception
+    /// behind it; an HTTP error from something else (a proxy's 503) as "Bad gRPC response".
+    /// </summary>
+    internal static bool CoordinatorSaid(RpcException e) =>
+        e.Status.DebugException is null
+        && !string.IsNullOrWhiteSpace(e.Status.Detail)
+        && !e.Status.Detail.StartsWith("Bad gRPC response", StringComparison.Ordinal);
 
     private static string Why(RpcException e)
     {

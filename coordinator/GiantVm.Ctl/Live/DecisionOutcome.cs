@@ -1,5 +1,6 @@
 using GiantVm.Contracts.V1;
 using GiantVm.Scheduling.Journal;
+using GiantVm.Shared;
 using ProtoJournalRecord = GiantVm.Contracts.V1.JournalRecord;
 
 namespace GiantVm.Ctl.Live;
@@ -17,7 +18,7 @@ internal sealed record DecisionOutcome(Decision Decision, ProtoJournalRecord? Re
         return decisions.Select(d =>
         {
             var result = byMigration.GetValueOrDefault(d.MigrationId);
-            var status = result is not null ? ProtoRecords.StatusName(result.Status)
+            var status = result is not null ? JournalProtoNames.StatusName(result.Status)
                 : d.DryRun ? MigrationStatuses.DryRun
                 : waited && timedOut ? MigrationStatuses.Timeout
                 : MigrationStatuses.Pending;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using GiantVm.Shared;
 
 namespace GiantVm.Ctl.Live;
 
@@ -42,7 +43,7 @@ internal static class DecisionsView
             ["from"] = o.Decision.FromNode,
             ["to"] = o.Decision.ToNode,
             ["dryRun"] = o.Decision.DryRun,
-            ["trigger"] = ProtoRecords.TriggerName(o.Decision.Trigger),
+            ["trigger"] = JournalProtoNames.TriggerName(o.Decision.Trigger),
             ["reason"] = o.Decision.Reason,
             ["rssBytes"] = o.Decision.RssBytes,
             ["status"] = o.Status,

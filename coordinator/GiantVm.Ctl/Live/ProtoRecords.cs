@@ -1,5 +1,6 @@
 using GiantVm.Contracts.V1;
 using GiantVm.Scheduling.Journal;
+using GiantVm.Shared;
 using ProtoJournalRecord = GiantVm.Contracts.V1.JournalRecord;
 using JournalRecord = GiantVm.Scheduling.Journal.JournalRecord;
 
@@ -16,7 +17,7 @@ internal static class ProtoRecords
         CommandId = Blank(proto.CommandId),
         Time = proto.Time?.ToDateTimeOffset() ?? DateTimeOffset.UnixEpoch,
         Vm = proto.Vm,
-        Trigger = TriggerName(proto.Trigger),
+        Trigger = JournalProtoNames.TriggerName(proto.Trigger),
         DryRun = proto.DryRun,
         Pid = proto.Pid,
         StartTime = proto.StartTimeTicks == 0 ? null : proto.StartTimeTicks,
@@ -24,47 +25,12 @@ internal static class ProtoRecords
         From = proto.FromNodes.Count > 0 ? (int)proto.FromNodes[0] : null,
         To = (int)proto.ToNode,
         Reason = Blank(proto.Reason),
-        Status = StatusName(proto.Status),
+        Status = JournalProtoNames.StatusName(proto.Status),
         PagesMoved = proto.Kind == JournalKinds.Result ? (long)proto.PagesMoved : null,
         PagesLeft = proto.Kind == JournalKinds.Result ? (long)proto.PagesLeft : null,
         DurationMs = proto.Kind == JournalKinds.Result ? proto.DurationMs : null,
         Error = Blank(proto.Error),
         Member = Blank(proto.Member),
-    };
-
-    public static string StatusName(MigrationStatus status) => status switch
-    {
-        MigrationStatus.Pending => MigrationStatuses.Pending,
-        MigrationStatus.Done => MigrationStatuses.Done,
-        MigrationStatus.Partial => MigrationStatuses.Partial,
-        MigrationStatus.Refused => MigrationStatuses.Refused,
-        MigrationStatus.Vanished => MigrationStatuses.Vanished,
-        MigrationStatus.Failed => MigrationStatuses.Failed,
-        MigrationStatus.Timeout => MigrationStatuses.Timeout,
-        MigrationStatus.DryRun => MigrationStatuses.DryRun,
-        _ => "unknown",
-    };
-
-    public static MigrationStatus StatusValue(string name) => name switch
-    {
-        MigrationStatuses.Pending => MigrationStatus.Pending,
-        MigrationStatuses.Done => MigrationStatus.Done,
-        MigrationStatuses.Partial => MigrationStatus.Partial,
-        MigrationStatuses.Refused => MigrationStatus.Refused,
-        MigrationStatuses.Vanished => MigrationStatus.Vanished,
-        MigrationStatuses.Failed => MigrationStatus.Failed,
-        MigrationStatuses.Timeout => MigrationStatus.Timeout,
-        MigrationStatuses.DryRun => MigrationStatus.DryRun,
-        _ => MigrationStatus.Unspecified,
-    };
-
-    public static string TriggerName(MigrationTrigger trigger) => trigger switch
-    {
-        MigrationTrigger.Auto => MigrationTriggers.Auto,
-        MigrationTrigger.Manual => MigrationTriggers.Manual,
-        MigrationTrigger.Move => MigrationTriggers.Move,
-        MigrationTrigger.Evacuate => MigrationTriggers.Evacuate,
-        _ => "unknown",
     };
 
     public static string RoleName(AgentRole role) => role switch

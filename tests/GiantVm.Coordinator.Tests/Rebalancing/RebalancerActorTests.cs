@@ -8,6 +8,7 @@ using GiantVm.Coordinator.Policies;
 using GiantVm.Coordinator.Rebalancing;
 using GiantVm.Coordinator.Replication;
 using GiantVm.Coordinator.Tests.Journal;
+using GiantVm.Coordinator.Tests.Replication;
 using GiantVm.Scheduling.Journal;
 using GiantVm.Scheduling.Model;
 using GiantVm.Scheduling.Policies;
@@ -19,10 +20,11 @@ namespace GiantVm.Coordinator.Tests.Rebalancing;
 public sealed class RebalancerActorTests : Akka.Hosting.TestKit.TestKit, IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "giantvm-rebalancer-" + Guid.NewGuid().ToString("N"));
     private readonly FakeTimeProvider _time = new(T0);
+    private readonly TestReplicas _replicas;
     private FileMigrationJournal? _journal;
-    private StateFile? _stateFile;
+
+    public RebalancerActorTests() => _replicas = new TestReplicas(_time);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -33,21 +35,13 @@ public sealed class RebalancerActorTests : Akka.Hosting.TestKit.TestKit, IDispos
     {
     }
 
-    public void Dispose()
-    {
-        _journal?.Dispose();
-        _stateFile?.Dispose();
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
+    public void Dispose() => _replicas.Dispose();
 
     private (IActorRef Rebalancer, TestProbe Sessions, FileMigrationJournal Journal) Start(Policy? policy = null, Action? afterJournaled = null)
     {
-        _journal = new FileMigrationJournal(_folder, 1 << 20, 4, _time);
-        _stateFile = new StateFile(_folder);
-        var replica = Sys.ActorOf(ReplicaActor.Props(new ReplicaStore(_journal, _stateFile), new JournalFeed(), "member-a", "", followCluster: false, NullLogger.Instance));
+        var member = _replicas.Start(Sys, "member-a");
+        _journal = member.Journal;
+        var replica = member.Actor;
         var replication = new JournalReplication(replica, () => [replica], 1, TimeSpan.FromSeconds(3), NullLogger.Instance);
         var sessions = CreateTestProbe();
         var inForce = new PolicyInForce(policy ?? TestPolicy, "name: demo\n", "demo", 1, T0);
@@ -159,9 +153,10 @@ public sealed class RebalancerActorTests : Akka.Hosting.TestKit.TestKit, IDispos
     [Fact]
     public async Task Start_RebuildsCooldownsFromTheJournal_SoTheTaskIsNotMovedAgain()
     {
-        Directory.CreateDirectory(_folder);
+        var folder = _replicas.FolderOf("member-a");
+        Directory.CreateDirectory(folder);
         var earlier = JournalJsonTests.Decision("m-old", pid: 4242, from: 1, to: 0) with { Time = T0.AddSeconds(-10), StartTime = 99 };
-        await File.WriteAllTextAsync(Path.Combine(_folder, "migrations.jsonl"), JournalJson.WriteLines(
+        await File.WriteAllTextAsync(Path.Combine(folder, "migrations.jsonl"), JournalJson.WriteLines(
             [earlier, earlier with { Id = "r-2", Kind = JournalKinds.Result, Status = MigrationStatuses.Done }]), Ct);
         var (rebalancer, sessions, _) = Start();
         await WaitRecoveredAsync(rebalancer);

@@ -6,6 +6,7 @@ using GiantVm.Coordinator.Journal;
 using GiantVm.Coordinator.Policies;
 using GiantVm.Coordinator.Rebalancing;
 using GiantVm.Coordinator.Replication;
+using GiantVm.Coordinator.Tests.Replication;
 using GiantVm.Scheduling.Journal;
 using GiantVm.Scheduling.Model;
 using GiantVm.Scheduling.Policies;
@@ -18,9 +19,10 @@ namespace GiantVm.Coordinator.Tests.Rebalancing;
 public sealed class RebalancerReplicationTests : Akka.Hosting.TestKit.TestKit, IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "giantvm-rebalancer-repl-" + Guid.NewGuid().ToString("N"));
     private readonly FakeTimeProvider _time = new(T0);
-    private readonly List<IDisposable> _files = [];
+    private readonly TestReplicas _replicas;
+
+    public RebalancerReplicationTests() => _replicas = new TestReplicas(_time);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -30,33 +32,12 @@ public sealed class RebalancerReplicationTests : Akka.Hosting.TestKit.TestKit, I
     {
     }
 
-    public void Dispose()
-    {
-        foreach (var file in _files)
-        {
-            file.Dispose();
-        }
-
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
+    public void Dispose() => _replicas.Dispose();
 
     private (IActorRef Replica, FileMigrationJournal Journal, StateFile State) Member(string name, IEnumerable<ReplicatedEntry>? existing = null)
     {
-        var folder = Path.Combine(_folder, name);
-        var journal = new FileMigrationJournal(folder, 1 << 20, 4, _time);
-        var state = new StateFile(folder);
-        _files.Add(journal);
-        _files.Add(state);
-        var store = new ReplicaStore(journal, state);
-        foreach (var entry in existing ?? [])
-        {
-            store.Append(entry);
-        }
-
-        return (Sys.ActorOf(ReplicaActor.Props(store, new JournalFeed(), name, "", followCluster: false, NullLogger.Instance), name), journal, state);
+        var member = _replicas.Start(Sys, name, existing);
+        return (member.Actor, member.Journal, member.State);
     }
 
     private IActorRef Rebalancer(IActorRef local, Func<IReadOnlyList<ICanTell>> targets, TimeSpan? ackTimeout = null)

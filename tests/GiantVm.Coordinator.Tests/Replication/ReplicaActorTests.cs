@@ -1,16 +1,13 @@
 using Akka.Actor;
 using Akka.Hosting;
-using GiantVm.Coordinator.Journal;
 using GiantVm.Coordinator.Replication;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GiantVm.Coordinator.Tests.Replication;
 
 public sealed class ReplicaActorTests : Akka.Hosting.TestKit.TestKit, IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "giantvm-replica-" + Guid.NewGuid().ToString("N"));
-    private readonly List<IDisposable> _files = [];
+    private readonly TestReplicas _replicas = new(new FakeTimeProvider());
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -18,34 +15,13 @@ public sealed class ReplicaActorTests : Akka.Hosting.TestKit.TestKit, IDisposabl
     {
     }
 
-    public void Dispose()
-    {
-        foreach (var file in _files)
-        {
-            file.Dispose();
-        }
-
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
+    public void Dispose() => _replicas.Dispose();
 
     /// <summary>A replica over its own folder; returns it and a reader of what it wrote.</summary>
     internal (IActorRef Replica, Func<IReadOnlyList<ReplicatedEntry>> Written) Replica(string name, params ReplicatedEntry[] existing)
     {
-        var folder = Path.Combine(_folder, name);
-        var journal = new FileMigrationJournal(folder, 1 << 20, 4, new FakeTimeProvider());
-        var state = new StateFile(folder);
-        _files.Add(journal);
-        _files.Add(state);
-        var store = new ReplicaStore(journal, state);
-        foreach (var entry in existing)
-        {
-            store.Append(entry);
-        }
-
-        return (Sys.ActorOf(ReplicaActor.Props(store, new JournalFeed(), name, "", followCluster: false, NullLogger.Instance)), store.ReadAll);
+        var replica = _replicas.Start(Sys, name, existing);
+        return (replica.Actor, replica.Store.ReadAll);
     }
 
     [Fact]

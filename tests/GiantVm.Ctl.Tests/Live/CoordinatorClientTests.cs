@@ -20,6 +20,15 @@ public sealed class CoordinatorClientTests
     {
         Assert.Null(CoordinatorClient.NotACoordinator(new RpcException(new Status(StatusCode.NotFound, "unknown vm"))));
         Assert.Null(CoordinatorClient.NotACoordinator(new RpcException(new Status(StatusCode.FailedPrecondition, "refused"))));
+        Assert.Null(CoordinatorClient.NotACoordinator(new RpcException(new Status(StatusCode.Unavailable, NoMajorityCoordinator.PauseDetail))));
+    }
+
+    [Fact]
+    public void NotACoordinator_AnUnavailableThatIsNotTheCoordinatorsAnswer_MovesOnToTheNextAddress()
+    {
+        Assert.Equal("Bad gRPC response. HTTP status code: 503",
+            CoordinatorClient.NotACoordinator(new RpcException(new Status(StatusCode.Unavailable, "Bad gRPC response. HTTP status code: 503"))));
+        Assert.NotNull(CoordinatorClient.NotACoordinator(new RpcException(new Status(StatusCode.Unavailable, ""))));
     }
 
     [Theory]
@@ -27,12 +36,43 @@ public sealed class CoordinatorClientTests
     [InlineData(StatusCode.InvalidArgument, ExitCodes.Usage)]
     [InlineData(StatusCode.FailedPrecondition, ExitCodes.Failed)]
     [InlineData(StatusCode.Internal, ExitCodes.Failed)]
-    [InlineData(StatusCode.Unavailable, ExitCodes.Unreachable)]
     public void Map_GivesTheStatusDetailAndItsExitCode(StatusCode code, int exitCode)
     {
         var e = CoordinatorClient.Map(new RpcException(new Status(code, "what happened")));
 
         Assert.Equal(exitCode, e.ExitCode);
         Assert.EndsWith("what happened", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Map_TheCoordinatorsOwnUnavailable_IsItsReasonAndExit1_NotThatItWentAway()
+    {
+        var e = CoordinatorClient.Map(new RpcException(new Status(StatusCode.Unavailable, NoMajorityCoordinator.PauseDetail)));
+
+        Assert.Equal(ExitCodes.Failed, e.ExitCode);
+        Assert.Equal(NoMajorityCoordinator.PauseDetail + "; try again when giantvmctl status shows a majority of coordinator members", e.Message);
+    }
+
+    [Fact]
+    public void Map_AConnectionLostDuringTheRun_IsUnreachableAndExit3()
+    {
+        var e = CoordinatorClient.Map(new RpcException(new Status(StatusCode.Unavailable, "Error starting gRPC call", new HttpRequestException("Connection refused (127.0.0.1:5000)"))));
+
+        Assert.Equal(ExitCodes.Unreachable, e.ExitCode);
+        Assert.StartsWith("the coordinator went away: ", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pause_WithoutAMajority_PrintsTheCoordinatorsReason_AndAnUnreachableAddressStaysCannotReach()
+    {
+        await using var coordinator = await NoMajorityCoordinator.StartAsync();
+
+        var refused = await Task.Run(() => LiveRun.With(coordinator.Connector(), "pause", "--coordinator", LiveCoordinator.Refused), TestContext.Current.CancellationToken);
+        var noMajority = await Task.Run(() => LiveRun.With(coordinator.Connector(), "pause", "--coordinator", $"{LiveCoordinator.Refused},http://coordinator:5000"), TestContext.Current.CancellationToken);
+
+        Assert.Equal((3, ""), (refused.ExitCode, refused.Out));
+        Assert.Equal($"giantvmctl: cannot reach the coordinator at {LiveCoordinator.Refused} (Connection refused); set --coordinator or GIANTVM_COORDINATOR\n", refused.Error);
+        Assert.Equal((1, ""), (noMajority.ExitCode, noMajority.Out));
+        Assert.Equal($"giantvmctl: {NoMajorityCoordinator.PauseDetail}; try again when giantvmctl status shows a majority of coordinator members\n", noMajority.Error);
     }
 }

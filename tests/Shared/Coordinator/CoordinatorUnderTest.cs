@@ -4,9 +4,13 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 
-namespace GiantVm.Coordinator.Tests.Service;
+namespace GiantVm.Testing;
 
-/// <summary>The real coordinator host in-process (real one-member Akka cluster), gRPC over TestServer.</summary>
+/// <summary>
+/// The real coordinator host in-process (real one-member Akka cluster), gRPC over TestServer.
+/// Compiled into the test projects that reference the coordinator (GiantVm.Coordinator.Tests,
+/// GiantVm.Ctl.Tests), linked from their csproj files.
+/// </summary>
 internal sealed class CoordinatorUnderTest : IAsyncDisposable
 {
     /// <summary>Hot after one reading, rounds every 200 ms, long cooldown: one decision per hot task.</summary>
@@ -32,7 +36,7 @@ internal sealed class CoordinatorUnderTest : IAsyncDisposable
         _app = app;
         DataDir = dataDir;
         PolicyPath = policyPath;
-        Channel = GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions { HttpHandler = app.GetTestServer().CreateHandler() });
+        Channel = GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions { HttpHandler = CreateHandler() });
         Admin = new AdminService.AdminServiceClient(Channel);
         Agents = new AgentService.AgentServiceClient(Channel);
     }
@@ -46,6 +50,9 @@ internal sealed class CoordinatorUnderTest : IAsyncDisposable
     public AdminService.AdminServiceClient Admin { get; }
 
     public AgentService.AgentServiceClient Agents { get; }
+
+    /// <summary>A new handler that sends requests to this server in-process (for a client of one's own, e.g. giantvmctl's).</summary>
+    public HttpMessageHandler CreateHandler() => _app.GetTestServer().CreateHandler();
 
     public static async Task<CoordinatorUnderTest> StartAsync(string policyText = FastPolicy, IReadOnlyDictionary<string, string?>? settings = null)
     {
