@@ -79,8 +79,7 @@ public static class DecisionEngine
 
                 return true;
             case PolicyMode.LeastTasks:
-                var minute = TimeSpan.FromMinutes(1);
-                var minuteUsed = next.RecentMoves.Count(m => now - m.Time < minute);
+                var minuteUsed = RoundWork.MovesWithinMinute(next.RecentMoves, now);
                 return policy.MaxPerRound > 0 && minuteUsed < policy.MaxPerMinute && TaskCountsWithinOne(snapshot);
             default:
                 return true;
@@ -340,7 +339,13 @@ public static class DecisionEngine
             }
         }
 
-        var recent = state.RecentMoves.IsEmpty ? state.RecentMoves : state.RecentMoves.RemoveAll(m => now - m.Time >= minute);
+        var recent = state.RecentMoves;
+        var within = RoundWork.MovesWithinMinute(recent, now);
+        if (within < recent.Count)
+        {
+            recent = within == 0 ? [] : recent.RemoveAll(m => now - m.Time >= minute);
+        }
+
         return stale is null && recent.Count == state.RecentMoves.Count
             ? state
             : state with { LastMoves = stale is null ? state.LastMoves : state.LastMoves.RemoveRange(stale), RecentMoves = recent };
