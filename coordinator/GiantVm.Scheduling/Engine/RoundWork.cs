@@ -37,8 +37,10 @@ internal sealed class RoundWork
         }
 
         // By id (a stable order: of duplicate ids the first one counts); snapshots usually come sorted.
-        foreach (var node in SortedById(snapshot.Nodes))
+        var sorted = SortedById(snapshot.Nodes);
+        for (var i = 0; i < sorted.Count; i++)
         {
+            var node = sorted[i];
             if (Find(nodes, node.Id) is not null)
             {
                 continue;
@@ -50,8 +52,10 @@ internal sealed class RoundWork
         }
 
         _nodes = nodes.ToArray();
-        foreach (var task in snapshot.Tasks)
+        var tasks = snapshot.Tasks;
+        for (var i = 0; i < tasks.Count; i++)
         {
+            var task = tasks[i];
             if (Node(task.Node) is { } node)
             {
                 node.AddInitialTask(task);
@@ -84,13 +88,13 @@ internal sealed class RoundWork
         return count;
     }
 
-    private static IEnumerable<NodeSnapshot> SortedById(IReadOnlyList<NodeSnapshot> nodes)
+    private static IReadOnlyList<NodeSnapshot> SortedById(IReadOnlyList<NodeSnapshot> nodes)
     {
         for (var i = 1; i < nodes.Count; i++)
         {
             if (nodes[i].Id < nodes[i - 1].Id)
             {
-                return nodes.OrderBy(n => n.Id);
+                return nodes.OrderBy(n => n.Id).ToArray();
             }
         }
 
