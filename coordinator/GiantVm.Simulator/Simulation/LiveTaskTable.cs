@@ -8,7 +8,7 @@ namespace GiantVm.Simulator.Simulation;
 /// </summary>
 internal sealed class LiveTaskTable
 {
-    private readonly Dictionary<TaskKey, int> _ids = new();
+    private readonly TaskIdMap _ids = new();
     private readonly Stack<int> _free = new();
     private readonly TaskClassTable _classes;
     private readonly bool[] _lcClass;
@@ -59,7 +59,7 @@ internal sealed class LiveTaskTable
         IsLc[id] = known && (uint)cls < 256 && _lcClass[cls];
         NoTaskEvent[id] = !known;
         LastSeenStep[id] = long.MinValue;
-        _ids[key] = id;
+        _ids.Add(key, id);
         return id;
     }
 
