@@ -15,7 +15,6 @@ internal sealed class ClusterSimulation
     private readonly StepWindow _window;
     private readonly PolicyRun[] _runs;
     private readonly Action<StepRecord>? _onStep;
-    private readonly ISnapshotSink? _sink;
     private readonly bool _snapshotsNeeded;
     // Two step buffers: the policies run over one closed step while the rows fill the next.
     private readonly StepInput[] _inputs = [new(), new()];
@@ -52,13 +51,13 @@ internal sealed class ClusterSimulation
         _tasks = new LiveTaskTable(classes, options.LcClasses);
         _window = new StepWindow(machines.Count);
         _runs = policies.Select((p, i) => new PolicyRun(i, p, machines, options, sink)).ToArray();
-        _sink = sink;
         _snapshotsNeeded = sink is not null || policies.Any(p => p.NeedsSnapshots);
         _lagMicros = options.LateToleranceSteps * TraceClock.StepMicros;
         foreach (StepInput input in _inputs)
         {
             input.LcDemand = new double[machines.Count];
             input.LcMemory = new double[machines.Count];
+            input.Snapshots = _snapshotsNeeded ? new StepSnapshots(machines, options, withComm: sink is not null) : null;
         }
         if (options.StartSeconds is long start)
         {
@@ -207,23 +206,6 @@ internal sealed class ClusterSimulation
             _runs.Select(r => r.Series).ToArray());
     }
 
-    /// <summary>Builds, once for every policy, each BE task's snapshot on the node of its trace machine.</summary>
-    private void ShareTaskSnapshots(StepInput input)
-    {
-        if (input.SharedTasks.Length < input.Capacity)
-        {
-            input.SharedTasks = new Scheduling.Model.TaskSnapshot?[input.Capacity];
-        }
-
-        int groupSize = _options.GroupSize;
-        double unit = _options.MemoryUnitBytes;
-        for (int i = 0; i < input.BeCount; i++)
-        {
-            int id = input.BeTasks[i];
-            input.SharedTasks[id] = StepInput.TaskSnapshotOf(id, input.Entries[id].Machine % groupSize, input.Entries[id], input.Keys[id], unit, _sink is not null);
-        }
-    }
-
     /// <summary>
     /// Closes the first open step: copies what the policies need out of its slot, then hands it
     /// to them and goes back to reading rows while they run; the previous step's policies must
@@ -274,11 +256,6 @@ internal sealed class ClusterSimulation
             }
         }
 
-        if (_snapshotsNeeded && input.BeCount > 0)
-        {
-            ShareTaskSnapshots(input);
-        }
-
         _steps++;
         if (_options.ForgetAfterSteps > 0 && _steps % _options.ForgetAfterSteps == 0)
         {
@@ -289,9 +266,10 @@ internal sealed class ClusterSimulation
         _pending = Task.Run(() => RunPolicies(input));
     }
 
-    /// <summary>Every policy over one closed step (side by side when the step is large), then their forgetting.</summary>
+    /// <summary>The step's shared snapshots, then every policy over it (side by side when the step is large), then their forgetting.</summary>
     private StepRecord[] RunPolicies(StepInput input)
     {
+        input.Snapshots?.Build(input);
         var records = new StepRecord[_runs.Length];
         if (_runs.Length > 1 && input.BeCount > 2000)
         {
