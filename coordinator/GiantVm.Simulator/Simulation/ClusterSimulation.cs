@@ -89,6 +89,26 @@ internal sealed class ClusterSimulation
     /// <summary>Counts a task_usage line that could not even be parsed into a row (empty line excluded).</summary>
     public void CountRow() => _rowsRead++;
 
+    /// <summary>A hint that <paramref name="row"/> comes soon: starts loading what its task lookup reads.</summary>
+    public void Prefetch(in UsageRow row) => _tasks.Prefetch(row.Job, row.TaskIndex);
+
+    /// <summary>
+    /// A hint that <paramref name="row"/> comes next but a few (its lookup already prefetched):
+    /// starts loading its task's entries in the first steps it covers. Changes nothing.
+    /// </summary>
+    public void PrefetchSteps(in UsageRow row)
+    {
+        if (row.EndMicros > row.StartMicros && _tasks.TryPeek(row.Job, row.TaskIndex, out int id))
+        {
+            long first = TraceClock.StepOf(row.StartMicros);
+            long last = Math.Min(TraceClock.StepOf(row.EndMicros - 1), first + 1);
+            for (long s = first; s <= last; s++)
+            {
+                _window.Prefetch(s, id);
+            }
+        }
+    }
+
     public void Add(in UsageRow row)
     {
         if (row.EndMicros <= row.StartMicros)
