@@ -251,6 +251,7 @@ internal sealed class ClusterSimulation
             if (input.BeTasks.Length < slot.TouchedCount)
             {
                 input.BeTasks = new int[Math.Max(slot.TouchedCount, input.BeTasks.Length * 2)];
+                input.BeEntries = new StepSlot.Entry[input.BeTasks.Length];
             }
 
             if (input.Entries.Length < input.Capacity)
@@ -269,7 +270,8 @@ internal sealed class ClusterSimulation
                 }
                 else
                 {
-                    input.BeTasks[input.BeCount++] = id;
+                    input.BeTasks[input.BeCount] = id;
+                    input.BeEntries[input.BeCount++] = e;
                     input.Entries[id] = e;
                     input.Keys[id] = _tasks.Keys[id];
                 }

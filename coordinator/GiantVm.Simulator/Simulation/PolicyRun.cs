@@ -84,7 +84,7 @@ internal sealed class PolicyRun
         for (int i = 0; i < input.BeCount; i++)
         {
             int id = input.BeTasks[i];
-            ref readonly StepSlot.Entry e = ref entries[id];
+            ref readonly StepSlot.Entry e = ref input.BeEntries[i];
             int node = _nodeOf[id];
             if (node < 0 || _groupOf[node] != _groupOf[e.Machine])
             {
@@ -183,7 +183,7 @@ internal sealed class PolicyRun
             for (int k = 0; k < count; k++)
             {
                 int id = shared.ByGroup[start + k];
-                if (_nodeOf[id] != entries[id].Machine)
+                if (_nodeOf[id] != shared.ByGroupMachine[start + k])
                 {
                     tasks = OwnTasks(input, shared, start, count, first);
                     break;

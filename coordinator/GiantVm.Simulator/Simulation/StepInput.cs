@@ -28,6 +28,9 @@ internal sealed class StepInput
 
     public int BeCount { get; set; }
 
+    /// <summary>The entries of <see cref="BeTasks"/>, in the same order (read front to back, where <see cref="Entries"/> is read by id, all over).</summary>
+    public StepSlot.Entry[] BeEntries { get; set; } = new StepSlot.Entry[256];
+
     /// <summary>Per machine: LC CPU demand (L).</summary>
     public double[] LcDemand { get; set; } = [];
 

@@ -59,6 +59,9 @@ internal sealed class StepSnapshots
 
     public int[] ByGroup { get; private set; } = new int[256];
 
+    /// <summary>Beside <see cref="ByGroup"/>: each task's trace machine.</summary>
+    public int[] ByGroupMachine { get; private set; } = new int[256];
+
     /// <summary>Per machine: its node snapshot with the trace placement.</summary>
     public NodeSnapshot[] Nodes { get; }
 
@@ -104,6 +107,7 @@ internal sealed class StepSnapshots
         if (ByGroup.Length < input.BeCount)
         {
             ByGroup = new int[Math.Max(input.BeCount, ByGroup.Length * 2)];
+            ByGroupMachine = new int[ByGroup.Length];
         }
 
         // Trace placement: the per-host model as a policy that never moved anything computes it.
@@ -113,7 +117,7 @@ internal sealed class StepSnapshots
         for (int i = 0; i < input.BeCount; i++)
         {
             int id = input.BeTasks[i];
-            ref readonly StepSlot.Entry e = ref input.Entries[id];
+            ref readonly StepSlot.Entry e = ref input.BeEntries[i];
             _beDemand[e.Machine] += e.Cpu;
             _memUsed[e.Machine] += e.Memory;
             GroupStart[_groupOf[e.Machine] + 1]++;
@@ -128,8 +132,10 @@ internal sealed class StepSnapshots
         Array.Copy(GroupStart, _cursor, _groups);
         for (int i = 0; i < input.BeCount; i++)
         {
-            int id = input.BeTasks[i];
-            ByGroup[_cursor[_groupOf[input.Entries[id].Machine]]++] = id;
+            int machine = input.BeEntries[i].Machine;
+            int at = _cursor[_groupOf[machine]]++;
+            ByGroup[at] = input.BeTasks[i];
+            ByGroupMachine[at] = machine;
         }
 
         for (int m = 0; m < machineCount; m++)
