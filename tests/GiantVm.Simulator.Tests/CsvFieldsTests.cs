@@ -27,6 +27,8 @@ public sealed class CsvFieldsTests
     [InlineData("abc")]
     [InlineData("1.2.3")]
     [InlineData(".")]
+    [InlineData("-")]
+    [InlineData("--5")]
     public void TryParseDouble_RejectsNonNumbers(string text)
     {
         Assert.False(CsvFields.TryParseDouble(Encoding.ASCII.GetBytes(text), out _));
@@ -38,6 +40,8 @@ public sealed class CsvFieldsTests
     [InlineData("-5", -5L, true)]
     [InlineData("", 0L, false)]
     [InlineData("12a", 0L, false)]
+    [InlineData("-", 0L, false)]
+    [InlineData("--5", 0L, false)]
     public void TryParseInt64_ParsesTraceIntegers(string text, long expected, bool ok)
     {
         Assert.Equal(ok, CsvFields.TryParseInt64(Encoding.ASCII.GetBytes(text), out long value));

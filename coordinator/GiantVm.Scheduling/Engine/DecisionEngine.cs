@@ -30,7 +30,7 @@ public static class DecisionEngine
         {
             // The planner would find no move and write no note: skip building the round (the
             // views, if anyone reads them, come from the same inputs).
-            return new DecideResult([], next, new LazyNodeViews(() => new RoundWork(snapshot, policy, next, now, applyCaps: true).Views()));
+            return new DecideResult([], next, new LazyNodeViews(snapshot, policy, next, now));
         }
 
         var work = new RoundWork(snapshot, policy, next, now, applyCaps: true);
@@ -53,7 +53,7 @@ public static class DecisionEngine
                 break;
         }
 
-        return new DecideResult(work.Decisions, work.Commit(), new LazyNodeViews(work.Views)) { Notes = work.Notes };
+        return new DecideResult(work.Decisions, work.Commit(), new LazyNodeViews(work)) { Notes = work.Notes };
     }
 
     /// <summary>
@@ -69,9 +69,10 @@ public static class DecisionEngine
             case PolicyMode.AllBe:
             case PolicyMode.Balanced:
             case PolicyMode.Random:
-                foreach (var node in snapshot.Nodes)
+                var nodes = snapshot.Nodes;
+                for (var i = 0; i < nodes.Count; i++)
                 {
-                    if (next.Nodes.TryGetValue(node.Id, out var signal) && signal.Hot)
+                    if (next.Nodes.TryGetValue(nodes[i].Id, out var signal) && signal.Hot)
                     {
                         return false;
                     }
@@ -79,8 +80,7 @@ public static class DecisionEngine
 
                 return true;
             case PolicyMode.LeastTasks:
-                var minute = TimeSpan.FromMinutes(1);
-                var minuteUsed = next.RecentMoves.Count(m => now - m.Time < minute);
+                var minuteUsed = RoundWork.MovesWithinMinute(next.RecentMoves, now);
                 return policy.MaxPerRound > 0 && minuteUsed < policy.MaxPerMinute && TaskCountsWithinOne(snapshot);
             default:
                 return true;
@@ -301,14 +301,16 @@ public static class DecisionEngine
     private static ImmutableSortedDictionary<int, NodeSignal> Smooth(Snapshot snapshot, Policy policy, ImmutableSortedDictionary<int, NodeSignal> previous)
     {
         var builder = ImmutableSortedDictionary.CreateBuilder<int, NodeSignal>();
-        foreach (var node in snapshot.Nodes)
+        var nodes = snapshot.Nodes;
+        for (var i = 0; i < nodes.Count; i++)
         {
+            var node = nodes[i];
             if (builder.ContainsKey(node.Id))
             {
                 continue;
             }
 
-            var before = previous.GetValueOrDefault(node.Id);
+            var before = previous.TryGetValue(node.Id, out var b) ? b : null;
             if (RoundWork.IsFresh(node, policy))
             {
                 builder[node.Id] = NodeSignal.Next(before, node.StealRatio, policy);
@@ -340,7 +342,13 @@ public static class DecisionEngine
             }
         }
 
-        var recent = state.RecentMoves.IsEmpty ? state.RecentMoves : state.RecentMoves.RemoveAll(m => now - m.Time >= minute);
+        var recent = state.RecentMoves;
+        var within = RoundWork.MovesWithinMinute(recent, now);
+        if (within < recent.Count)
+        {
+            recent = within == 0 ? [] : recent.RemoveAll(m => now - m.Time >= minute);
+        }
+
         return stale is null && recent.Count == state.RecentMoves.Count
             ? state
             : state with { LastMoves = stale is null ? state.LastMoves : state.LastMoves.RemoveRange(stale), RecentMoves = recent };

@@ -11,11 +11,16 @@ namespace GiantVm.Scheduling.Engine;
 /// </summary>
 internal sealed class RoundWork
 {
-    private readonly Dictionary<int, NodeWork> _byId = [];
-    private readonly List<Decision> _decisions = [];
-    private readonly List<string> _notes = [];
-    private readonly HashSet<string> _noted = new(StringComparer.Ordinal);
-    private readonly HashSet<int> _plannedPids = [];
+    // A round is built for every instance and step in bulk (the simulator: hundreds of thousands
+    // of rounds, most of which plan nothing), so what only some rounds need is made on first use,
+    // and a few nodes are looked up by a linear scan rather than a dictionary.
+    private const int ScanNodesUpTo = 8;
+    private readonly NodeWork[] _nodes;
+    private readonly Dictionary<int, NodeWork>? _byId;
+    private List<Decision>? _decisions;
+    private List<string>? _notes;
+    private HashSet<string>? _noted;
+    private HashSet<int>? _plannedPids;
     private SplitMix64 _rng;
 
     public RoundWork(Snapshot snapshot, Policy policy, DecisionState state, DateTimeOffset now, bool applyCaps)
@@ -24,36 +29,94 @@ internal sealed class RoundWork
         State = state;
         Now = now;
         ApplyCaps = applyCaps;
-        var excluded = policy.ExcludedNodes.ToHashSet();
+        var excluded = policy.ExcludedNodes.Count == 0 ? null : policy.ExcludedNodes.ToHashSet();
         var nodes = new List<NodeWork>(snapshot.Nodes.Count);
-        foreach (var node in snapshot.Nodes.OrderBy(n => n.Id))
+        if (snapshot.Nodes.Count > ScanNodesUpTo)
         {
-            if (_byId.ContainsKey(node.Id))
+            _byId = new Dictionary<int, NodeWork>(snapshot.Nodes.Count);
+        }
+
+        // By id (a stable order: of duplicate ids the first one counts); snapshots usually come sorted.
+        var sorted = SortedById(snapshot.Nodes);
+        for (var i = 0; i < sorted.Count; i++)
+        {
+            var node = sorted[i];
+            if (Find(nodes, node.Id) is not null)
             {
                 continue;
             }
 
-            var work = new NodeWork(node, state.Nodes.GetValueOrDefault(node.Id), IsFresh(node, policy), excluded.Contains(node.Id), policy.Predicted);
-            _byId.Add(node.Id, work);
+            var work = new NodeWork(node, state.Nodes.GetValueOrDefault(node.Id), IsFresh(node, policy), excluded?.Contains(node.Id) ?? false, policy.Predicted);
+            _byId?.Add(node.Id, work);
             nodes.Add(work);
         }
 
-        foreach (var task in snapshot.Tasks)
+        _nodes = nodes.ToArray();
+        var tasks = snapshot.Tasks;
+        for (var i = 0; i < tasks.Count; i++)
         {
-            if (_byId.TryGetValue(task.Node, out var node))
+            var task = tasks[i];
+            if (Node(task.Node) is { } node)
             {
                 node.AddInitialTask(task);
             }
         }
 
-        foreach (var node in nodes)
+        foreach (var node in _nodes)
         {
             node.Seal();
         }
 
-        Nodes = nodes;
-        MinuteUsed = state.RecentMoves.Count(m => now - m.Time < TimeSpan.FromMinutes(1));
+        Nodes = _nodes;
+        MinuteUsed = MovesWithinMinute(state.RecentMoves, now);
         _rng = new SplitMix64(state.RandomState ?? policy.Seed);
+    }
+
+    /// <summary>Moves of <paramref name="moves"/> less than 60 s before <paramref name="now"/>.</summary>
+    internal static int MovesWithinMinute(IEnumerable<MoveRecord> moves, DateTimeOffset now)
+    {
+        var minute = TimeSpan.FromMinutes(1);
+        var count = 0;
+        foreach (var m in moves)
+        {
+            if (now - m.Time < minute)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static IReadOnlyList<NodeSnapshot> SortedById(IReadOnlyList<NodeSnapshot> nodes)
+    {
+        for (var i = 1; i < nodes.Count; i++)
+        {
+            if (nodes[i].Id < nodes[i - 1].Id)
+            {
+                return nodes.OrderBy(n => n.Id).ToArray();
+            }
+        }
+
+        return nodes;
+    }
+
+    private NodeWork? Find(List<NodeWork> nodes, int id)
+    {
+        if (_byId is not null)
+        {
+            return _byId.GetValueOrDefault(id);
+        }
+
+        foreach (var n in nodes)
+        {
+            if (n.Id == id)
+            {
+                return n;
+            }
+        }
+
+        return null;
     }
 
     public Policy Policy { get; }
@@ -67,9 +130,12 @@ internal sealed class RoundWork
     /// <summary>Nodes ordered by id.</summary>
     public IReadOnlyList<NodeWork> Nodes { get; }
 
-    public IReadOnlyList<Decision> Decisions => _decisions;
+    public IReadOnlyList<Decision> Decisions => (IReadOnlyList<Decision>?)_decisions ?? [];
 
-    public IReadOnlyList<string> Notes => _notes;
+    public IReadOnlyList<string> Notes => (IReadOnlyList<string>?)_notes ?? [];
+
+    /// <summary>Decisions planned so far this round.</summary>
+    public int DecisionCount => _decisions?.Count ?? 0;
 
     /// <summary>Moves of the last 60 s before this round.</summary>
     public int MinuteUsed { get; }
@@ -78,14 +144,30 @@ internal sealed class RoundWork
 
     public ulong RandomState => _rng.State;
 
-    public NodeWork? Node(int id) => _byId.GetValueOrDefault(id);
+    public NodeWork? Node(int id)
+    {
+        if (_byId is not null)
+        {
+            return _byId.GetValueOrDefault(id);
+        }
+
+        foreach (var n in _nodes)
+        {
+            if (n.Id == id)
+            {
+                return n;
+            }
+        }
+
+        return null;
+    }
 
     public static bool IsFresh(NodeSnapshot node, Policy policy) =>
         node.AgeSeconds is not { } age || age <= policy.StaleAfter.TotalSeconds;
 
     /// <summary>The caps for the whole round (per round, per minute) leave room for another move.</summary>
     public bool RoundHasRoom =>
-        !ApplyCaps || (_decisions.Count < Policy.MaxPerRound && MinuteUsed + _decisions.Count < Policy.MaxPerMinute);
+        !ApplyCaps || (DecisionCount < Policy.MaxPerRound && MinuteUsed + DecisionCount < Policy.MaxPerMinute);
 
     public bool CanLeave(NodeWork node) => !ApplyCaps || node.MovesOut < Policy.MaxPerNodePerRound;
 
@@ -99,11 +181,11 @@ internal sealed class RoundWork
             return;
         }
 
-        if (_decisions.Count >= Policy.MaxPerRound)
+        if (DecisionCount >= Policy.MaxPerRound)
         {
             Note($"cap migrate.max_per_round ({Policy.MaxPerRound}) reached");
         }
-        else if (MinuteUsed + _decisions.Count >= Policy.MaxPerMinute)
+        else if (MinuteUsed + DecisionCount >= Policy.MaxPerMinute)
         {
             Note($"cap migrate.max_per_minute ({Policy.MaxPerMinute}) reached ({MinuteUsed} moves in the last minute)");
         }
@@ -111,9 +193,9 @@ internal sealed class RoundWork
 
     public void Note(string text)
     {
-        if (_noted.Add(text))
+        if ((_noted ??= new HashSet<string>(StringComparer.Ordinal)).Add(text))
         {
-            _notes.Add(text);
+            (_notes ??= []).Add(text);
         }
     }
 
@@ -154,14 +236,19 @@ internal sealed class RoundWork
     public IEnumerable<NodeWork> TargetsFor(NodeWork source, TaskSnapshot task, bool antiFlap = true)
     {
         var last = antiFlap ? State.LastMoveOf(task.Pid, task.StartTime) : null;
-        foreach (var target in Nodes)
+        foreach (var target in _nodes)
         {
-            if (target.CanBeTarget && target.Id != source.Id && Fits(target, task) && CanEnter(target) && !ReturnBlocked(last, target))
+            if (IsTarget(source, target, task, last))
             {
                 yield return target;
             }
         }
     }
+
+    /// <summary>One node of <see cref="TargetsFor"/>; <paramref name="last"/> is the task's last move
+    /// (null: none, or anti-flap off).</summary>
+    public bool IsTarget(NodeWork source, NodeWork target, TaskSnapshot task, MoveRecord? last) =>
+        target.CanBeTarget && target.Id != source.Id && Fits(target, task) && CanEnter(target) && !ReturnBlocked(last, target);
 
     public int NextRandom(int n)
     {
@@ -182,7 +269,7 @@ internal sealed class RoundWork
     /// snapshot (a malformed one) is moved once.</summary>
     public void Plan(TaskSnapshot task, NodeWork from, NodeWork to, string reason)
     {
-        if (!_plannedPids.Add(task.Pid))
+        if (!(_plannedPids ??= []).Add(task.Pid))
         {
             return;
         }
@@ -190,7 +277,7 @@ internal sealed class RoundWork
         var need = MemoryNeeded(task);
         from.Release(task);
         to.Receive(task, need);
-        _decisions.Add(new Decision(task.Pid, task.StartTime, task.Comm, from.Id, to.Id, Policy.DryRun, reason)
+        (_decisions ??= []).Add(new Decision(task.Pid, task.StartTime, task.Comm, from.Id, to.Id, Policy.DryRun, reason)
         {
             RssBytes = task.RssBytes,
             CpuCores = task.CpuCores,
@@ -200,7 +287,7 @@ internal sealed class RoundWork
     /// <summary>The state for the next round: this round's decisions recorded as moves.</summary>
     public DecisionState Commit()
     {
-        var state = State.WithRoundMoves(_decisions.Select(d => new MoveRecord(d.Pid, d.StartTime, d.From, d.To, Now)).ToList());
+        var state = _decisions is null ? State : State.WithRoundMoves(_decisions.Select(d => new MoveRecord(d.Pid, d.StartTime, d.From, d.To, Now)).ToList());
         return RandomUsed ? state with { RandomState = _rng.State } : state;
     }
 

@@ -15,7 +15,6 @@ internal sealed class ClusterSimulation
     private readonly StepWindow _window;
     private readonly PolicyRun[] _runs;
     private readonly Action<StepRecord>? _onStep;
-    private readonly ISnapshotSink? _sink;
     private readonly bool _snapshotsNeeded;
     // Two step buffers: the policies run over one closed step while the rows fill the next.
     private readonly StepInput[] _inputs = [new(), new()];
@@ -52,13 +51,13 @@ internal sealed class ClusterSimulation
         _tasks = new LiveTaskTable(classes, options.LcClasses);
         _window = new StepWindow(machines.Count);
         _runs = policies.Select((p, i) => new PolicyRun(i, p, machines, options, sink)).ToArray();
-        _sink = sink;
         _snapshotsNeeded = sink is not null || policies.Any(p => p.NeedsSnapshots);
         _lagMicros = options.LateToleranceSteps * TraceClock.StepMicros;
         foreach (StepInput input in _inputs)
         {
             input.LcDemand = new double[machines.Count];
             input.LcMemory = new double[machines.Count];
+            input.Snapshots = _snapshotsNeeded ? new StepSnapshots(machines, options, withComm: sink is not null) : null;
         }
         if (options.StartSeconds is long start)
         {
@@ -89,6 +88,26 @@ internal sealed class ClusterSimulation
 
     /// <summary>Counts a task_usage line that could not even be parsed into a row (empty line excluded).</summary>
     public void CountRow() => _rowsRead++;
+
+    /// <summary>A hint that <paramref name="row"/> comes soon: starts loading what its task lookup reads.</summary>
+    public void Prefetch(in UsageRow row) => _tasks.Prefetch(row.Job, row.TaskIndex);
+
+    /// <summary>
+    /// A hint that <paramref name="row"/> comes next but a few (its lookup already prefetched):
+    /// starts loading its task's entries in the first steps it covers. Changes nothing.
+    /// </summary>
+    public void PrefetchSteps(in UsageRow row)
+    {
+        if (row.EndMicros > row.StartMicros && _tasks.TryPeek(row.Job, row.TaskIndex, out int id))
+        {
+            long first = TraceClock.StepOf(row.StartMicros);
+            long last = Math.Min(TraceClock.StepOf(row.EndMicros - 1), first + 1);
+            for (long s = first; s <= last; s++)
+            {
+                _window.Prefetch(s, id);
+            }
+        }
+    }
 
     public void Add(in UsageRow row)
     {
@@ -207,23 +226,6 @@ internal sealed class ClusterSimulation
             _runs.Select(r => r.Series).ToArray());
     }
 
-    /// <summary>Builds, once for every policy, each BE task's snapshot on the node of its trace machine.</summary>
-    private void ShareTaskSnapshots(StepInput input)
-    {
-        if (input.SharedTasks.Length < input.Capacity)
-        {
-            input.SharedTasks = new Scheduling.Model.TaskSnapshot?[input.Capacity];
-        }
-
-        int groupSize = _options.GroupSize;
-        double unit = _options.MemoryUnitBytes;
-        for (int i = 0; i < input.BeCount; i++)
-        {
-            int id = input.BeTasks[i];
-            input.SharedTasks[id] = StepInput.TaskSnapshotOf(id, input.Entries[id].Machine % groupSize, input.Entries[id], input.Keys[id], unit, _sink is not null);
-        }
-    }
-
     /// <summary>
     /// Closes the first open step: copies what the policies need out of its slot, then hands it
     /// to them and goes back to reading rows while they run; the previous step's policies must
@@ -249,6 +251,7 @@ internal sealed class ClusterSimulation
             if (input.BeTasks.Length < slot.TouchedCount)
             {
                 input.BeTasks = new int[Math.Max(slot.TouchedCount, input.BeTasks.Length * 2)];
+                input.BeEntries = new StepSlot.Entry[input.BeTasks.Length];
             }
 
             if (input.Entries.Length < input.Capacity)
@@ -267,16 +270,12 @@ internal sealed class ClusterSimulation
                 }
                 else
                 {
-                    input.BeTasks[input.BeCount++] = id;
+                    input.BeTasks[input.BeCount] = id;
+                    input.BeEntries[input.BeCount++] = e;
                     input.Entries[id] = e;
                     input.Keys[id] = _tasks.Keys[id];
                 }
             }
-        }
-
-        if (_snapshotsNeeded && input.BeCount > 0)
-        {
-            ShareTaskSnapshots(input);
         }
 
         _steps++;
@@ -289,9 +288,10 @@ internal sealed class ClusterSimulation
         _pending = Task.Run(() => RunPolicies(input));
     }
 
-    /// <summary>Every policy over one closed step (side by side when the step is large), then their forgetting.</summary>
+    /// <summary>The step's shared snapshots, then every policy over it (side by side when the step is large), then their forgetting.</summary>
     private StepRecord[] RunPolicies(StepInput input)
     {
+        input.Snapshots?.Build(input);
         var records = new StepRecord[_runs.Length];
         if (_runs.Length > 1 && input.BeCount > 2000)
         {

@@ -8,7 +8,7 @@ namespace GiantVm.Simulator.Simulation;
 /// </summary>
 internal sealed class LiveTaskTable
 {
-    private readonly Dictionary<TaskKey, int> _ids = new();
+    private readonly TaskIdMap _ids = new();
     private readonly Stack<int> _free = new();
     private readonly TaskClassTable _classes;
     private readonly bool[] _lcClass;
@@ -40,6 +40,12 @@ internal sealed class LiveTaskTable
 
     public int Count => _ids.Count;
 
+    /// <summary>A hint that <see cref="GetOrAdd"/> will soon be asked for this task.</summary>
+    public void Prefetch(long job, int index) => _ids.Prefetch(new TaskKey(job, index));
+
+    /// <summary>The task's id if it has one now, without adding it (for hints: it may change before the row is added).</summary>
+    public bool TryPeek(long job, int index, out int id) => _ids.TryGetValue(new TaskKey(job, index), out id);
+
     public int GetOrAdd(long job, int index)
     {
         var key = new TaskKey(job, index);
@@ -59,7 +65,7 @@ internal sealed class LiveTaskTable
         IsLc[id] = known && (uint)cls < 256 && _lcClass[cls];
         NoTaskEvent[id] = !known;
         LastSeenStep[id] = long.MinValue;
-        _ids[key] = id;
+        _ids.Add(key, id);
         return id;
     }
 

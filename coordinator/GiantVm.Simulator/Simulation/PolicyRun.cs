@@ -22,12 +22,9 @@ internal sealed class PolicyRun
     private readonly double[] _utilization;
     private readonly double[] _steal;
     private readonly double[] _lcDemandSeen;
-    private readonly int[] _groupStart;
-    private readonly int[] _cursor;
     private readonly int[] _groupOf;
     private readonly StealHistogram _histogram = new();
     private int[] _nodeOf = [];
-    private int[] _byGroup = new int[256];
 
     private double _sumUtilization;
     private double _sumGini;
@@ -55,8 +52,6 @@ internal sealed class PolicyRun
         _utilization = new double[m];
         _steal = new double[m];
         _lcDemandSeen = new double[m];
-        _groupStart = new int[_groups + 1];
-        _cursor = new int[_groups];
         _groupOf = Enumerable.Range(0, m).Select(i => i / options.GroupSize).ToArray();
         Series = new PolicySeries(policy.Name);
     }
@@ -89,7 +84,7 @@ internal sealed class PolicyRun
         for (int i = 0; i < input.BeCount; i++)
         {
             int id = input.BeTasks[i];
-            ref readonly StepSlot.Entry e = ref entries[id];
+            ref readonly StepSlot.Entry e = ref input.BeEntries[i];
             int node = _nodeOf[id];
             if (node < 0 || _groupOf[node] != _groupOf[e.Machine])
             {
@@ -159,34 +154,9 @@ internal sealed class PolicyRun
 
     private int DecideAndApply(StepInput input, StepSlot.Entry[] entries)
     {
+        StepSnapshots shared = input.Snapshots!;
         int groupSize = _options.GroupSize;
         int machineCount = _machines.Count;
-
-        // BE tasks bucketed by the group they run in (counting sort, stable).
-        Array.Clear(_groupStart);
-        for (int i = 0; i < input.BeCount; i++)
-        {
-            _groupStart[_groupOf[_nodeOf[input.BeTasks[i]]] + 1]++;
-        }
-
-        for (int g = 0; g < _groups; g++)
-        {
-            _groupStart[g + 1] += _groupStart[g];
-        }
-
-        if (_byGroup.Length < input.BeCount)
-        {
-            _byGroup = new int[Math.Max(input.BeCount, _byGroup.Length * 2)];
-        }
-
-        int[] cursor = _cursor;
-        Array.Copy(_groupStart, cursor, _groups);
-        for (int i = 0; i < input.BeCount; i++)
-        {
-            int id = input.BeTasks[i];
-            _byGroup[cursor[_groupOf[_nodeOf[id]]]++] = id;
-        }
-
         DateTimeOffset time = TraceClock.StepEndTime(input.Step);
         double unit = _options.MemoryUnitBytes;
         int migrations = 0;
@@ -194,34 +164,35 @@ internal sealed class PolicyRun
         {
             int first = g * groupSize;
             int last = Math.Min(machineCount, first + groupSize);
-            var nodes = new NodeSnapshot[last - first];
+
+            // The instance's snapshot as every policy that left it alone sees it, unless this
+            // policy's figures differ somewhere: then its own, reusing what is still the same.
+            NodeSnapshot[] nodes = shared.GroupNodes[g];
             for (int m = first; m < last; m++)
             {
-                double free = Math.Max(0, _machines.Memory[m] - _memUsed[m]);
-                nodes[m - first] = new NodeSnapshot(m - first, _steal[m])
+                if (!shared.Matches(m, _steal[m], shared.MemFreeBytesOf(m, _memUsed[m])))
                 {
-                    HostStealRatio = _steal[m],
-                    HostLcBusyCores = _lcDemandSeen[m],
-                    HostCapacityCores = _machines.Cpu[m],
-                    MemTotalBytes = (long)Math.Round(_machines.Memory[m] * unit),
-                    MemFreeBytes = (long)Math.Round(free * unit),
-                    AgeSeconds = 0,
-                };
+                    nodes = OwnNodes(shared, first, last);
+                    break;
+                }
             }
 
-            int count = _groupStart[g + 1] - _groupStart[g];
-            var tasks = new TaskSnapshot[count];
+            int start = shared.GroupStart[g];
+            int count = shared.GroupStart[g + 1] - start;
+            TaskSnapshot[] tasks = shared.GroupTasks[g];
             for (int k = 0; k < count; k++)
             {
-                int id = _byGroup[_groupStart[g] + k];
-                ref readonly StepSlot.Entry e = ref entries[id];
-                // The task on its trace machine (most of them): the snapshot every policy shares.
-                tasks[k] = _nodeOf[id] == e.Machine
-                    ? input.SharedTasks[id]!
-                    : StepInput.TaskSnapshotOf(id, _nodeOf[id] - first, e, input.Keys[id], unit, _sink is not null);
+                int id = shared.ByGroup[start + k];
+                if (_nodeOf[id] != shared.ByGroupMachine[start + k])
+                {
+                    tasks = OwnTasks(input, shared, start, count, first);
+                    break;
+                }
             }
 
-            var snapshot = new Snapshot(time, nodes, tasks);
+            Snapshot snapshot = ReferenceEquals(nodes, shared.GroupNodes[g]) && ReferenceEquals(tasks, shared.GroupTasks[g])
+                ? shared.GroupSnapshots[g]
+                : new Snapshot(time, nodes, tasks);
             IReadOnlyList<Decision> decisions = _policy.Decide(g, snapshot);
             _sink?.Write(_index, _policy.Name, g, snapshot, decisions);
             foreach (Decision d in decisions)
@@ -248,6 +219,36 @@ internal sealed class PolicyRun
 
         _migrations += migrations;
         return migrations;
+    }
+
+    private NodeSnapshot[] OwnNodes(StepSnapshots shared, int first, int last)
+    {
+        var nodes = new NodeSnapshot[last - first];
+        for (int m = first; m < last; m++)
+        {
+            long free = shared.MemFreeBytesOf(m, _memUsed[m]);
+            nodes[m - first] = shared.Matches(m, _steal[m], free)
+                ? shared.Nodes[m]
+                : shared.NodeSnapshotOf(m, m - first, _steal[m], _lcDemandSeen[m], free);
+        }
+
+        return nodes;
+    }
+
+    private TaskSnapshot[] OwnTasks(StepInput input, StepSnapshots shared, int start, int count, int first)
+    {
+        var tasks = new TaskSnapshot[count];
+        for (int k = 0; k < count; k++)
+        {
+            int id = shared.ByGroup[start + k];
+            ref readonly StepSlot.Entry e = ref input.Entries[id];
+            // The task on its trace machine (most of them): the snapshot every policy shares.
+            tasks[k] = _nodeOf[id] == e.Machine
+                ? shared.Tasks[id]!
+                : StepInput.TaskSnapshotOf(id, _nodeOf[id] - first, e, input.Keys[id], _options.MemoryUnitBytes, _sink is not null);
+        }
+
+        return tasks;
     }
 
     public PolicySummary Summary() => new(

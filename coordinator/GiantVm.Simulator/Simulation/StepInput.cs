@@ -28,17 +28,17 @@ internal sealed class StepInput
 
     public int BeCount { get; set; }
 
+    /// <summary>The entries of <see cref="BeTasks"/>, in the same order (read front to back, where <see cref="Entries"/> is read by id, all over).</summary>
+    public StepSlot.Entry[] BeEntries { get; set; } = new StepSlot.Entry[256];
+
     /// <summary>Per machine: LC CPU demand (L).</summary>
     public double[] LcDemand { get; set; } = [];
 
     /// <summary>Per machine: memory of its LC tasks.</summary>
     public double[] LcMemory { get; set; } = [];
 
-    /// <summary>
-    /// By task id, for the BE tasks of the step (when some policy needs snapshots): the task's
-    /// snapshot on the node of its trace machine, shared by every policy that has it there.
-    /// </summary>
-    public TaskSnapshot?[] SharedTasks { get; set; } = [];
+    /// <summary>The step's snapshots with the trace placement, shared by the policies (null when no policy needs snapshots).</summary>
+    public StepSnapshots? Snapshots { get; set; }
 
     /// <summary>What a policy's snapshot says of a BE task of the step on <paramref name="node"/> (local index).</summary>
     public static TaskSnapshot TaskSnapshotOf(int id, int node, in StepSlot.Entry e, TaskKey key, double memoryUnitBytes, bool withComm) =>

@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+
 namespace GiantVm.Simulator.Simulation;
 
 /// <summary>
@@ -25,6 +29,23 @@ internal sealed class StepWindow(int machines)
         }
 
         return slot;
+    }
+
+    /// <summary>
+    /// A hint that task <paramref name="id"/> will soon be added to <paramref name="step"/>: starts
+    /// loading its entry in the slot that step will use (changes nothing; the slot may not be
+    /// there yet, or belong to an older step until it is reset, which keeps its arrays).
+    /// </summary>
+    public unsafe void Prefetch(long step, int id)
+    {
+        if (Sse.IsSupported && step >= FirstOpen)
+        {
+            StepSlot? slot = _ring[(int)(step & (_ring.Length - 1))];
+            if (slot is not null && (uint)id < (uint)slot.Entries.Length)
+            {
+                Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(slot.Entries), id)));
+            }
+        }
     }
 
     /// <summary>Closes <see cref="FirstOpen"/>: its slot (null when no row touched it), then advances.</summary>

@@ -58,32 +58,21 @@ internal ref struct CsvFields
     public static bool TryParseInt64(ReadOnlySpan<byte> s, out long value)
     {
         value = 0;
-        if (s.IsEmpty)
+        ReadOnlySpan<byte> digits = s;
+        if (!TrySplitSign(ref digits, out bool negative))
         {
             return false;
         }
 
-        int i = 0;
-        bool negative = false;
-        if (s[0] == (byte)'-')
-        {
-            negative = true;
-            i = 1;
-            if (s.Length == 1)
-            {
-                return false;
-            }
-        }
-
-        if (s.Length - i > 19)
+        if (digits.Length > 19)
         {
             return Utf8Parser.TryParse(s, out value, out int consumed) && consumed == s.Length;
         }
 
         ulong acc = 0;
-        for (; i < s.Length; i++)
+        for (int i = 0; i < digits.Length; i++)
         {
-            uint d = (uint)(s[i] - (byte)'0');
+            uint d = (uint)(digits[i] - (byte)'0');
             if (d > 9)
             {
                 return false;
@@ -115,17 +104,10 @@ internal ref struct CsvFields
     public static bool TryParseDouble(ReadOnlySpan<byte> s, out double value)
     {
         value = 0;
-        if (s.IsEmpty)
+        ReadOnlySpan<byte> rest = s;
+        if (!TrySplitSign(ref rest, out bool negative))
         {
             return false;
-        }
-
-        int i = 0;
-        bool negative = false;
-        if (s[0] == (byte)'-')
-        {
-            negative = true;
-            i = 1;
         }
 
         long mantissa = 0;
@@ -133,9 +115,9 @@ internal ref struct CsvFields
         int fractionDigits = 0;
         bool seenDot = false;
         bool any = false;
-        for (; i < s.Length; i++)
+        for (int i = 0; i < rest.Length; i++)
         {
-            byte b = s[i];
+            byte b = rest[i];
             uint d = (uint)(b - (byte)'0');
             if (d <= 9)
             {
@@ -174,6 +156,18 @@ internal ref struct CsvFields
         double v = mantissa / PowersOfTen[fractionDigits];
         value = negative ? -v : v;
         return true;
+    }
+
+    /// <summary>Takes a leading '-' off a number field; false when nothing is left (empty, or "-" alone).</summary>
+    private static bool TrySplitSign(ref ReadOnlySpan<byte> s, out bool negative)
+    {
+        negative = !s.IsEmpty && s[0] == (byte)'-';
+        if (negative)
+        {
+            s = s[1..];
+        }
+
+        return !s.IsEmpty;
     }
 
     private static bool SlowParse(ReadOnlySpan<byte> s, out double value) =>
