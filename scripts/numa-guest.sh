@@ -332,8 +332,9 @@ log "guest: cgroup.subtree_control $(tr -d '\r' <"$console" | sed -n 's/^GVM: cg
 # ---------------------------------------------------------------- checks
 failures=0
 summary=()
+failed=()
 check_ok() { log "  ok: $*"; }
-check_bad() { log "  FAILED: $*"; failures=$((failures + 1)); }
+check_bad() { log "  FAILED: $*"; failures=$((failures + 1)); failed+=("[${pass:-setup}] $*"); }
 # is_answer TEXT: TEXT is giantvmctl's JSON answer with a decisions array (not an error message)
 is_answer() { jq -e '.decisions | type == "array"' <<<"$1" >/dev/null 2>&1; }
 # one_line TEXT: TEXT on one line, at most 300 characters, for a FAILED line
@@ -502,5 +503,6 @@ if [ $failures -eq 0 ]; then
   echo "numa-guest: all checks held (passes: ${pass_list[*]})"
   exit 0
 fi
-echo "numa-guest: $failures check(s) FAILED"
+echo "numa-guest: $failures check(s) FAILED:"
+for f in "${failed[@]}"; do echo "  FAILED $f"; done
 exit 1
