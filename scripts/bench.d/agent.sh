@@ -51,9 +51,11 @@ ticks() { awk '{ s=$0; sub(/.*\) /, "", s); split(s, f, " "); print f[12] + f[13
 reported() { curl -s "http://127.0.0.1:$aport/metrics" | awk '/^giantvm_agent_samples_total\{outcome="reported"\}/ { print $2 }'; }
 sent() { curl -s "http://127.0.0.1:$aport/metrics" | awk '/^giantvm_agent_messages_sent_total\{kind="report"\}/ { print $2 }'; }
 sampling() { curl -s "http://127.0.0.1:$aport/metrics" | awk '/^giantvm_agent_sample_cpu_seconds_total / { print $2 }'; }
-t0=$(ticks); r0=$(reported); s0=$(sent); c0=$(sampling); start=$(date +%s.%N); load0=$(cut -d' ' -f1 /proc/loadavg)
+# the metrics scrapes stay outside the window: read before its start and after its end (the first
+# scrape of a process JITs the whole metrics path, tens of ms, which is no per-sample cost)
+r0=$(reported); s0=$(sent); c0=$(sampling); t0=$(ticks); start=$(date +%s.%N); load0=$(cut -d' ' -f1 /proc/loadavg)
 sleep "$seconds"
-t1=$(ticks); r1=$(reported); s1=$(sent); c1=$(sampling); end=$(date +%s.%N); load1=$(cut -d' ' -f1 /proc/loadavg)
+t1=$(ticks); end=$(date +%s.%N); r1=$(reported); s1=$(sent); c1=$(sampling); load1=$(cut -d' ' -f1 /proc/loadavg)
 rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$apid/status")
 hwm_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$apid/status")
 

@@ -40,6 +40,9 @@ internal sealed class AgentOptions
     /// <summary>Re-read a BE task's numa_maps every this many samples (1 = every sample).</summary>
     public int NumaMapsEvery { get; set; } = 10;
 
+    /// <summary>Re-read the numa_maps of a BE task that neither ran nor changed its RSS every this many samples.</summary>
+    public int NumaMapsMaxAge { get; set; } = Sensing.BeTaskSelector.DefaultNumaMapsMaxAge;
+
     public string? LcCgroup { get; set; }
 
     public int? QemuPid { get; set; }

@@ -61,6 +61,11 @@ internal static class AgentOptionsValidator
             throw new AgentConfigException($"--numa-maps-every {o.NumaMapsEvery} (Agent:NumaMapsEvery): expected 1 or more");
         }
 
+        if (o.NumaMapsMaxAge < 1)
+        {
+            throw new AgentConfigException($"--numa-maps-max-age {o.NumaMapsMaxAge} (Agent:NumaMapsMaxAge): expected 1 or more");
+        }
+
         if (o.MetricsPort is { } port && port is < 1 or > 65535)
         {
             throw new AgentConfigException($"--metrics-port {port} (Agent:MetricsPort): expected 1-65535");
@@ -75,7 +80,7 @@ internal static class AgentOptionsValidator
             Duration(o.ReconnectInitial, "Agent:ReconnectInitial", "ReconnectInitial"),
             Duration(o.ReconnectMax, "Agent:ReconnectMax", "ReconnectMax"));
         var sensing = new ProbeSettings(role, o.NodeId ?? 0, o.ProcRoot, o.SysRoot, o.CgroupRoot, interval, Json: false,
-            o.BeCgroup, o.BeComm, o.BePidFile, o.NumaMaps, o.LcCgroup, o.QemuPid, o.VcpuThreads, Verbose: false, NumaMapsEvery: o.NumaMapsEvery);
+            o.BeCgroup, o.BeComm, o.BePidFile, o.NumaMaps, o.LcCgroup, o.QemuPid, o.VcpuThreads, Verbose: false, NumaMapsEvery: o.NumaMapsEvery, NumaMapsMaxAge: o.NumaMapsMaxAge);
         return new AgentRunSettings(role, o.NodeId ?? 0, o.Vm.Trim(), coordinators, interval, executor,
             Duration(o.CommandTimeout, "--command-timeout", "CommandTimeout"), o.MetricsPort, o.MetricsHost, level, backoff, sensing, o.EmulatorRoot);
     }

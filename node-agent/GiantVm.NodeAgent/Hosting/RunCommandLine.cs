@@ -38,7 +38,8 @@ internal static class RunCommandLine
         Add<string>("--be-comm", "BeComm", "guest: BE tasks are the processes whose comm matches this regex", "REGEX");
         Add<string>("--be-pid-file", "BePidFile", "guest: BE tasks are the pids listed in this file", "FILE");
         Add<bool?>("--numa-maps", "NumaMaps", "guest: read numa_maps of BE tasks for their pages per node [default: true]", "true|false");
-        Add<int?>("--numa-maps-every", "NumaMapsEvery", "guest: re-read a task's numa_maps every N samples (first sight and after a migration always; 1 = every sample) [default: 10]", "N");
+        Add<int?>("--numa-maps-every", "NumaMapsEvery", "guest: re-read the numa_maps of a task that ran or changed its RSS every N samples (first sight and after a migration always; 1 = every sample) [default: 10]", "N");
+        Add<int?>("--numa-maps-max-age", "NumaMapsMaxAge", "guest: re-read the numa_maps of a task that neither ran nor changed its RSS every N samples [default: 300]", "N");
         Add<string>("--lc-cgroup", "LcCgroup", "host: LC load is the CPU usage of this cgroup (v2 cpu.stat, or v1 cpuacct.usage)", "PATH");
         Add<int?>("--qemu-pid", "QemuPid", "host: the GiantVM QEMU process (default: found by name qemu-system-*)", "PID");
         Add<string>("--vcpu-threads", "VcpuThreads", "host: regex of vCPU thread names [default: '^CPU \\d+/KVM$']", "REGEX");

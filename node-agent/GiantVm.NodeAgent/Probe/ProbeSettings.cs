@@ -17,4 +17,5 @@ internal sealed record ProbeSettings(
     int? QemuPid,
     string? VcpuThreads,
     bool Verbose,
-    int NumaMapsEvery = 10);
+    int NumaMapsEvery = 10,
+    int NumaMapsMaxAge = Sensing.BeTaskSelector.DefaultNumaMapsMaxAge);

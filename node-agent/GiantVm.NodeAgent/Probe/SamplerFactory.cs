@@ -41,7 +41,7 @@ internal static class SamplerFactory
         }
 
         var selection = new BeSelection(s.BeCgroup, s.BeComm is null ? null : Regex(s.BeComm, "--be-comm"), s.BePidFile);
-        var selector = new BeTaskSelector(proc, cgroups, selection, ExcludedPid(s.ProcRoot), numaMapsEvery: s.NumaMapsEvery);
+        var selector = new BeTaskSelector(proc, cgroups, selection, ExcludedPid(s.ProcRoot), numaMapsEvery: s.NumaMapsEvery, numaMapsMaxAge: s.NumaMapsMaxAge);
         return new GuestSampler(proc, sys, selector, time, Rules(), s.NumaMaps);
     }
 

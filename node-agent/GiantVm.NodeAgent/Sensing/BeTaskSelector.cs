@@ -14,9 +14,11 @@ namespace GiantVm.NodeAgent.Sensing;
 /// lists) is read when the process instance is first seen and then every
 /// <see cref="StatusRefreshSamples"/> samples: one file per task instead of two halves the cost
 /// of a sample, and affinity changes rarely (the executor re-reads it to verify a move).
-/// numa_maps (when asked) is read on first sight and then every <see cref="NumaMapsEvery"/> samples
-/// at the pid's slot (see <see cref="NumaMapsSchedule"/>), so re-reads spread evenly over samples;
-/// in between the cached pages per node are reported. <see cref="Invalidate"/> (thread-safe) makes
+/// numa_maps (when asked) is read on first sight and then, while the task runs or its RSS changes,
+/// every <see cref="NumaMapsEvery"/> samples at the pid's slot (see <see cref="NumaMapsSchedule"/>),
+/// so re-reads spread evenly over samples; a task that neither ran nor changed its RSS since the
+/// last read is re-read every <see cref="NumaMapsMaxAge"/> samples (its pages cannot have moved
+/// unless another process moved them). In between the cached pages per node are reported. <see cref="Invalidate"/> (thread-safe) makes
 /// the next sample re-read a task's status and numa_maps.
 /// </summary>
 internal sealed class BeTaskSelector : IDisposable
@@ -26,7 +28,7 @@ internal sealed class BeTaskSelector : IDisposable
     private readonly BeSelection _selection;
     private readonly int? _excludePid;
     private readonly Dictionary<int, (ulong StartTime, PidStatus Status, long ReadAt)> _status = [];
-    private readonly Dictionary<int, (ulong StartTime, NumaMaps? Maps, long ReadAt)> _maps = [];
+    private readonly Dictionary<int, (ulong StartTime, NumaMaps? Maps, long ReadAt, ulong CpuTicks, ulong RssPages)> _maps = [];
     private readonly object _gate = new();
     private readonly HashSet<int> _invalidated = [];
     private readonly PidFileCache _files;
@@ -37,12 +39,14 @@ internal sealed class BeTaskSelector : IDisposable
     private Dictionary<int, string> _unmatchedBefore = [];
     private long _samples;
 
-    public BeTaskSelector(ProcFs proc, CgroupFs? cgroups, BeSelection selection, int? excludePid, int statusRefreshSamples = 10, int numaMapsEvery = 10)
+    public BeTaskSelector(ProcFs proc, CgroupFs? cgroups, BeSelection selection, int? excludePid, int statusRefreshSamples = 10, int numaMapsEvery = 10, int numaMapsMaxAge = DefaultNumaMapsMaxAge)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(statusRefreshSamples, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(numaMapsEvery, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(numaMapsMaxAge, 1);
         StatusRefreshSamples = statusRefreshSamples;
         NumaMapsEvery = numaMapsEvery;
+        NumaMapsMaxAge = numaMapsMaxAge;
         if (selection.CgroupPath is not null && cgroups is null)
         {
             throw new ArgumentException("--be-cgroup needs a cgroup root", nameof(cgroups));
@@ -57,8 +61,14 @@ internal sealed class BeTaskSelector : IDisposable
 
     public int StatusRefreshSamples { get; }
 
-    /// <summary>A task's numa_maps is re-read every this many samples (1 = every sample).</summary>
+    /// <summary>The default of <see cref="NumaMapsMaxAge"/>: five minutes at the default 1 s interval.</summary>
+    public const int DefaultNumaMapsMaxAge = 300;
+
+    /// <summary>A task that runs or changes its RSS has its numa_maps re-read every this many samples (1 = every sample).</summary>
     public int NumaMapsEvery { get; }
+
+    /// <summary>A task that neither ran nor changed its RSS has its numa_maps re-read every this many samples.</summary>
+    public int NumaMapsMaxAge { get; }
 
     /// <summary>The cgroup layout in use, when BE tasks come from a cgroup.</summary>
     public CgroupLayout? CgroupLayout => _selection.CgroupPath is null ? null : _cgroups?.Layout;
@@ -136,7 +146,7 @@ internal sealed class BeTaskSelector : IDisposable
                 continue;
             }
 
-            var maps = withNumaMaps ? Maps(pid, stat.StartTime) : null;
+            var maps = withNumaMaps ? Maps(pid, stat) : null;
             tasks.Add(new TaskSample(stat, status, maps));
         }
 
@@ -250,16 +260,17 @@ internal sealed class BeTaskSelector : IDisposable
         return status;
     }
 
-    private NumaMaps? Maps(int pid, ulong startTime)
+    private NumaMaps? Maps(int pid, PidStat stat)
     {
-        if (_maps.TryGetValue(pid, out var cached) && cached.StartTime == startTime
-            && !NumaMapsSchedule.IsDue(_samples, cached.ReadAt, pid, NumaMapsEvery))
+        if (_maps.TryGetValue(pid, out var cached) && cached.StartTime == stat.StartTime
+            && !NumaMapsSchedule.IsDue(_samples, cached.ReadAt, pid, NumaMapsEvery, NumaMapsMaxAge,
+                changed: cached.CpuTicks != stat.CpuTicks || cached.RssPages != stat.RssPages))
         {
             return cached.Maps;
         }
 
         var maps = _proc.TryReadNumaMaps(pid);
-        _maps[pid] = (startTime, maps, _samples);
+        _maps[pid] = (stat.StartTime, maps, _samples, stat.CpuTicks, stat.RssPages);
         return maps;
     }
 }

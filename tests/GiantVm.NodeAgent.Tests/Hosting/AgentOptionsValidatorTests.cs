@@ -24,6 +24,29 @@ public class AgentOptionsValidatorTests
         Assert.Contains(expected, e.Message);
     }
 
+    [Theory]
+    [InlineData(0, 300, "--numa-maps-every 0")]
+    [InlineData(10, 0, "--numa-maps-max-age 0 (Agent:NumaMapsMaxAge)")]
+    public void Validate_NumaMapsPeriodsBelowOne_AreRefused(int every, int maxAge, string expected)
+    {
+        var options = Valid();
+        options.NumaMapsEvery = every;
+        options.NumaMapsMaxAge = maxAge;
+
+        var e = Assert.Throws<AgentConfigException>(() => AgentOptionsValidator.Validate(options));
+
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void Validate_PassesTheNumaMapsMaxAgeToTheSensing()
+    {
+        var options = Valid();
+        options.NumaMapsMaxAge = 42;
+
+        Assert.Equal(42, AgentOptionsValidator.Validate(options).Sensing.NumaMapsMaxAge);
+    }
+
     [Fact]
     public void Validate_ParsesTheAddressListAndDurations()
     {

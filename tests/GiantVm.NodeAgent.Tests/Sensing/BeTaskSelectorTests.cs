@@ -6,12 +6,18 @@ namespace GiantVm.NodeAgent.Tests.Sensing;
 
 public class BeTaskSelectorTests
 {
-    private static BeTaskSelector Selector(FakeTree tree, int refresh, int numaMapsEvery = 10) => new(
-        new ProcFs(tree.Proc), new CgroupFs(CgroupLayout.Detect(tree.Sys)), new BeSelection("be/batch1", null, null), null, refresh, numaMapsEvery);
+    private static BeTaskSelector Selector(FakeTree tree, int refresh, int numaMapsEvery = 10, int numaMapsMaxAge = BeTaskSelector.DefaultNumaMapsMaxAge) => new(
+        new ProcFs(tree.Proc), new CgroupFs(CgroupLayout.Detect(tree.Sys)), new BeSelection("be/batch1", null, null), null, refresh, numaMapsEvery, numaMapsMaxAge);
 
     // pid 104's slot for every = 5 is samples 1, 6, 11, ...: read on first sight (sample 1), due again at 6
     private static void SetPagesOnNode(FakeTree tree, int node, ulong pages) =>
-        tree.Write("proc/104/numa_maps", $"7f0000000000 bind:{node} anon={pages} N{node}={pages} kernelpagesize_kB=4\n");
+        tree.Write("proc/104/numa_maps", NumaMapsLine(node, pages));
+
+    private static string NumaMapsLine(int node, ulong pages) => $"7f0000000000 bind:{node} anon={pages} N{node}={pages} kernelpagesize_kB=4\n";
+
+    // pid 104 with this CPU time and RSS (its stat and status), its pages on one node
+    private static void SetTask(FakeTree tree, ulong userTicks, ulong rssKb, int node, ulong pages) =>
+        tree.WriteProcess(new FakeProcess(104, "batch", userTicks, 0, 8000, 1, rssKb, "0-3", "0", NumaMaps: NumaMapsLine(node, pages)));
 
     private static ulong Pages(BeTaskSelector selector, int node) =>
         selector.Read(true).Single().NumaMaps!.PagesPerNode.GetValueOrDefault(node);
@@ -64,19 +70,19 @@ public class BeTaskSelectorTests
     }
 
     [Fact]
-    public void NumaMaps_IsNotReReadBeforeNSamples_AndIsReReadAfterN()
+    public void NumaMaps_OfATaskThatRuns_IsNotReReadBeforeNSamples_AndIsReReadAfterN()
     {
         using var tree = GuestTrees.FourNode.Create('a');
         var selector = Selector(tree, refresh: 100, numaMapsEvery: 5);
         Assert.Equal(10UL, Pages(selector, 0)); // sample 1
-        SetPagesOnNode(tree, 3, 77);
+        SetTask(tree, userTicks: 300, rssKb: 40, node: 3, pages: 77); // it ran and its pages moved
         for (var sample = 2; sample <= 5; sample++)
         {
             Assert.Equal(10UL, Pages(selector, 0)); // cached: the old pages per node
         }
 
         Assert.Equal(77UL, Pages(selector, 3)); // sample 6: five samples after the last read
-        SetPagesOnNode(tree, 2, 5);
+        SetTask(tree, userTicks: 400, rssKb: 40, node: 2, pages: 5);
         for (var sample = 7; sample <= 10; sample++)
         {
             Assert.Equal(77UL, Pages(selector, 3));
@@ -86,10 +92,56 @@ public class BeTaskSelectorTests
     }
 
     [Fact]
-    public void NumaMaps_EverySampleWhenNIsOne()
+    public void NumaMaps_OfATaskThatNeitherRanNorChangedItsRss_IsReReadOnlyAtTheMaxAge()
+    {
+        using var tree = GuestTrees.FourNode.Create('a');
+        var selector = Selector(tree, refresh: 100, numaMapsEvery: 5, numaMapsMaxAge: 20);
+        Assert.Equal(10UL, Pages(selector, 0)); // sample 1
+        SetPagesOnNode(tree, 3, 77); // moved by someone else: its stat says the same
+        for (var sample = 2; sample <= 20; sample++)
+        {
+            Assert.Equal(10UL, Pages(selector, 0)); // samples 6, 11, 16 are its every-5 slots: not due, nothing changed
+        }
+
+        // pid 104's slot for every = 20 is samples 16, 36, ...: 16 is under 20 samples after the read
+        for (var sample = 21; sample <= 35; sample++)
+        {
+            Assert.Equal(10UL, Pages(selector, 0));
+        }
+
+        Assert.Equal(77UL, Pages(selector, 3)); // sample 36
+    }
+
+    [Fact]
+    public void NumaMaps_AChangedRssAloneMakesItDueOnTheEverySchedule()
+    {
+        using var tree = GuestTrees.FourNode.Create('a');
+        var selector = Selector(tree, refresh: 100, numaMapsEvery: 5, numaMapsMaxAge: 1000);
+        Assert.Equal(10UL, Pages(selector, 0)); // sample 1
+        SetTask(tree, userTicks: 200, rssKb: 4000, node: 1, pages: 1000); // same CPU time, more resident
+        for (var sample = 2; sample <= 5; sample++)
+        {
+            Assert.Equal(10UL, Pages(selector, 0));
+        }
+
+        Assert.Equal(1000UL, Pages(selector, 1)); // sample 6
+    }
+
+    [Fact]
+    public void NumaMaps_EverySampleWhenNIsOne_ForATaskThatRuns()
     {
         using var tree = GuestTrees.FourNode.Create('a');
         var selector = Selector(tree, refresh: 100, numaMapsEvery: 1);
+        Assert.Equal(10UL, Pages(selector, 0));
+        SetTask(tree, userTicks: 201, rssKb: 40, node: 1, pages: 8);
+        Assert.Equal(8UL, Pages(selector, 1));
+    }
+
+    [Fact]
+    public void NumaMaps_EverySampleWhenNAndTheMaxAgeAreOne()
+    {
+        using var tree = GuestTrees.FourNode.Create('a');
+        var selector = Selector(tree, refresh: 100, numaMapsEvery: 1, numaMapsMaxAge: 1);
         Assert.Equal(10UL, Pages(selector, 0));
         SetPagesOnNode(tree, 1, 8);
         Assert.Equal(8UL, Pages(selector, 1));
