@@ -5,4 +5,5 @@ public enum PidFile
 {
     Stat,
     Comm,
+    SchedStat,
 }

@@ -91,7 +91,7 @@ internal sealed class EmulatedExecutor : IMigrationExecutor
         var from = new JsonArray();
         foreach (var n in fromNodes)
         {
-            from.Add(n);
+            from.Add((JsonNode)JsonValue.Create(n)); // the JsonNode overload: Add<T> needs reflection (NativeAOT)
         }
 
         return new JsonObject

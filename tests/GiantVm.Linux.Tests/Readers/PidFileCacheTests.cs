@@ -84,6 +84,24 @@ public class PidFileCacheTests
     }
 
     [Fact]
+    public void OnTheRealProc_RunNs_IsTheSameInstanceOnlyThroughAHeldFile_AndAnExitedProcessVanishes()
+    {
+        using var child = StartSleep();
+        using var files = new PidFileCache(new ProcFs());
+        Assert.True(files.TryReadRunNs(child.Id, out var first, out var same));
+        Assert.False(same); // just opened: nothing to compare with
+        Assert.True(first > 0);
+        Assert.True(files.TryReadRunNs(child.Id, out var second, out same));
+        Assert.True(same);
+        Assert.Equal(first, second); // a sleeping process does not run
+
+        child.Kill();
+        child.WaitForExit();
+        Assert.False(files.TryReadRunNs(child.Id, out _, out _));
+        Assert.False(files.IsOpen(child.Id, PidFile.SchedStat));
+    }
+
+    [Fact]
     public void EndSample_ClosesTheFilesOfPidsNotReadSinceThePreviousSample()
     {
         using var child = StartSleep();

@@ -115,7 +115,7 @@ public class BeTaskSelectorCommTests
 
     [Fact]
     [Trait("Category", "e2e")]
-    public void Read_OnTheRealProc_KeepsTheBeTasksStatOpen_AndDropsAKilledTask()
+    public void Read_OnTheRealProc_KeepsTheBeTasksFilesOpen_AndDropsAKilledTask()
     {
         using var first = RealBeProcess.Start();
         using var second = RealBeProcess.Start();
@@ -123,12 +123,12 @@ public class BeTaskSelectorCommTests
 
         Assert.Equal([first.Pid, second.Pid], Pids(selector).Order());
         Assert.Equal([first.Pid, second.Pid], Pids(selector).Order()); // now read through the open files
-        Assert.True(selector.HoldsStatOf(first.Pid) && selector.HoldsStatOf(second.Pid));
+        Assert.True(selector.HoldsFilesOf(first.Pid) && selector.HoldsFilesOf(second.Pid));
 
         second.Kill();
         Assert.Equal([first.Pid], Pids(selector));
-        Assert.False(selector.HoldsStatOf(second.Pid));
-        Assert.True(selector.HoldsStatOf(first.Pid));
+        Assert.False(selector.HoldsFilesOf(second.Pid));
+        Assert.True(selector.HoldsFilesOf(first.Pid));
     }
 
     [Fact]

@@ -61,6 +61,63 @@ public class BeTaskSelectorTests
         Assert.Equal(260UL, selector.Read(false).Single().Stat.UserTicks);
     }
 
+    // files held open between samples, as on a real procfs (a fake tree's files are rewritten in place)
+    private static BeTaskSelector HoldingSelector(FakeTree tree, int refresh) => new(
+        new ProcFs(tree.Proc), new CgroupFs(CgroupLayout.Detect(tree.Sys)), new BeSelection("be/batch1", null, null), null, refresh, keepFilesOpen: true);
+
+    private static void SetRunNs(FakeTree tree, ulong ns) => tree.Write("proc/104/schedstat", $"{ns} 0 1\n");
+
+    private static void SetUserTicks(FakeTree tree, ulong ticks, int threads = 1) =>
+        tree.WriteProcess(new FakeProcess(104, "batch", ticks, 0, 8000, 1, 40, "0-3", "0", threads));
+
+    [Fact]
+    public void Stat_OfASingleThreadedTaskThatDidNotRun_IsNotReRead_UntilItRuns()
+    {
+        using var tree = GuestTrees.FourNode.Create('a');
+        SetRunNs(tree, 5_000_000);
+        var selector = HoldingSelector(tree, refresh: 100);
+        Assert.Equal(200UL, selector.Read(false).Single().Stat.UserTicks);
+        SetUserTicks(tree, 300); // stat changed, schedstat did not: cannot happen for real, shows the stat is not read
+        Assert.Equal(200UL, selector.Read(false).Single().Stat.UserTicks);
+        SetRunNs(tree, 6_000_000); // it ran
+        Assert.Equal(300UL, selector.Read(false).Single().Stat.UserTicks);
+    }
+
+    [Fact]
+    public void Stat_OfAnIdleTask_IsStillReReadEveryRefreshPeriod()
+    {
+        using var tree = GuestTrees.FourNode.Create('a');
+        SetRunNs(tree, 5_000_000);
+        var selector = HoldingSelector(tree, refresh: 4);
+        selector.Read(false); // sample 1; pid 104's slot for 4 is samples 4, 8, ...: the first due one is 8
+        SetUserTicks(tree, 300);
+        var seen = Enumerable.Range(2, 7).Select(_ => selector.Read(false).Single().Stat.UserTicks).ToList();
+        Assert.Equal([200UL, 200, 200, 200, 200, 200, 300], seen); // samples 2..8
+    }
+
+    [Fact]
+    public void Stat_OfAMultiThreadedTask_IsReadEverySample()
+    {
+        using var tree = GuestTrees.FourNode.Create('a');
+        SetUserTicks(tree, 200, threads: 2);
+        SetRunNs(tree, 5_000_000); // the main thread's runtime says nothing about the others
+        var selector = HoldingSelector(tree, refresh: 100);
+        selector.Read(false);
+        SetUserTicks(tree, 300, threads: 2);
+        Assert.Equal(300UL, selector.Read(false).Single().Stat.UserTicks);
+    }
+
+    [Fact]
+    public void Stat_WithoutFilesHeldOpen_IsReadEverySample()
+    {
+        using var tree = GuestTrees.FourNode.Create('a');
+        SetRunNs(tree, 5_000_000);
+        var selector = Selector(tree, refresh: 100); // a fake tree: every read opens the path, so no instance is known
+        selector.Read(false);
+        SetUserTicks(tree, 300);
+        Assert.Equal(300UL, selector.Read(false).Single().Stat.UserTicks);
+    }
+
     [Fact]
     public void NumaMaps_IsReadOnFirstSight()
     {
