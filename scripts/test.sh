@@ -6,7 +6,9 @@
 #                                   project at a time so that timing-sensitive runs do not
 #                                   compete for the 2 cores, then the real-kernel test (trait
 #                                   Category=numa-guest: scripts/numa-guest.sh, a 4-node NUMA
-#                                   guest under QEMU), once
+#                                   guest under QEMU), once, then the agent's NativeAOT build
+#                                   (scripts/publish.sh, as shipped) against the tests that run
+#                                   the agent binary
 #   scripts/test.sh ARGS...         one `dotnet test` run over the solution with ARGS
 #                                   (e.g. --filter "Category!=e2e")
 set -uo pipefail
@@ -50,6 +52,16 @@ else
     echo "-- $(basename "$proj" .csproj)" >&2
     run "numa-guest-$(basename "$proj" .csproj)" "$proj" --filter "Category=numa-guest"
   done
+  echo "== the agent as shipped: NativeAOT (scripts/publish.sh --only agent)" >&2
+  aot="$results/aot-agent"
+  if scripts/publish.sh --only agent --out "$aot" > "$results/aot-publish.log" 2>&1; then
+    GIANTVM_TEST_AGENT="$PWD/$aot/giantvm-agent" run aot-agent tests/GiantVm.NodeAgent.Tests/GiantVm.NodeAgent.Tests.csproj \
+      --filter "FullyQualifiedName~AgentBinaryTests|FullyQualifiedName~AgentWithCoordinatorTests|FullyQualifiedName~LaunchTests"
+  else
+    tail -n 30 "$results/aot-publish.log" >&2
+    echo "Failed!  - Failed:     1, Passed:     0, Skipped:     0, Total:     1 - the agent's NativeAOT publish" > "$results/aot-agent.log"
+    rc=1
+  fi
 fi
 
 # One "Passed!  - Failed: F, Passed: P, Skipped: S, Total: T" (or "Failed!  - ...") line per
