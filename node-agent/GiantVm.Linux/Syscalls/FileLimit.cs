@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace GiantVm.Linux.Syscalls;
 
-/// <summary>getrlimit(2) for RLIMIT_NOFILE: how many descriptors this process may have open.</summary>
+/// <summary>getrlimit(2)/setrlimit(2) for RLIMIT_NOFILE: how many descriptors this process may have open.</summary>
 public static partial class FileLimit
 {
     private const int RlimitNoFile = 7;
@@ -23,6 +23,27 @@ public static partial class FileLimit
         return (long)limits[0];
     }
 
+    /// <summary>
+    /// Raises the soft limit on open descriptors to the hard one, as the .NET runtime does at start
+    /// under the JIT (NativeAOT does not): a NativeAOT agent started with the common soft limit of
+    /// 1024 could otherwise hold only 512 of the per-process files it re-reads every sample. Returns
+    /// the soft limit now in force (null when it cannot be read); a refusal leaves it as it was.
+    /// </summary>
+    public static unsafe long? RaiseSoftToHard()
+    {
+        var limits = stackalloc ulong[2];
+        if (getrlimit(RlimitNoFile, limits) == 0 && limits[0] < limits[1])
+        {
+            limits[0] = limits[1];
+            _ = setrlimit(RlimitNoFile, limits);
+        }
+
+        return SoftOpenFiles();
+    }
+
     [LibraryImport("libc", SetLastError = true)]
     private static unsafe partial int getrlimit(int resource, ulong* limits);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static unsafe partial int setrlimit(int resource, ulong* limits);
 }

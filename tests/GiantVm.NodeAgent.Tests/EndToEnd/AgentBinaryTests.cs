@@ -85,4 +85,45 @@ public sealed class AgentBinaryTests
         Assert.Contains("--numa-maps-max-age 0 (Agent:NumaMapsMaxAge): expected 1 or more", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Run_StartedWithALowSoftFileLimit_RaisesItToTheHardLimit()
+    {
+        // the JIT runtime raises it itself; this is what shows the NativeAOT build does too
+        var agent = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-c", "ulimit -S -n 256 2>/dev/null; exec \"$0\" run --role guest --coordinator http://127.0.0.1:1 --be-comm '^no-such-task$'", AgentBinary.Path })
+        {
+            agent.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(agent)!;
+        try
+        {
+            string? line = null;
+            for (var i = 0; i < 100 && line is null; i++)
+            {
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+                if (p.HasExited)
+                {
+                    Assert.Fail($"the agent exited {p.ExitCode}: " + await p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken));
+                }
+
+                line = File.ReadLines($"/proc/{p.Id}/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal)) is { } l
+                    && File.ReadAllText($"/proc/{p.Id}/comm").Trim() == "giantvm-agent" ? l : null;
+                if (line is not null && line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3] == "256")
+                {
+                    line = null; // exec'd, but not yet past the start of Main
+                }
+            }
+
+            Assert.NotNull(line);
+            var fields = line!.Split(' ', StringSplitOptions.RemoveEmptyEntries); // Max open files SOFT HARD files
+            Assert.Equal(fields[4], fields[3]);
+        }
+        finally
+        {
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+    }
 }
