@@ -9,7 +9,7 @@ public static partial class FileLimit
 
     /// <summary>
     /// The soft limit on open descriptors (the one open() fails against with EMFILE), or null when
-    /// it cannot be read or is unlimited. NativeAOT does not raise it at start, so it is often 1024.
+    /// it cannot be read or is unlimited. NativeAOT does not raise it at start (the agent does: <see cref="RaiseSoftToHard"/>).
     /// </summary>
     public static unsafe long? SoftOpenFiles()
     {
@@ -26,10 +26,10 @@ public static partial class FileLimit
     /// <summary>
     /// Raises the soft limit on open descriptors to the hard one, as the .NET runtime does at start
     /// under the JIT (NativeAOT does not): a NativeAOT agent started with the common soft limit of
-    /// 1024 could otherwise hold only 512 of the per-process files it re-reads every sample. Returns
-    /// the soft limit now in force (null when it cannot be read); a refusal leaves it as it was.
+    /// 1024 could otherwise hold only 512 of the per-process files it re-reads every sample. A
+    /// refusal leaves it as it was.
     /// </summary>
-    public static unsafe long? RaiseSoftToHard()
+    public static unsafe void RaiseSoftToHard()
     {
         var limits = stackalloc ulong[2];
         if (getrlimit(RlimitNoFile, limits) == 0 && limits[0] < limits[1])
@@ -37,8 +37,6 @@ public static partial class FileLimit
             limits[0] = limits[1];
             _ = setrlimit(RlimitNoFile, limits);
         }
-
-        return SoftOpenFiles();
     }
 
     [LibraryImport("libc", SetLastError = true)]

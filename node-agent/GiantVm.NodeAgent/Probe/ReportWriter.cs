@@ -9,16 +9,11 @@ namespace GiantVm.NodeAgent.Probe;
 /// <summary>Renders a report as one JSON object (camelCase) or as a readable table.</summary>
 internal static class ReportWriter
 {
-    // source-generated (ReportJson below): the output of `probe --json` needs no reflection, so a
-    // NativeAOT build writes it too
-    public static string Json(GuestReport r) => JsonSerializer.Serialize(
-        new GuestJson(r.Role, r.IntervalSeconds, r.Nodes, r.Tasks, r.NumaBalancing, r.DiscardedCpus, r.ChangedCpus, r.CgroupLayout),
-        ReportJson.Default.GuestJson);
+    // source-generated (ReportJson below): `probe --json` needs no reflection, so a NativeAOT build
+    // writes it too; the reports are their own JSON shape (camelCase, role first)
+    public static string Json(GuestReport r) => JsonSerializer.Serialize(r, ReportJson.Default.GuestReport);
 
-    public static string Json(HostReport r) => JsonSerializer.Serialize(
-        new HostJson(r.Role, r.NodeId, r.IntervalSeconds, r.CpuCount, r.BusyCores, r.LcBusyCores, r.LcSource, r.VcpuStealRatio,
-            r.MemAvailableBytes, r.MemTotalBytes, r.QemuPid, r.QemuCores, r.VcpuThreads, r.VcpuThreadsRunning, r.DiscardedCpus, r.CgroupLayout),
-        ReportJson.Default.HostJson);
+    public static string Json(HostReport r) => JsonSerializer.Serialize(r, ReportJson.Default.HostReport);
 
     public static string Table(GuestReport r)
     {
@@ -124,37 +119,7 @@ internal static class ReportWriter
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>The JSON object of <c>probe --json</c> for a guest (camelCase, in this order).</summary>
-internal sealed record GuestJson(
-    string Role,
-    double IntervalSeconds,
-    IReadOnlyList<GuestNodeReport> Nodes,
-    IReadOnlyList<BeTaskReport> Tasks,
-    int NumaBalancing,
-    IReadOnlyList<int> DiscardedCpus,
-    IReadOnlyList<int> ChangedCpus,
-    string? CgroupLayout);
-
-/// <summary>The JSON object of <c>probe --json</c> for a host (camelCase, in this order).</summary>
-internal sealed record HostJson(
-    string Role,
-    int NodeId,
-    double IntervalSeconds,
-    int CpuCount,
-    double BusyCores,
-    double? LcBusyCores,
-    string LcSource,
-    double? VcpuStealRatio,
-    ulong MemAvailableBytes,
-    ulong MemTotalBytes,
-    int? QemuPid,
-    double? QemuCores,
-    int VcpuThreads,
-    int VcpuThreadsRunning,
-    IReadOnlyList<int> DiscardedCpus,
-    string? CgroupLayout);
-
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
-[JsonSerializable(typeof(GuestJson))]
-[JsonSerializable(typeof(HostJson))]
+[JsonSerializable(typeof(GuestReport))]
+[JsonSerializable(typeof(HostReport))]
 internal sealed partial class ReportJson : JsonSerializerContext;

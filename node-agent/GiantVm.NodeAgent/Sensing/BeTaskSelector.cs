@@ -20,7 +20,7 @@ namespace GiantVm.NodeAgent.Sensing;
 /// <see cref="StatusRefreshSamples"/> samples: one file per task instead of two halves the cost
 /// of a sample, and affinity changes rarely (the executor re-reads it to verify a move).
 /// numa_maps (when asked) is read on first sight and then, while the task runs or its RSS changes,
-/// every <see cref="NumaMapsEvery"/> samples at the pid's slot (see <see cref="NumaMapsSchedule"/>),
+/// every <see cref="NumaMapsEvery"/> samples at the pid's slot (see <see cref="RefreshSchedule"/>),
 /// so re-reads spread evenly over samples; a task that neither ran nor changed its RSS since the
 /// last read is re-read every <see cref="NumaMapsMaxAge"/> samples (its pages cannot have moved
 /// unless another process moved them). In between the cached pages per node are reported. <see cref="Invalidate"/> (thread-safe) makes
@@ -159,31 +159,23 @@ internal sealed class BeTaskSelector : IDisposable
             tasks.Add(new TaskSample(stat, status, maps));
         }
 
-        if (_status.Count > stats.Count)
-        {
-            foreach (var gone in _status.Keys.Where(pid => !stats.ContainsKey(pid)).ToList())
-            {
-                _status.Remove(gone);
-            }
-        }
-
-        if (_stats.Count > stats.Count)
-        {
-            foreach (var gone in _stats.Keys.Where(pid => !stats.ContainsKey(pid)).ToList())
-            {
-                _stats.Remove(gone);
-            }
-        }
-
-        if (_maps.Count > stats.Count)
-        {
-            foreach (var gone in _maps.Keys.Where(pid => !stats.ContainsKey(pid)).ToList())
-            {
-                _maps.Remove(gone);
-            }
-        }
+        DropGone(_status, stats);
+        DropGone(_stats, stats);
+        DropGone(_maps, stats);
 
         return tasks;
+    }
+
+    /// <summary>Forgets the cached entries of pids this sample no longer has (a scan only when there are more).</summary>
+    private static void DropGone<T>(Dictionary<int, T> cache, SortedDictionary<int, PidStat> stats)
+    {
+        if (cache.Count > stats.Count)
+        {
+            foreach (var gone in cache.Keys.Where(pid => !stats.ContainsKey(pid)).ToList())
+            {
+                cache.Remove(gone);
+            }
+        }
     }
 
     private void ReadStats(SortedDictionary<int, PidStat> stats)
@@ -272,7 +264,7 @@ internal sealed class BeTaskSelector : IDisposable
         {
             // no schedstat (gone, or a kernel or tree without it): the stat read decides
             if (_files.TryReadRunNs(pid, out runNs, out var sameInstance) && hasLast && sameInstance && runNs != 0 && runNs == last.RunNs
-                && !NumaMapsSchedule.IsDue(_samples, last.ReadAt, pid, StatusRefreshSamples))
+                && !RefreshSchedule.IsDue(_samples, last.ReadAt, pid, StatusRefreshSamples))
             {
                 return last.Stat;
             }
@@ -311,7 +303,7 @@ internal sealed class BeTaskSelector : IDisposable
     private NumaMaps? Maps(int pid, PidStat stat)
     {
         if (_maps.TryGetValue(pid, out var cached) && cached.StartTime == stat.StartTime
-            && !NumaMapsSchedule.IsDue(_samples, cached.ReadAt, pid, NumaMapsEvery, NumaMapsMaxAge,
+            && !RefreshSchedule.IsDue(_samples, cached.ReadAt, pid, NumaMapsEvery, NumaMapsMaxAge,
                 changed: cached.CpuTicks != stat.CpuTicks || cached.RssPages != stat.RssPages))
         {
             return cached.Maps;

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace GiantVm.NodeAgent.Sensing;
 
 /// <summary>What the guest agent reports for one interval (JSON names are the camelCase of these).</summary>
@@ -9,6 +11,7 @@ internal sealed record GuestReport(
     IReadOnlyList<int> DiscardedCpus,
     IReadOnlyList<int> ChangedCpus)
 {
+    [JsonPropertyOrder(-1)] // first in `probe --json`
     public string Role => "guest";
 
     /// <summary>The cgroup layout found (set when BE tasks come from a cgroup), e.g. "hybrid (cgroup2: /sys/fs/cgroup/unified, ...)".</summary>

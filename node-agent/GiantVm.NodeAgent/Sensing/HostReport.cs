@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace GiantVm.NodeAgent.Sensing;
 
 /// <summary>What the host agent reports for one interval (JSON names are the camelCase of these).</summary>
@@ -20,6 +22,7 @@ internal sealed record HostReport(
     int VcpuThreadsRunning,
     IReadOnlyList<int> DiscardedCpus)
 {
+    [JsonPropertyOrder(-1)] // first in `probe --json`
     public string Role => "host";
 
     /// <summary>The cgroup layout found under the sys root (or given), e.g. "unified (cgroup2: /sys/fs/cgroup, ...)".</summary>

@@ -184,23 +184,23 @@ public class BeTaskSelectorTests
         Assert.Equal(1000UL, Pages(selector, 1)); // sample 6
     }
 
-    [Fact]
-    public void NumaMaps_EverySampleWhenNIsOne_ForATaskThatRuns()
+    [Theory]
+    [InlineData(BeTaskSelector.DefaultNumaMapsMaxAge, true)] // N = 1: every sample for a task that runs
+    [InlineData(1, false)]                                   // N = max age = 1: every sample, ran or not
+    public void NumaMaps_EverySample_WhenNIsOne(int maxAge, bool ran)
     {
         using var tree = GuestTrees.FourNode.Create('a');
-        var selector = Selector(tree, refresh: 100, numaMapsEvery: 1);
+        var selector = Selector(tree, refresh: 100, numaMapsEvery: 1, numaMapsMaxAge: maxAge);
         Assert.Equal(10UL, Pages(selector, 0));
-        SetTask(tree, userTicks: 201, rssKb: 40, node: 1, pages: 8);
-        Assert.Equal(8UL, Pages(selector, 1));
-    }
+        if (ran)
+        {
+            SetTask(tree, userTicks: 201, rssKb: 40, node: 1, pages: 8);
+        }
+        else
+        {
+            SetPagesOnNode(tree, 1, 8);
+        }
 
-    [Fact]
-    public void NumaMaps_EverySampleWhenNAndTheMaxAgeAreOne()
-    {
-        using var tree = GuestTrees.FourNode.Create('a');
-        var selector = Selector(tree, refresh: 100, numaMapsEvery: 1, numaMapsMaxAge: 1);
-        Assert.Equal(10UL, Pages(selector, 0));
-        SetPagesOnNode(tree, 1, 8);
         Assert.Equal(8UL, Pages(selector, 1));
     }
 

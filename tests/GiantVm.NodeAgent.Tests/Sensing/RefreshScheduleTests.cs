@@ -2,7 +2,7 @@ using GiantVm.NodeAgent.Sensing;
 
 namespace GiantVm.NodeAgent.Tests.Sensing;
 
-public class NumaMapsScheduleTests
+public class RefreshScheduleTests
 {
     [Fact]
     public void IsDue_SpreadsReReadsEvenlyOverSamples_ForTasksFirstSeenTogether()
@@ -12,7 +12,7 @@ public class NumaMapsScheduleTests
         var perSample = new List<int>();
         for (long sample = 2; sample <= 41; sample++)
         {
-            var due = lastRead.Keys.Where(pid => NumaMapsSchedule.IsDue(sample, lastRead[pid], pid, every)).ToList();
+            var due = lastRead.Keys.Where(pid => RefreshSchedule.IsDue(sample, lastRead[pid], pid, every)).ToList();
             due.ForEach(pid => lastRead[pid] = sample);
             if (sample > 2 * every)
             {
@@ -31,7 +31,7 @@ public class NumaMapsScheduleTests
     [InlineData(19L, 0L, 1001, 10, true)]
     [InlineData(5L, 4L, 1001, 1, true)]    // N = 1: every sample
     public void IsDue_NeedsNSamplesSinceTheLastReadAndThePidsSlot(long sample, long lastRead, int pid, int every, bool expected) =>
-        Assert.Equal(expected, NumaMapsSchedule.IsDue(sample, lastRead, pid, every));
+        Assert.Equal(expected, RefreshSchedule.IsDue(sample, lastRead, pid, every));
 
     [Theory]
     [InlineData(10L, 0L, 1000, true, true)]   // changed, on the every-10 slot
@@ -41,7 +41,7 @@ public class NumaMapsScheduleTests
     [InlineData(100L, 0L, 1001, false, false)] // unchanged, pid 1001's max-age slot is 199
     [InlineData(199L, 0L, 1001, false, true)]
     public void IsDue_ChangedTasksOnTheEverySchedule_UnchangedOnesOnTheMaxAgeSchedule(long sample, long lastRead, int pid, bool changed, bool expected) =>
-        Assert.Equal(expected, NumaMapsSchedule.IsDue(sample, lastRead, pid, every: 10, maxAge: 100, changed));
+        Assert.Equal(expected, RefreshSchedule.IsDue(sample, lastRead, pid, every: 10, maxAge: 100, changed));
 
     [Fact]
     public void IsDue_IdleTasksFirstSeenTogether_AreReReadAboutOnePerMaxAgeSamplesEach()
@@ -52,7 +52,7 @@ public class NumaMapsScheduleTests
         var most = 0;
         for (long sample = 2; sample <= 1 + (3 * maxAge); sample++)
         {
-            var due = lastRead.Keys.Where(pid => NumaMapsSchedule.IsDue(sample, lastRead[pid], pid, 10, maxAge, changed: false)).ToList();
+            var due = lastRead.Keys.Where(pid => RefreshSchedule.IsDue(sample, lastRead[pid], pid, 10, maxAge, changed: false)).ToList();
             due.ForEach(pid => lastRead[pid] = sample);
             reads += due.Count;
             most = Math.Max(most, due.Count);
