@@ -22,6 +22,22 @@ internal static class RunCommandLine
         void Add<T>(string name, string key, string description, string? helpName = null)
         {
             var option = new Option<T>(name) { Description = $"{description} (Agent:{key})", HelpName = helpName };
+            if (option is Option<int?> number)
+            {
+                // the parser's own message names the CLR type (System.Nullable`1[System.Int32])
+                number.CustomParser = r =>
+                {
+                    var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+                    if (int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n))
+                    {
+                        return n;
+                    }
+
+                    r.AddError($"{name} '{text}': expected a whole number");
+                    return null;
+                };
+            }
+
             command.Options.Add(option);
             flags.Add((option, key));
         }

@@ -23,6 +23,14 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task Run_ANumberFlagThatIsNoNumber_IsOneLineAndExit2_WithoutTheClrTypeName()
+    {
+        var r = await Run("run", "--role", "guest", "--coordinator", "http://127.0.0.1:1", "--numa-maps-max-age", "abc");
+        AssertOneLineError(r, "--numa-maps-max-age 'abc': expected a whole number");
+        Assert.DoesNotContain("System.", r.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Probe_UnknownRole_IsOneLineAndExit2() =>
         AssertOneLineError(await Run("probe", "--role", "moon"), "moon");
 
