@@ -18,4 +18,30 @@ public sealed class ControlFilesTests
         Assert.False(ok);
         Assert.StartsWith("not JSON: ", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Take_HugeFiles_AreRefusedAfterABoundedRead_AndDeleted()
+    {
+        var root = Directory.CreateTempSubdirectory("giantvm-control-");
+        try
+        {
+            var control = new ControlFiles(root.FullName);
+            File.WriteAllText(Path.Combine(control.RequestsDir, "c1.json"), "{\"pid\": 1, \"pad\": \"" + new string('x', 10 << 20) + "\"}");
+            File.WriteAllText(Path.Combine(control.LcDir, "0"), "95%" + new string(' ', 10 << 20));
+
+            var (requests, bad) = control.Take(1.0);
+            var (changes, errors) = control.TakeLcChanges();
+
+            Assert.Empty(requests);
+            Assert.Equal("bad request c1.json: is over the 64 KiB limit", Assert.Single(bad).Error);
+            Assert.Empty(changes);
+            Assert.Equal(["control/lc/0 ignored: is over the 64 KiB limit"], errors);
+            Assert.Empty(Directory.GetFiles(control.RequestsDir));
+            Assert.Empty(Directory.GetFiles(control.LcDir));
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
 }
