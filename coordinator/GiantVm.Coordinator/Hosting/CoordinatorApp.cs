@@ -127,7 +127,7 @@ public static class CoordinatorApp
         var crashHook = options.TestHooks.CrashAfterDecisionJournaled
             ? () => Process.GetCurrentProcess().Kill()
             : (Action?)null;
-        AddAkka(builder, options, member, new RebalancerSettings(options.Vm, member.Value, options.Policy, crashHook), initialPolicy);
+        AddAkka(builder, options, member, new RebalancerSettings(options.Vm, member.Value, options.Policy, crashHook), initialPolicy, tls);
         builder.Services.AddHostedService<PolicyReloadTriggers>();
 
         customize?.Invoke(builder);
@@ -271,7 +271,21 @@ public static class CoordinatorApp
             preserveStaticLogger: true);
     }
 
-    private static void AddAkka(WebApplicationBuilder builder, CoordinatorOptions options, MemberName member, RebalancerSettings settings, PolicyInForce initialPolicy)
+    /// <summary>Akka remoting accepts a member only with a coordinator identity from this deployment's CA.</summary>
+    private static bool AkkaPeerAccepted(TlsMaterial tls, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate, string peer, Akka.Event.ILoggingAdapter akkaLog)
+    {
+        var identity = tls.Validate(certificate, out var reason);
+        if (identity is { Kind: PeerKind.Coordinator })
+        {
+            return true;
+        }
+
+        Metrics.CoordinatorMetrics.AuthDenied.WithLabels("akka-peer").Inc();
+        Akka.Event.LoggingExtensions.Warning(akkaLog, "Akka peer {0} refused: {1}", peer, identity is null ? reason : $"{identity} is not a coordinator identity");
+        return false;
+    }
+
+    private static void AddAkka(WebApplicationBuilder builder, CoordinatorOptions options, MemberName member, RebalancerSettings settings, PolicyInForce initialPolicy, TlsMaterial? tls)
     {
         var akka = options.Akka;
         var clusterSize = options.EffectiveClusterSize;
@@ -301,10 +315,22 @@ public static class CoordinatorApp
                     MaxFrameSize = 4 * 1024 * 1024,
                     SendBufferSize = 8 * 1024 * 1024,
                     ReceiveBufferSize = 8 * 1024 * 1024,
+                    // With TLS, members talk mutual TLS with their coordinator certificates: a peer
+                    // must chain to the same CA and be a coordinator identity, else it cannot join.
+                    EnableSsl = tls is not null,
+                    Ssl = tls is null ? null! : new SslOptions
+                    {
+                        X509Certificate = tls.Certificate,
+                        SuppressValidation = false,
+                        RequireMutualAuthentication = true,
+                        ValidateCertificateHostname = false,
+                        CustomValidator = (certificate, _, peer, _, akkaLog) => AkkaPeerAccepted(tls, certificate, peer, akkaLog),
+                    },
                 })
                 .WithClustering(new ClusterOptions
                 {
-                    SeedNodes = [.. akka.SeedNodes],
+                    // with TLS the transport's scheme is akka.ssl.tcp; seed lists written for either work
+                    SeedNodes = [.. akka.SeedNodes.Select(seed => tls is null ? seed : seed.Replace("akka.tcp://", "akka.ssl.tcp://", StringComparison.Ordinal))],
                     Roles = ["coordinator"],
                     // No minimum number of members: the first member is Up (and the singleton's host)
                     // on its own; members that join later are younger, so the oldest never flips.
