@@ -50,14 +50,18 @@ public sealed class AgentServiceImpl(
         var first = requestStream.Current;
         var helloVm = first.PayloadCase == AgentMessage.PayloadOneofCase.Hello ? AgentMessageValidator.VmOf(first.Hello.Vm) : _options.Vm;
         var known = first.PayloadCase == AgentMessage.PayloadOneofCase.Hello && first.Hello.Role == AgentRole.Host ? topology.NodesOf(helloVm) : null;
-        Reject(AgentMessageValidator.ValidateHello(first, _options.Vm, _options.MaxNodeId, known), context, null);
-
-        var hello = first.Hello;
+        // Who the certificate says the peer is comes first: a hello for another node or vm is
+        // refused as such, before its content is checked.
         var caller = CallerIdentity.Of(context, tls.Material);
-        if (AccessRules.Hello(caller, hello, helloVm) is { } notYours)
+        if (tls.Material is not null && first.PayloadCase == AgentMessage.PayloadOneofCase.Hello
+            && (caller is null ? "the client certificate carries no giantvm identity" : AccessRules.Hello(caller, first.Hello, helloVm)) is { } notYours)
         {
             AdminAuthorization.Deny(log, caller, "Connect", "hello-binding", notYours);
         }
+
+        Reject(AgentMessageValidator.ValidateHello(first, _options.Vm, _options.MaxNodeId, known), context, null);
+
+        var hello = first.Hello;
 
         var identity = new AgentIdentity(hello.Role, hello.Role == AgentRole.Guest ? 0 : (int)hello.NodeId, helloVm);
         if (hello.Role == AgentRole.Guest)
