@@ -2,14 +2,14 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace GiantVm.Coordinator.Tests.Security;
+namespace GiantVm.Testing;
 
 /// <summary>
 /// Certificates for tests, issued by the project's own scripts/gen-certs.sh into a temporary
 /// folder (the path the docs tell operators to use), plus what the script cannot make on purpose:
 /// an expired certificate from the same CA.
 /// </summary>
-internal sealed class TestCertificates : IDisposable
+public sealed class TestCertificates : IDisposable
 {
     private TestCertificates(string dir) => Dir = dir;
 
