@@ -215,6 +215,51 @@ public sealed class SecurityProcessTests : IDisposable
         await Assert.ThrowsAsync<HttpRequestException>(async () => await new HttpClient().GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics", Ct));
     }
 
+    [Fact]
+    public async Task AkkaCluster_AMemberWithAForeignCa_CannotJoin_ASameCaMemberCan()
+    {
+        _foreign.More("--members", "m9");
+        var akka = (A: FreePort.Fixed(), B: FreePort.Fixed(), C: FreePort.Fixed());
+        var seeds = $"akka.tcp://giantvm@127.0.0.1:{akka.A}";
+        CoordinatorProcess Member(string name, int akkaPort, TestCertificates certs, string data)
+        {
+            var (grpc, metrics) = (FreePort.Next(), FreePort.Next());
+            var member = CoordinatorProcess.Start(
+                ["--policy", "demo", "--data-dir", data, "--member-name", name, "--akka-port", akkaPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                 "--seed-nodes", seeds, "--cluster-size", "3", .. certs.ServerArgs("coordinator-" + name),
+                 "--urls", $"https://127.0.0.1:{grpc}", "--metrics-url", $"http://127.0.0.1:{metrics}"],
+                withPorts: false, ports: (grpc, metrics));
+            _cleanup.Add(member);
+            return member;
+        }
+
+        _certs.More("--members", "m2");
+        var a = Member("m1", akka.A, _certs, _data);
+        await a.WaitHealthyAsync(60);
+        var intruder = Member("m9", akka.C, _foreign, _data + "-c");
+        var b = Member("m2", akka.B, _certs, _data + "-b");
+        var admin = Admin(Channel(a, "operator-alice"));
+
+        // the same-CA member joins (positive control); the foreign one is refused by the seed
+        await Until(async () => (await admin.GetStatusAsync(new StatusRequest(), cancellationToken: Ct)).Members.Count(m => m.Status == "Up") == 2, 90, () => a.Output + b.Output);
+        await Until(() => Task.FromResult(a.Output.Contains("rejected: not issued by this deployment's CA", StringComparison.Ordinal)), 60, () => a.Output);
+        var members = (await admin.GetStatusAsync(new StatusRequest(), cancellationToken: Ct)).Members;
+        Assert.DoesNotContain(members, m => m.Address.Contains(akka.C.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        Assert.False(b.Process.HasExited);
+        Assert.False(intruder.Output.Contains("Welcome from", StringComparison.Ordinal), intruder.Output);
+    }
+
+    /// <summary>Cluster membership on a loaded 2-core machine takes tens of seconds: a generous wait on a condition.</summary>
+    private static async Task Until(Func<Task<bool>> condition, int seconds, Func<string> explain)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not within {seconds} s: " + explain());
+            await Task.Delay(250, Ct);
+        }
+    }
+
     private static async Task<string> Eventually(Func<Task<string>> probe)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
