@@ -5,7 +5,9 @@
 # folder) with the shipped `demo` policy, four host agents and the guest agent (given all three
 # members' addresses) on 127.0.0.1 (free ports). The scenario raises the LC load on the BE tasks' host; the coordinator moves
 # them to the lowest-steal node. Decisions are printed as they happen, then the node state and
-# the migrations. Everything started here is stopped on exit, Ctrl-C or TERM.
+# the migrations. Every channel is mutual TLS (certificates from scripts/gen-certs.sh in the work
+# folder; giantvmctl reads them from a contexts file, GIANTVM_CONFIG). Everything started here is
+# stopped on exit, Ctrl-C or TERM.
 #
 #   scripts/demo.sh [--no-build] [--keep DIR]
 #     --no-build   use the binaries already built (CONFIGURATION, default Debug)
@@ -22,7 +24,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) build=0 ;;
     --keep) [ $# -ge 2 ] || { echo "demo: --keep needs a folder" >&2; exit 2; }; keep=$2; shift ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "demo: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -97,33 +99,51 @@ healthy() { # metrics port: /healthz says Healthy once the member is Up in the c
 grpc=(); metrics=(); akka=(); urls=(); seeds=()
 for i in $(seq 0 $((members - 1))); do
   grpc+=("$(free_port)"); metrics+=("$(free_port)"); akka+=("$(free_port)")
-  urls+=("http://127.0.0.1:${grpc[$i]}")
+  urls+=("https://127.0.0.1:${grpc[$i]}")
   seeds+=("akka.tcp://giantvm@127.0.0.1:${akka[$i]}")
 done
 url=$(IFS=,; echo "${urls[*]}")        # agents and giantvmctl try the members in turn
 seed_nodes=$(IFS=,; echo "${seeds[*]}")
 started=$SECONDS
 
+# Secure by default: one CA for this demo, an identity per member, host, the guest and the operator.
+certs=$work/certs
+scripts/gen-certs.sh --out "$certs" --vm giantvm --hosts 4 --members member-0,member-1,member-2 --operators demo >/dev/null 2>"$work/logs/gen-certs.log"
+tls() { echo --tls-cert "$certs/$1.crt" --tls-key "$certs/$1.key" --tls-ca "$certs/ca.crt"; }
+export GIANTVM_CONFIG=$work/giantvmctl.yaml
+cat > "$GIANTVM_CONFIG" <<EOF
+current-context: demo
+contexts:
+  demo:
+    coordinator: '$url'
+    vm: giantvm
+    cert: '$certs/operator-demo.crt'
+    key: '$certs/operator-demo.key'
+    ca: '$certs/ca.crt'
+EOF
+echo "demo: mutual TLS everywhere: CA and identities in $certs (scripts/gen-certs.sh); giantvmctl context in $GIANTVM_CONFIG"
+
 echo "demo: emulated GiantVM: 4 hosts x 4 CPUs, 4 BE tasks on node 1 (scenario $scenario)"
 start emulator dotnet "$sim" emulate --root "$emu" --scenario "$scenario" --duration 300s
 echo "demo: coordinator cluster of $members members on $url, policy 'demo' (coordinator/policies/demo.yaml)"
 for i in $(seq 0 $((members - 1))); do
   start "coordinator$i" dotnet "$coord" --policy demo --urls "${urls[$i]}" --metrics-url "http://127.0.0.1:${metrics[$i]}" \
-    --data-dir "$work/coordinator$i" --member-name "member-$i" --akka-port "${akka[$i]}" --seed-nodes "$seed_nodes" --cluster-size $members
+    --data-dir "$work/coordinator$i" --member-name "member-$i" --akka-port "${akka[$i]}" --seed-nodes "$seed_nodes" --cluster-size $members \
+    $(tls "coordinator-member-$i")
 done
 wait_for 60 "the emulator's files" test -f "$emu/emulator/status.json"
 for k in 0 1 2 3; do
   start "host$k" dotnet "$agent" run --role host --node-id $k --coordinator "$url" \
-    --proc-root "$emu/host$k/proc" --sys-root "$emu/host$k/sys" --lc-cgroup lc
+    --proc-root "$emu/host$k/proc" --sys-root "$emu/host$k/sys" --lc-cgroup lc $(tls "host-giantvm-$k")
 done
 start guest dotnet "$agent" run --role guest --coordinator "$url" \
   --proc-root "$emu/guest/proc" --sys-root "$emu/guest/sys" --be-cgroup be \
-  --executor emulated --emulator-root "$emu"
+  --executor emulated --emulator-root "$emu" $(tls guest-giantvm)
 for i in $(seq 0 $((members - 1))); do
   wait_for 90 "coordinator member $i to join the cluster" healthy "${metrics[$i]}"
 done
 wait_for 60 "the guest agent to connect" grep -q "Connected to coordinator" "$work/logs/guest.log"
-dotnet "$ctl" status --coordinator "$url" | sed -n '/^MEMBER/,/^$/p' || true
+dotnet "$ctl" status | sed -n '/^MEMBER/,/^$/p' || true
 
 echo "demo: all running ($((SECONDS - started))s). At 15s host 1's LC load climbs to 95%; decisions as they happen:"
 echo
@@ -160,13 +180,13 @@ status | jq -r '["PID","COMM","NODE","DEMAND","SERVED","PAGES PER NODE"],
   (.tasks[] | [.pid, .comm, .cpu_node, .demand_cores, .served_cores, (.pages_per_node | to_entries | map("N\(.key)=\(.value)") | join(","))]) | @tsv' | column -t -s $'\t'
 echo
 echo "== giantvmctl nodes (the coordinator's view) =="
-dotnet "$ctl" nodes --coordinator "$url" || true
+dotnet "$ctl" nodes || true
 echo
 echo "== giantvmctl status (the coordinator cluster) =="
-dotnet "$ctl" status --coordinator "$url" || true
+dotnet "$ctl" status || true
 echo
 echo "== giantvmctl migrations (each member's own journal: $work/coordinator{0,1,2}/migrations.jsonl) =="
-dotnet "$ctl" migrations --coordinator "$url" || true
+dotnet "$ctl" migrations || true
 echo
 be_steal=$(status | jq '.be_steal_ratio')
 if [ $ok -eq 1 ]; then

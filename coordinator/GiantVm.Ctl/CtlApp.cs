@@ -26,6 +26,7 @@ public sealed class CtlApp
         Root.Add(Verbose);
         Root.Add(PlanCommand.Create(this));
         Root.Add(PolicyCommand.Create(this));
+        Root.Add(ConfigCommand.Create(this));
         foreach (var live in LiveCommands.Create(this))
         {
             Root.Add(live);

@@ -6,6 +6,7 @@ using GiantVm.Contracts.V1;
 using GiantVm.Coordinator.Hosting;
 using GiantVm.Coordinator.Metrics;
 using GiantVm.Coordinator.Rebalancing;
+using GiantVm.Coordinator.Security;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,8 @@ public sealed class AgentServiceImpl(
     TimeProvider time,
     IOptions<CoordinatorOptions> options,
     MemberName member,
+    ServerTls tls,
+    CommandLedger ledger,
     ILogger<AgentServiceImpl> log) : AgentService.AgentServiceBase
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
@@ -47,9 +50,19 @@ public sealed class AgentServiceImpl(
         var first = requestStream.Current;
         var helloVm = first.PayloadCase == AgentMessage.PayloadOneofCase.Hello ? AgentMessageValidator.VmOf(first.Hello.Vm) : _options.Vm;
         var known = first.PayloadCase == AgentMessage.PayloadOneofCase.Hello && first.Hello.Role == AgentRole.Host ? topology.NodesOf(helloVm) : null;
+        // Who the certificate says the peer is comes first: a hello for another node or vm is
+        // refused as such, before its content is checked.
+        var caller = CallerIdentity.Of(context, tls.Material);
+        if (tls.Material is not null && first.PayloadCase == AgentMessage.PayloadOneofCase.Hello
+            && (caller is null ? "the client certificate carries no giantvm identity" : AccessRules.Hello(caller, first.Hello, helloVm)) is { } notYours)
+        {
+            AdminAuthorization.Deny(log, caller, "Connect", "hello-binding", notYours);
+        }
+
         Reject(AgentMessageValidator.ValidateHello(first, _options.Vm, _options.MaxNodeId, known), context, null);
 
         var hello = first.Hello;
+
         var identity = new AgentIdentity(hello.Role, hello.Role == AgentRole.Guest ? 0 : (int)hello.NodeId, helloVm);
         if (hello.Role == AgentRole.Guest)
         {
@@ -93,7 +106,7 @@ public sealed class AgentServiceImpl(
                 },
             }, streamEnd.Token);
             await responseStream.WriteAsync(new CoordinatorMessage { Settings = new AgentSettings { ReportIntervalSeconds = _options.ReportIntervalSeconds } }, streamEnd.Token);
-            pump = PumpAsync(outbox.Reader, responseStream, writeGate, streamEnd.Token);
+            pump = PumpAsync(outbox.Reader, responseStream, writeGate, identity.Role == AgentRole.Guest ? identity.Vm : null, streamEnd.Token);
 
             var maxSkew = TimeSpan.FromSeconds(_options.MaxClockSkewSeconds);
             while (await Read(requestStream, streamEnd.Token, context, () => replaced))
@@ -102,7 +115,7 @@ public sealed class AgentServiceImpl(
                 var now = time.GetUtcNow();
                 var knownNodes = topology.NodesOf(identity.Vm);
                 Reject(AgentMessageValidator.ValidateFollowUp(message, identity, knownNodes, _options.MaxNodeId, now, maxSkew), context, identity);
-                object payload;
+                object? payload;
                 string kind;
                 switch (message.PayloadCase)
                 {
@@ -115,13 +128,27 @@ public sealed class AgentServiceImpl(
                         kind = "host";
                         break;
                     default:
+                        if (tls.Material is not null && !ledger.WasSent(identity.Vm, message.MigrationResult.CommandId))
+                        {
+                            // not a command this guest was sent: refused, counted, nothing journaled; the stream stays
+                            CoordinatorMetrics.AuthDenied.WithLabels("result-binding").Inc();
+                            log.LogWarning("Result for command {CommandId} from {Agent} refused: no such command was sent to the guest of vm {Vm}",
+                                message.MigrationResult.CommandId, caller?.ToString() ?? identity.ToString(), identity.Vm);
+                            payload = null; // acknowledged below all the same, so the agent does not send it again
+                            kind = "result";
+                            break;
+                        }
+
                         payload = new MigrationResultReceived(AgentMessageConverter.ToData(message.MigrationResult), now);
                         kind = "result";
                         break;
                 }
 
-                opened.Session.Tell(new AgentPayload(payload, now));
-                CoordinatorMetrics.ReportsReceived.WithLabels(kind).Inc();
+                if (payload is not null)
+                {
+                    opened.Session.Tell(new AgentPayload(payload, now));
+                    CoordinatorMetrics.ReportsReceived.WithLabels(kind).Inc();
+                }
                 await writeGate.WaitAsync(streamEnd.Token);
                 try
                 {
@@ -148,12 +175,17 @@ public sealed class AgentServiceImpl(
         }
     }
 
-    private static async Task PumpAsync(ChannelReader<CoordinatorMessage> outbox, IServerStreamWriter<CoordinatorMessage> stream, SemaphoreSlim writeGate, CancellationToken token)
+    private async Task PumpAsync(ChannelReader<CoordinatorMessage> outbox, IServerStreamWriter<CoordinatorMessage> stream, SemaphoreSlim writeGate, string? guestVm, CancellationToken token)
     {
         try
         {
             await foreach (var message in outbox.ReadAllAsync(token))
             {
+                if (guestVm is not null && message.PayloadCase == CoordinatorMessage.PayloadOneofCase.Migrate)
+                {
+                    ledger.Sent(guestVm, message.Migrate.CommandId);
+                }
+
                 await writeGate.WaitAsync(token);
                 try
                 {

@@ -14,7 +14,11 @@ using GiantVm.Coordinator.Policies;
 using GiantVm.Coordinator.Rebalancing;
 using GiantVm.Coordinator.Replication;
 using Microsoft.AspNetCore.Builder;
+using System.Security.Authentication;
+using GiantVm.Coordinator.Security;
+using GiantVm.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -39,6 +43,9 @@ public static class CoordinatorApp
 {
     public const string DefaultUrls = "http://127.0.0.1:5000";
 
+    /// <summary>The default gRPC URL when TLS files are given.</summary>
+    public const string DefaultTlsUrls = "https://127.0.0.1:5000";
+
     /// <summary>Builds the app; throws <see cref="UsageException"/> or <see cref="PolicyRejectedException"/> for user errors.</summary>
     /// <param name="customize">Last changes before Build (tests: TestServer, clock).</param>
     public static WebApplication Build(CoordinatorLaunch launch, Action<WebApplicationBuilder>? customize = null)
@@ -53,9 +60,10 @@ public static class CoordinatorApp
             throw new UsageException("--policy is required: a policy file, or a shipped policy name (none, all-be, balanced, least-tasks, random, default, demo)");
         }
 
-        var grpc = ListenAddress.ParseList(builder.Configuration["urls"] ?? DefaultUrls, "--urls");
+        var tls = LoadTls(options.Tls);
+        var grpc = ListenAddress.ParseList(builder.Configuration["urls"] ?? (tls is null ? DefaultUrls : DefaultTlsUrls), "--urls");
         var metrics = ListenAddress.Parse(options.MetricsUrl, "--metrics-url");
-        ListenAddress.RequireLoopback([.. grpc, metrics], options.Insecure);
+        ListenAddress.CheckExposure(grpc, metrics, tls is not null, options.Insecure);
         if (!Enum.TryParse<LogEventLevel>(options.LogLevel, ignoreCase: true, out var logLevel))
         {
             throw new UsageException($"Coordinator:LogLevel '{options.LogLevel}' is not one of Verbose, Debug, Information, Warning, Error, Fatal");
@@ -87,7 +95,7 @@ public static class CoordinatorApp
             throw new UsageException($"--data-dir: cannot create {dataDir}: {e.Message}");
         }
 
-        ConfigureKestrel(builder, grpc, metrics);
+        ConfigureKestrel(builder, grpc, metrics, tls);
         ConfigureSerilog(builder, options, dataDir, logLevel);
 
         var member = new MemberName(options.MemberName ?? $"{Environment.MachineName}:{grpc[0].Port}", grpc[0].Url);
@@ -101,18 +109,25 @@ public static class CoordinatorApp
         builder.Services.AddSingleton(_ => new StateFile(dataDir));
         builder.Services.AddSingleton(sp => new ReplicaStore(sp.GetRequiredService<IMigrationJournal>(), sp.GetRequiredService<StateFile>()));
 
+        builder.Services.AddSingleton(new ServerTls(tls));
+        builder.Services.AddSingleton<CommandLedger>();
         builder.Services.AddGrpc(o =>
         {
             o.MaxReceiveMessageSize = options.MaxMessageBytes;
             o.EnableDetailedErrors = launch.Verbose;
+            o.Interceptors.Add<AdminAuthorization>();
         });
+        if (tls is null && options.Insecure && grpc.Append(metrics).Any(a => !a.IsLoopback))
+        {
+            builder.Services.AddHostedService<InsecureWarning>();
+        }
         builder.Services.AddGrpcHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
 
         var initialPolicy = new PolicyInForce(loaded.Policy, text, options.Policy, 1, DateTimeOffset.UtcNow);
         var crashHook = options.TestHooks.CrashAfterDecisionJournaled
             ? () => Process.GetCurrentProcess().Kill()
             : (Action?)null;
-        AddAkka(builder, options, member, new RebalancerSettings(options.Vm, member.Value, options.Policy, crashHook), initialPolicy);
+        AddAkka(builder, options, member, new RebalancerSettings(options.Vm, member.Value, options.Policy, crashHook), initialPolicy, tls);
         builder.Services.AddHostedService<PolicyReloadTriggers>();
 
         customize?.Invoke(builder);
@@ -150,7 +165,38 @@ public static class CoordinatorApp
         configuration.AddInMemoryCollection(launch.Overrides);
     }
 
-    private static void ConfigureKestrel(WebApplicationBuilder builder, IReadOnlyList<ListenAddress> grpc, ListenAddress metrics)
+    /// <summary>The TLS files, or null without them; a partial set or a file that does not load is a usage error.</summary>
+    private static TlsMaterial? LoadTls(TlsSettings settings)
+    {
+        if (!settings.Configured)
+        {
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(settings.Cert) || string.IsNullOrWhiteSpace(settings.Key) || string.IsNullOrWhiteSpace(settings.Ca))
+        {
+            throw new UsageException("--tls-cert, --tls-key and --tls-ca go together (Coordinator:Tls:Cert, Key, Ca)");
+        }
+
+        TlsMaterial tls;
+        try
+        {
+            tls = new TlsMaterial(settings.Cert, settings.Key, settings.Ca);
+        }
+        catch (TlsConfigException e)
+        {
+            throw new UsageException("--tls-cert/--tls-key/--tls-ca: " + e.Message);
+        }
+
+        if (tls.Identity.Kind != PeerKind.Coordinator)
+        {
+            throw new UsageException($"--tls-cert: {settings.Cert} is {tls.Identity}, not a coordinator identity (spiffe://giantvm/coordinator/NAME)");
+        }
+
+        return tls;
+    }
+
+    private static void ConfigureKestrel(WebApplicationBuilder builder, IReadOnlyList<ListenAddress> grpc, ListenAddress metrics, TlsMaterial? tls)
     {
         // The addresses come from our own settings: keep Kestrel from also applying "urls".
         builder.Configuration["urls"] = "";
@@ -158,26 +204,44 @@ public static class CoordinatorApp
         {
             foreach (var address in grpc)
             {
-                Listen(kestrel, address, HttpProtocols.Http2);
+                Listen(kestrel, address, HttpProtocols.Http2, tls, ClientCertificateMode.RequireCertificate);
             }
 
-            Listen(kestrel, metrics, HttpProtocols.Http1);
+            // Prometheus scrapes with the CA file and no certificate of its own.
+            Listen(kestrel, metrics, HttpProtocols.Http1, tls, ClientCertificateMode.AllowCertificate);
         });
     }
 
-    private static void Listen(KestrelServerOptions kestrel, ListenAddress address, HttpProtocols protocols)
+    private static void Listen(KestrelServerOptions kestrel, ListenAddress address, HttpProtocols protocols, TlsMaterial? tls, ClientCertificateMode clients)
     {
+        void Configure(ListenOptions o)
+        {
+            o.Protocols = protocols;
+            if (address.IsHttps && tls is not null)
+            {
+                o.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                    // read per handshake: a replaced certificate file serves new connections (rotation)
+                    ServerCertificateSelector = (_, _) => tls.Certificate,
+                    ClientCertificateMode = clients,
+                    ClientCertificateValidation = (certificate, _, _) => tls.Validate(certificate, out _) is not null,
+                    CheckCertificateRevocation = false,
+                });
+            }
+        }
+
         if (address.Host == "localhost")
         {
-            kestrel.ListenLocalhost(address.Port, o => o.Protocols = protocols);
+            kestrel.ListenLocalhost(address.Port, Configure);
         }
         else if (address.IsAnyAddress)
         {
-            kestrel.ListenAnyIP(address.Port, o => o.Protocols = protocols);
+            kestrel.ListenAnyIP(address.Port, Configure);
         }
         else
         {
-            kestrel.Listen(IPAddress.Parse(address.Host), address.Port, o => o.Protocols = protocols);
+            kestrel.Listen(IPAddress.Parse(address.Host), address.Port, Configure);
         }
     }
 
@@ -207,7 +271,21 @@ public static class CoordinatorApp
             preserveStaticLogger: true);
     }
 
-    private static void AddAkka(WebApplicationBuilder builder, CoordinatorOptions options, MemberName member, RebalancerSettings settings, PolicyInForce initialPolicy)
+    /// <summary>Akka remoting accepts a member only with a coordinator identity from this deployment's CA.</summary>
+    private static bool AkkaPeerAccepted(TlsMaterial tls, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate, string peer, Akka.Event.ILoggingAdapter akkaLog)
+    {
+        var identity = tls.Validate(certificate, out var reason);
+        if (identity is { Kind: PeerKind.Coordinator })
+        {
+            return true;
+        }
+
+        Metrics.CoordinatorMetrics.AuthDenied.WithLabels("akka-peer").Inc();
+        Akka.Event.LoggingExtensions.Warning(akkaLog, "Akka peer {0} refused: {1}", peer, identity is null ? reason : $"{identity} is not a coordinator identity");
+        return false;
+    }
+
+    private static void AddAkka(WebApplicationBuilder builder, CoordinatorOptions options, MemberName member, RebalancerSettings settings, PolicyInForce initialPolicy, TlsMaterial? tls)
     {
         var akka = options.Akka;
         var clusterSize = options.EffectiveClusterSize;
@@ -237,10 +315,22 @@ public static class CoordinatorApp
                     MaxFrameSize = 4 * 1024 * 1024,
                     SendBufferSize = 8 * 1024 * 1024,
                     ReceiveBufferSize = 8 * 1024 * 1024,
+                    // With TLS, members talk mutual TLS with their coordinator certificates: a peer
+                    // must chain to the same CA and be a coordinator identity, else it cannot join.
+                    EnableSsl = tls is not null,
+                    Ssl = tls is null ? null! : new SslOptions
+                    {
+                        X509Certificate = tls.Certificate,
+                        SuppressValidation = false,
+                        RequireMutualAuthentication = true,
+                        ValidateCertificateHostname = false,
+                        CustomValidator = (certificate, _, peer, _, akkaLog) => AkkaPeerAccepted(tls, certificate, peer, akkaLog),
+                    },
                 })
                 .WithClustering(new ClusterOptions
                 {
-                    SeedNodes = [.. akka.SeedNodes],
+                    // with TLS the transport's scheme is akka.ssl.tcp; seed lists written for either work
+                    SeedNodes = [.. akka.SeedNodes.Select(seed => tls is null ? seed : seed.Replace("akka.tcp://", "akka.ssl.tcp://", StringComparison.Ordinal))],
                     Roles = ["coordinator"],
                     // No minimum number of members: the first member is Up (and the singleton's host)
                     // on its own; members that join later are younger, so the oldest never flips.

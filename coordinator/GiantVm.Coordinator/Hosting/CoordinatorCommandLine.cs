@@ -13,10 +13,13 @@ public static class CoordinatorCommandLine
     {
         var policy = new Option<string>("--policy") { Description = "Policy file, or a shipped policy name: none, all-be, balanced, least-tasks, random, default, demo (Coordinator:Policy)", HelpName = "FILE|NAME" };
         var config = new Option<string>("--config") { Description = "appsettings-style JSON file with a \"Coordinator\" section (and \"urls\")", HelpName = "FILE" };
-        var urls = new Option<string>("--urls") { Description = $"gRPC listen URL(s), plaintext HTTP/2, ';'-separated (urls, ASPNETCORE_URLS) [default: {CoordinatorApp.DefaultUrls}]", HelpName = "URLS" };
+        var urls = new Option<string>("--urls") { Description = $"gRPC listen URL(s), ';'-separated; https:// with --tls-*, http:// (plaintext HTTP/2) without (urls, ASPNETCORE_URLS) [default: {CoordinatorApp.DefaultUrls}, https with TLS]", HelpName = "URLS" };
         var metricsUrl = new Option<string>("--metrics-url") { Description = "HTTP/1.1 URL for /metrics and /healthz (Coordinator:MetricsUrl) [default: http://127.0.0.1:5001]", HelpName = "URL" };
         var dataDir = new Option<string>("--data-dir") { Description = "Folder for the migration journal and logs (Coordinator:DataDir) [default: data]", HelpName = "DIR" };
-        var insecure = new Option<bool>("--insecure") { Description = "Allow non-loopback listen addresses; the channels are NOT authenticated (Coordinator:Insecure)" };
+        var insecure = new Option<bool>("--insecure") { Description = "Allow plaintext non-loopback listen addresses: nothing is authenticated; development only, logged every minute (Coordinator:Insecure)" };
+        var tlsCert = new Option<string>("--tls-cert") { Description = "This member's certificate (PEM, a spiffe://giantvm/coordinator/NAME identity): gRPC becomes HTTPS with client certificates required (Coordinator:Tls:Cert)", HelpName = "FILE" };
+        var tlsKey = new Option<string>("--tls-key") { Description = "The certificate's private key (PEM) (Coordinator:Tls:Key)", HelpName = "FILE" };
+        var tlsCa = new Option<string>("--tls-ca") { Description = "The deployment's CA (PEM); clients must chain to it (Coordinator:Tls:Ca)", HelpName = "FILE" };
         var vm = new Option<string>("--vm") { Description = "GiantVM instance id served (Coordinator:Vm) [default: giantvm]", HelpName = "ID" };
         var member = new Option<string>("--member-name") { Description = "Name in journal records and status (Coordinator:MemberName) [default: host:grpc-port]", HelpName = "NAME" };
         var akkaPort = new Option<int?>("--akka-port") { Description = "Akka remoting port, 0 = any free port (Coordinator:Akka:Port) [default: 0]", HelpName = "PORT" };
@@ -28,8 +31,8 @@ public static class CoordinatorCommandLine
         var root = new RootCommand(
             "giantvm-coordinator: decides BE-task migrations between the virtual NUMA nodes of a GiantVM guest. " +
             "Agents connect over gRPC (AgentService), giantvmctl over AdminService; decisions are journaled to " +
-            "DATA_DIR/migrations.jsonl (acknowledged by a majority of the cluster's members, each writing its own DATA_DIR) before their commands are sent. Exit codes: 0 clean stop, 1 runtime failure, 2 usage or policy error.");
-        foreach (var option in new Option[] { policy, config, urls, metricsUrl, dataDir, insecure, vm, member, akkaPort, seedNodes, clusterSize, logLevel, verbose })
+            "DATA_DIR/migrations.jsonl (acknowledged by a majority of the cluster's members, each writing its own DATA_DIR) before their commands are sent. With --tls-cert/--tls-key/--tls-ca every channel is mutually authenticated (docs/security.md). Exit codes: 0 clean stop, 1 runtime failure, 2 usage or policy error.");
+        foreach (var option in new Option[] { policy, config, urls, metricsUrl, dataDir, insecure, tlsCert, tlsKey, tlsCa, vm, member, akkaPort, seedNodes, clusterSize, logLevel, verbose })
         {
             root.Options.Add(option);
         }
@@ -52,6 +55,9 @@ public static class CoordinatorCommandLine
             Set("Coordinator:Vm", parse.GetValue(vm));
             Set("Coordinator:MemberName", parse.GetValue(member));
             Set("Coordinator:LogLevel", parse.GetValue(logLevel));
+            Set("Coordinator:Tls:Cert", parse.GetValue(tlsCert));
+            Set("Coordinator:Tls:Key", parse.GetValue(tlsKey));
+            Set("Coordinator:Tls:Ca", parse.GetValue(tlsCa));
             Set("Coordinator:Akka:Port", parse.GetValue(akkaPort)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Set("Coordinator:ClusterSize", parse.GetValue(clusterSize)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (parse.GetValue(seedNodes) is { } seeds)

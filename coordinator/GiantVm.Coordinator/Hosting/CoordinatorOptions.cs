@@ -18,8 +18,11 @@ public sealed class CoordinatorOptions
     /// <summary>HTTP/1.1 endpoint for /metrics and /healthz.</summary>
     public string MetricsUrl { get; set; } = "http://127.0.0.1:5001";
 
-    /// <summary>Allow non-loopback listen addresses (the channels are not authenticated).</summary>
+    /// <summary>Allow plaintext non-loopback listen addresses (the channels are then not authenticated).</summary>
     public bool Insecure { get; set; }
+
+    /// <summary>Mutual TLS for gRPC (and metrics off loopback): this member's certificate, key and the CA.</summary>
+    public TlsSettings Tls { get; set; } = new();
 
     /// <summary>The GiantVM instance this coordinator serves.</summary>
     public string Vm { get; set; } = "giantvm";
@@ -69,6 +72,19 @@ public sealed class CoordinatorOptions
     public int EffectiveClusterSize => ClusterSize ?? Math.Max(1, Akka.SeedNodes.Count);
 
     public TestHookSettings TestHooks { get; set; } = new();
+}
+
+/// <summary>TLS files (<c>Coordinator:Tls</c>); all three or none.</summary>
+public sealed class TlsSettings
+{
+    public string? Cert { get; set; }
+
+    public string? Key { get; set; }
+
+    public string? Ca { get; set; }
+
+    /// <summary>True when any of the three is set (then all three must be).</summary>
+    public bool Configured => !string.IsNullOrWhiteSpace(Cert) || !string.IsNullOrWhiteSpace(Key) || !string.IsNullOrWhiteSpace(Ca);
 }
 
 /// <summary>Akka remoting and cluster settings (<c>Coordinator:Akka</c>).</summary>

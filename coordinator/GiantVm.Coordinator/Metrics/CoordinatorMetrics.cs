@@ -22,6 +22,10 @@ internal static class CoordinatorMetrics
         "giantvm_agent_messages_rejected_total", "Agent messages rejected (the stream ends with a gRPC status), by reason.",
         new CounterConfiguration { LabelNames = ["reason"] });
 
+    public static readonly Counter AuthDenied = Prometheus.Metrics.CreateCounter(
+        "giantvm_auth_denied_total", "Calls and messages refused for the caller's certificate identity (role, hello binding, result binding, no identity).",
+        new CounterConfiguration { LabelNames = ["reason"] });
+
     public static readonly Gauge Sessions = Prometheus.Metrics.CreateGauge(
         "giantvm_agent_sessions", "Connected agent sessions, by role.",
         new GaugeConfiguration { LabelNames = ["role"] });

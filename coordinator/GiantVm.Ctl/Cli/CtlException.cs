@@ -27,6 +27,10 @@ public sealed class CtlException : Exception
     public static CtlException Unreachable(string message, Exception? inner = null) =>
         new(ExitCodes.Unreachable, message, null, inner);
 
+    /// <summary>The coordinator refused this identity (exit 4).</summary>
+    public static CtlException Denied(string message, Exception? inner = null) =>
+        new(ExitCodes.Denied, message, null, inner);
+
     /// <summary>The operation ran and failed (exit 1).</summary>
     public static CtlException Failed(string message, IReadOnlyList<string>? details = null, Exception? inner = null) =>
         new(ExitCodes.Failed, message, details, inner);

@@ -14,4 +14,7 @@ public static class ExitCodes
 
     /// <summary>The coordinator could not be reached (live verbs).</summary>
     public const int Unreachable = 3;
+
+    /// <summary>The coordinator refused the verb for this certificate's identity (PERMISSION_DENIED).</summary>
+    public const int Denied = 4;
 }

@@ -38,7 +38,6 @@ internal static class MigrationsCommand
             HelpName = "table|json|jsonl",
         };
         output.AcceptOnlyFromAmong("table", "json", "jsonl");
-        var coordinator = LiveVerb.CoordinatorOption();
 
         var command = new Command("migrations", "The migration log (decisions and results), from the coordinator or offline from journal files")
         {
@@ -51,6 +50,7 @@ internal static class MigrationsCommand
             file,
             output,
         };
+        var connection = LiveVerb.AddConnection(command);
         command.SetAction(parse => app.Execute(parse, () =>
         {
             var query = new JournalQuery(
@@ -71,11 +71,9 @@ internal static class MigrationsCommand
                 return ExitCodes.Ok;
             }
 
-            var addresses = CoordinatorAddresses.Resolve(parse.GetValue(coordinator), app.Connector.Environment);
-            using var client = new CoordinatorClient(addresses, app.Connector);
+            using var client = connection.Open(parse, app);
             return Live(app, client, query, format, parse.GetValue(follow));
         }));
-        command.Add(coordinator);
         return command;
     }
 

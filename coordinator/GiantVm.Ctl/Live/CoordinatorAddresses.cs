@@ -8,13 +8,15 @@ namespace GiantVm.Ctl.Live;
 /// </summary>
 internal static class CoordinatorAddresses
 {
-    public static IReadOnlyList<Uri> Resolve(string? option, Func<string, string?> environment)
+    public static IReadOnlyList<Uri> Resolve(string? option, Func<string, string?> environment, CtlContext? context = null)
     {
         var (text, from) = !string.IsNullOrWhiteSpace(option)
             ? (option, "--coordinator")
             : environment(CoordinatorConnector.EnvironmentVariable) is { Length: > 0 } env && !string.IsNullOrWhiteSpace(env)
                 ? (env, CoordinatorConnector.EnvironmentVariable)
-                : (CoordinatorConnector.DefaultAddress, "default");
+                : context?.Coordinator is { Length: > 0 } fromContext
+                    ? (fromContext, $"context '{context.Name}'")
+                    : (CoordinatorConnector.DefaultAddress, "default");
         return Parse(text, from);
     }
 

@@ -109,6 +109,7 @@ internal sealed class CoordinatorClient : IDisposable
                 CtlException.Failed($"{detail}; try again when giantvmctl status shows a majority of coordinator members", inner: e),
             StatusCode.Unavailable => CtlException.Unreachable($"the coordinator went away: {detail}", e),
             StatusCode.NotFound or StatusCode.InvalidArgument => CtlException.Input(detail, inner: e),
+            StatusCode.PermissionDenied => CtlException.Denied("permission denied: " + detail, e),
             _ => CtlException.Failed(detail, inner: e),
         };
     }

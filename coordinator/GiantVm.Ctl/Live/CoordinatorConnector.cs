@@ -34,6 +34,15 @@ public sealed class CoordinatorConnector
     /// <summary>How long to wait for a connection before trying the next address.</summary>
     public static TimeSpan ConnectTimeout { get; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// The same connector presenting <paramref name="tls"/>'s certificate and checking the
+    /// coordinator's against its CA (only when this connector makes real sockets; tests' in-process
+    /// handlers are kept as they are).
+    /// </summary>
+    public CoordinatorConnector WithTls(GiantVm.Security.TlsMaterial tls) => HandlerFactory != DefaultHandler
+        ? this
+        : new CoordinatorConnector(address => GiantVm.Security.ClientTls.Use((SocketsHttpHandler)DefaultHandler(address), tls), Environment, Stop);
+
     private static HttpMessageHandler DefaultHandler(Uri address) => new SocketsHttpHandler
     {
         ConnectTimeout = ConnectTimeout,

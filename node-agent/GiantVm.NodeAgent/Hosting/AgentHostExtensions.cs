@@ -87,7 +87,8 @@ internal static class AgentHostExtensions
             sp.GetRequiredService<ReportInterval>(),
             s.Reconnect,
             time,
-            sp.GetRequiredService<ILogger<CoordinatorClient>>()));
+            sp.GetRequiredService<ILogger<CoordinatorClient>>(),
+            s.Tls));
         if (s.MetricsPort is { } port)
         {
             services.AddHostedService(_ => new MetricsServerService(s.MetricsHost, port));

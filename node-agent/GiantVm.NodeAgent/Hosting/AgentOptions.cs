@@ -70,4 +70,17 @@ internal sealed class AgentOptions
     public string ReconnectInitial { get; set; } = "500ms";
 
     public string ReconnectMax { get; set; } = "30s";
+
+    /// <summary>Mutual TLS to the coordinator (Agent:Tls:Cert, Key, Ca): all three or none.</summary>
+    public AgentTlsOptions Tls { get; set; } = new();
+}
+
+/// <summary>This agent's certificate and key (PEM) and the deployment's CA.</summary>
+public sealed class AgentTlsOptions
+{
+    public string? Cert { get; set; }
+
+    public string? Key { get; set; }
+
+    public string? Ca { get; set; }
 }

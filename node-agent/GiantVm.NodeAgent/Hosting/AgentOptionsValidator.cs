@@ -1,4 +1,5 @@
 using GiantVm.NodeAgent.Probe;
+using GiantVm.Security;
 using GiantVm.NodeAgent.Reporting;
 using Serilog.Events;
 
@@ -39,6 +40,7 @@ internal static class AgentOptionsValidator
         }
 
         var coordinators = Coordinators(o.Coordinator);
+        var tls = Tls(o.Tls, coordinators, role == "guest" ? PeerIdentity.Guest(o.Vm.Trim()) : PeerIdentity.Host(o.Vm.Trim(), o.NodeId ?? 0));
         var interval = Duration(o.Interval, "--interval", "Interval");
         var executor = o.Executor.Trim().ToLowerInvariant();
         if (!Executors.Contains(executor))
@@ -82,7 +84,56 @@ internal static class AgentOptionsValidator
         var sensing = new ProbeSettings(role, o.NodeId ?? 0, o.ProcRoot, o.SysRoot, o.CgroupRoot, interval, Json: false,
             o.BeCgroup, o.BeComm, o.BePidFile, o.NumaMaps, o.LcCgroup, o.QemuPid, o.VcpuThreads, Verbose: false, NumaMapsEvery: o.NumaMapsEvery, NumaMapsMaxAge: o.NumaMapsMaxAge);
         return new AgentRunSettings(role, o.NodeId ?? 0, o.Vm.Trim(), coordinators, interval, executor,
-            Duration(o.CommandTimeout, "--command-timeout", "CommandTimeout"), o.MetricsPort, o.MetricsHost, level, backoff, sensing, o.EmulatorRoot);
+            Duration(o.CommandTimeout, "--command-timeout", "CommandTimeout"), o.MetricsPort, o.MetricsHost, level, backoff, sensing, o.EmulatorRoot, tls);
+    }
+
+    /// <summary>
+    /// The TLS files, loaded; null without them. https:// coordinators need them, http:// ones must
+    /// not have them; the certificate must be <paramref name="expected"/> (or any agent identity of
+    /// the vm when null, for launch).
+    /// </summary>
+    public static TlsMaterial? Tls(AgentTlsOptions o, IReadOnlyList<Uri> coordinators, PeerIdentity? expected)
+    {
+        var given = new[] { o.Cert, o.Key, o.Ca }.Count(v => !string.IsNullOrWhiteSpace(v));
+        var https = coordinators.Any(c => c.Scheme == "https");
+        if (given == 0)
+        {
+            return https
+                ? throw new AgentConfigException("--coordinator uses https:// but --tls-cert, --tls-key and --tls-ca (Agent:Tls:Cert, Key, Ca) are not set")
+                : null;
+        }
+
+        if (given < 3)
+        {
+            throw new AgentConfigException("--tls-cert, --tls-key and --tls-ca (Agent:Tls:Cert, Key, Ca) go together");
+        }
+
+        if (coordinators.FirstOrDefault(c => c.Scheme != "https") is { } plain)
+        {
+            throw new AgentConfigException($"--coordinator '{plain}' is http:// while TLS files are set; use https://");
+        }
+
+        TlsMaterial tls;
+        try
+        {
+            tls = new TlsMaterial(o.Cert!, o.Key!, o.Ca!);
+        }
+        catch (TlsConfigException e)
+        {
+            throw new AgentConfigException("--tls-cert/--tls-key/--tls-ca: " + e.Message);
+        }
+
+        if (expected is not null && tls.Identity != expected)
+        {
+            throw new AgentConfigException($"--tls-cert {o.Cert} is {tls.Identity}, but this agent runs as {expected}");
+        }
+
+        if (expected is null && !tls.Identity.IsAgent)
+        {
+            throw new AgentConfigException($"--tls-cert {o.Cert} is {tls.Identity}, not an agent identity of a vm");
+        }
+
+        return tls;
     }
 
     public static IReadOnlyList<Uri> Coordinators(string? list)

@@ -18,4 +18,5 @@ internal sealed record AgentRunSettings(
     LogEventLevel LogLevel,
     Backoff Reconnect,
     ProbeSettings Sensing,
-    string? EmulatorRoot = null);
+    string? EmulatorRoot = null,
+    GiantVm.Security.TlsMaterial? Tls = null);

@@ -46,6 +46,9 @@ internal static class RunCommandLine
         Add<int?>("--node-id", "NodeId", "host: the virtual NUMA node this host backs; required for hosts", "K");
         Add<string>("--vm", "Vm", "GiantVM instance id [default: giantvm]", "NAME");
         Add<string>("--coordinator", "Coordinator", "coordinator gRPC URL(s), comma separated, tried in turn; required", "URL[,URL...]");
+        Add<string>("--tls-cert", "Tls:Cert", "this agent's certificate (PEM): spiffe://giantvm/vm/VM/host/K or .../guest; with --tls-key and --tls-ca the coordinator URLs are https://", "FILE");
+        Add<string>("--tls-key", "Tls:Key", "the certificate's private key (PEM)", "FILE");
+        Add<string>("--tls-ca", "Tls:Ca", "the deployment's CA (PEM): the coordinator's certificate must chain to it and be a coordinator identity", "FILE");
         Add<string>("--interval", "Interval", "report interval until the coordinator sets one [default: 1s]", "DURATION");
         Add<string>("--proc-root", "ProcRoot", "proc file system to read [default: /proc]", "DIR");
         Add<string>("--sys-root", "SysRoot", "sys file system to read [default: /sys]", "DIR");

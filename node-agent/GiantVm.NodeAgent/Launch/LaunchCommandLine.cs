@@ -19,9 +19,12 @@ internal static class LaunchCommandLine
         var memory = new Option<ulong>("--memory-mb") { Description = "expected memory of the task, in MiB (0 = unknown)", HelpName = "MIB" };
         var beCgroup = new Option<string?>("--be-cgroup") { Description = "put the task into this cgroup v2 path (its node<N> leaf when the cpuset executor made one) (Agent:BeCgroup)", HelpName = "PATH" };
         var bePidFile = new Option<string?>("--be-pid-file") { Description = "append the task's pid to this file (Agent:BePidFile)", HelpName = "FILE" };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "an agent certificate of this vm (PEM) for https:// coordinators (Agent:Tls:Cert)", HelpName = "FILE" };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "its private key (PEM) (Agent:Tls:Key)", HelpName = "FILE" };
+        var tlsCa = new Option<string?>("--tls-ca") { Description = "the deployment's CA (PEM) (Agent:Tls:Ca)", HelpName = "FILE" };
         var timeout = new Option<double>("--timeout") { Description = "seconds to wait for each coordinator's advice", DefaultValueFactory = _ => 5 };
         var cmd = new Argument<string[]>("command") { Description = "the command and its arguments, after --", Arity = ArgumentArity.ZeroOrMore };
-        foreach (var o in new Option[] { coordinator, config, vm, cpu, memory, beCgroup, bePidFile, timeout })
+        foreach (var o in new Option[] { coordinator, config, vm, cpu, memory, beCgroup, bePidFile, tlsCert, tlsKey, tlsCa, timeout })
         {
             command.Options.Add(o);
         }
@@ -38,6 +41,9 @@ internal static class LaunchCommandLine
                     ["Agent:Vm"] = result.GetValue(vm),
                     ["Agent:BeCgroup"] = result.GetValue(beCgroup),
                     ["Agent:BePidFile"] = result.GetValue(bePidFile),
+                    ["Agent:Tls:Cert"] = result.GetValue(tlsCert),
+                    ["Agent:Tls:Key"] = result.GetValue(tlsKey),
+                    ["Agent:Tls:Ca"] = result.GetValue(tlsCa),
                 };
                 RunCommand.AddConfiguration(configuration, result.GetValue(config), overrides.Where(kv => kv.Value is not null).ToDictionary());
                 var o = RunCommand.Bind(configuration);
@@ -47,8 +53,15 @@ internal static class LaunchCommandLine
                     throw new AgentConfigException("--timeout and --cpu-cores must be positive");
                 }
 
+                var coordinators = AgentOptionsValidator.Coordinators(o.Coordinator);
+                var tls = AgentOptionsValidator.Tls(o.Tls, coordinators, expected: null);
+                if (tls is not null && tls.Identity.Vm != o.Vm)
+                {
+                    throw new AgentConfigException($"--tls-cert is {tls.Identity}, which may ask advice for vm '{tls.Identity.Vm}' only (--vm {o.Vm})");
+                }
+
                 var settings = new LaunchSettings(
-                    AgentOptionsValidator.Coordinators(o.Coordinator),
+                    coordinators,
                     o.Vm,
                     result.GetValue(cpu),
                     result.GetValue(memory) * 1024 * 1024,
@@ -57,7 +70,8 @@ internal static class LaunchCommandLine
                     o.SysRoot,
                     o.CgroupRoot,
                     TimeSpan.FromSeconds(seconds),
-                    result.GetValue(cmd) ?? []);
+                    result.GetValue(cmd) ?? [],
+                    tls);
                 return await LaunchCommand.RunAsync(settings, stderr, ct);
             }
             catch (AgentConfigException e)

@@ -13,4 +13,5 @@ internal sealed record LaunchSettings(
     string SysRoot,
     string? CgroupRoot,
     TimeSpan AdviceTimeout,
-    IReadOnlyList<string> Command);
+    IReadOnlyList<string> Command,
+    GiantVm.Security.TlsMaterial? Tls = null);

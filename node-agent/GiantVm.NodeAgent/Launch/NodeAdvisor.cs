@@ -19,7 +19,9 @@ internal static class NodeAdvisor
             {
                 using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
                 {
-                    HttpHandler = new SocketsHttpHandler { ConnectTimeout = s.AdviceTimeout },
+                    HttpHandler = s.Tls is null
+                        ? new SocketsHttpHandler { ConnectTimeout = s.AdviceTimeout }
+                        : GiantVm.Security.ClientTls.Use(new SocketsHttpHandler { ConnectTimeout = s.AdviceTimeout }, s.Tls),
                 });
                 var client = new AdminService.AdminServiceClient(channel);
                 var reply = await client.AdviseAsync(

@@ -28,6 +28,7 @@ internal sealed class CoordinatorClient : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly string _vm;
+    private readonly GiantVm.Security.TlsMaterial? _tls;
 
     // when each command not yet answered arrived (timestamp), for the "sent N ms after" log line
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _arrived = new();
@@ -43,8 +44,10 @@ internal sealed class CoordinatorClient : BackgroundService
         ReportInterval interval,
         Backoff backoff,
         TimeProvider time,
-        ILogger<CoordinatorClient> log)
+        ILogger<CoordinatorClient> log,
+        GiantVm.Security.TlsMaterial? tls = null)
     {
+        _tls = tls;
         _addresses = addresses;
         _vm = vm;
         _hello = hello;
@@ -88,6 +91,10 @@ internal sealed class CoordinatorClient : BackgroundService
         }
     }
 
+    private SocketsHttpHandler WithTls(SocketsHttpHandler handler) => _tls is null
+        ? handler
+        : GiantVm.Security.ClientTls.Use(handler, _tls, reason => _log.LogWarning("TLS: {Reason}", reason));
+
     /// <summary>
     /// One stream: returns whether the coordinator acknowledged the hello, and why the stream
     /// ended. Never throws (except when <paramref name="stopping"/> is cancelled, it returns).
@@ -100,14 +107,14 @@ internal sealed class CoordinatorClient : BackgroundService
         {
             using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
             {
-                HttpHandler = new SocketsHttpHandler
+                HttpHandler = WithTls(new SocketsHttpHandler
                 {
                     ConnectTimeout = TimeSpan.FromSeconds(5),
                     KeepAlivePingDelay = TimeSpan.FromSeconds(15),
                     KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
                     KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
                     PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-                },
+                }),
             });
             var client = new AgentService.AgentServiceClient(channel);
             using var call = client.Connect(cancellationToken: session.Token);

@@ -111,7 +111,7 @@ public sealed class CoordinatorAppTests : IDisposable
     }
 
     [Theory]
-    [InlineData("https://127.0.0.1:5000", "must use http://")]
+    [InlineData("ftp://127.0.0.1:5000", "must use http:// or https://")]
     [InlineData("127.0.0.1:5000", "is not a URL")]
     [InlineData("http://example.com:5000", "must name an IP address")]
     public void ListenAddress_RejectsWhatKestrelCannotBindHere(string url, string expected)
@@ -119,6 +119,29 @@ public sealed class CoordinatorAppTests : IDisposable
         var error = Assert.Throws<UsageException>(() => ListenAddress.Parse(url, "--urls"));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    // Issue 17: which listen addresses need TLS, and what a partial or wrong setup says.
+    [Theory]
+    [InlineData("https://127.0.0.1:5000", "http://127.0.0.1:5001", false, false, "https://127.0.0.1:5000: https:// needs --tls-cert, --tls-key and --tls-ca")]
+    [InlineData("http://0.0.0.0:5000", "http://127.0.0.1:5001", false, false, "refusing to listen on http://0.0.0.0:5000 in plaintext")]
+    [InlineData("http://0.0.0.0:5000", "http://127.0.0.1:5001", false, true, null)]
+    [InlineData("http://127.0.0.1:5000", "http://127.0.0.1:5001", true, false, "--urls: http://127.0.0.1:5000 is plaintext while --tls-cert/--tls-key/--tls-ca are set; use https://127.0.0.1:5000")]
+    [InlineData("https://0.0.0.0:5000", "http://0.0.0.0:5001", true, false, "--metrics-url: http://0.0.0.0:5001 is plaintext off loopback")]
+    [InlineData("https://0.0.0.0:5000", "https://0.0.0.0:5001", true, false, null)]
+    [InlineData("https://0.0.0.0:5000", "http://127.0.0.1:5001", true, false, null)]
+    public void CheckExposure_TlsRules(string grpc, string metrics, bool tls, bool insecure, string? expected)
+    {
+        void Check() => ListenAddress.CheckExposure([ListenAddress.Parse(grpc, "--urls")], ListenAddress.Parse(metrics, "--metrics-url"), tls, insecure);
+
+        if (expected is null)
+        {
+            Check();
+        }
+        else
+        {
+            Assert.StartsWith(expected, Assert.Throws<UsageException>(Check).Message, StringComparison.Ordinal);
+        }
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using GiantVm.Security;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -19,6 +20,7 @@ internal sealed class EmulatedCluster : IAsyncDisposable
     private readonly List<ManagedProcess> _processes = [];
     private readonly List<GrpcChannel> _channels = [];
     private GrpcChannel? _channel;
+    private TestCertificates? _certs;
     private int _guestStarts;
 
     private EmulatedCluster(int nodes, int coordinators)
@@ -77,6 +79,11 @@ internal sealed class EmulatedCluster : IAsyncDisposable
     private async Task StartCoreAsync(string scenarioYaml, string policyYaml, int tasks)
     {
         Directory.CreateDirectory(_dir.Combine("logs"));
+        // The secure path is the tested path (issue 17): every channel is mutual TLS with
+        // certificates issued by scripts/gen-certs.sh, as in a deployment.
+        _certs = TestCertificates.Issue(
+            "--vm", "giantvm", "--hosts", Nodes.ToString(CultureInfo.InvariantCulture),
+            "--members", string.Join(",", Enumerable.Range(0, Members.Length).Select(MemberName)), "--operators", "e2e");
         await File.WriteAllTextAsync(_dir.Combine("scenario.yaml"), scenarioYaml);
         await File.WriteAllTextAsync(PolicyPath, policyYaml);
         Start("emulator", Binaries.Simulator, "emulate", "--root", EmulatorRoot, "--scenario", _dir.Combine("scenario.yaml"));
@@ -85,12 +92,13 @@ internal sealed class EmulatedCluster : IAsyncDisposable
         for (var k = 0; k < Nodes; k++)
         {
             var host = Path.Combine(EmulatorRoot, "host" + k.ToString(CultureInfo.InvariantCulture));
-            Start("host" + k.ToString(CultureInfo.InvariantCulture), Binaries.Agent, "run", "--role", "host", "--node-id", k.ToString(CultureInfo.InvariantCulture),
-                "--coordinator", AgentCoordinators, "--proc-root", Path.Combine(host, "proc"), "--sys-root", Path.Combine(host, "sys"), "--lc-cgroup", "lc");
+            Start("host" + k.ToString(CultureInfo.InvariantCulture), Binaries.Agent, ["run", "--role", "host", "--node-id", k.ToString(CultureInfo.InvariantCulture),
+                "--coordinator", AgentCoordinators, "--proc-root", Path.Combine(host, "proc"), "--sys-root", Path.Combine(host, "sys"), "--lc-cgroup", "lc",
+                .. TlsArgs("host-giantvm-" + k.ToString(CultureInfo.InvariantCulture))]);
         }
 
         StartGuestAgent();
-        _channel = GrpcChannel.ForAddress(CoordinatorUrl);
+        _channel = Channel(CoordinatorUrl);
         Admin = new AdminService.AdminServiceClient(_channel);
         if (Members.Length > 1)
         {
@@ -109,6 +117,22 @@ internal sealed class EmulatedCluster : IAsyncDisposable
         }, TimeSpan.FromSeconds(120), "every agent connected and every node and task reported", Logs);
     }
 
+    /// <summary>The certificates of this cluster (gen-certs.sh: CA, hosts, guest, members, operator e2e).</summary>
+    public TestCertificates Certificates => _certs ?? throw new InvalidOperationException("not started");
+
+    /// <summary>A gRPC channel to <paramref name="url"/> as operator e2e.</summary>
+    private GrpcChannel Channel(string url)
+    {
+        var (cert, key) = Certificates.Of("operator-e2e");
+        return GrpcChannel.ForAddress(url, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler().Use(new TlsMaterial(cert, key, Certificates.Ca)) });
+    }
+
+    private string[] TlsArgs(string identity)
+    {
+        var (cert, key) = Certificates.Of(identity);
+        return ["--tls-cert", cert, "--tls-key", key, "--tls-ca", Certificates.Ca];
+    }
+
     /// <summary>The agents' --coordinator value: every member's URL, tried in turn.</summary>
     private string AgentCoordinators => string.Join(",", MemberUrls);
 
@@ -120,9 +144,9 @@ internal sealed class EmulatedCluster : IAsyncDisposable
         var seeds = string.Join(",", ports.Select(p => "akka.tcp://giantvm@127.0.0.1:" + p.Akka.ToString(CultureInfo.InvariantCulture)));
         for (var i = 0; i < Members.Length; i++)
         {
-            MemberUrls[i] = $"http://127.0.0.1:{ports[i].Grpc.ToString(CultureInfo.InvariantCulture)}";
+            MemberUrls[i] = $"https://127.0.0.1:{ports[i].Grpc.ToString(CultureInfo.InvariantCulture)}";
             List<string> args = ["--policy", PolicyPath, "--urls", MemberUrls[i],
-                "--metrics-url", $"http://127.0.0.1:{ports[i].Metrics.ToString(CultureInfo.InvariantCulture)}", "--data-dir", MemberDataDir(i)];
+                "--metrics-url", $"http://127.0.0.1:{ports[i].Metrics.ToString(CultureInfo.InvariantCulture)}", "--data-dir", MemberDataDir(i), .. TlsArgs("coordinator-" + MemberName(i))];
             if (Members.Length > 1)
             {
                 args.AddRange(["--member-name", MemberName(i), "--akka-port", ports[i].Akka.ToString(CultureInfo.InvariantCulture),
@@ -139,7 +163,7 @@ internal sealed class EmulatedCluster : IAsyncDisposable
     /// <summary>An AdminService client on member i.</summary>
     public AdminService.AdminServiceClient AdminOf(int i)
     {
-        var channel = GrpcChannel.ForAddress(MemberUrls[i]);
+        var channel = Channel(MemberUrls[i]);
         _channels.Add(channel);
         return new AdminService.AdminServiceClient(channel);
     }
@@ -148,10 +172,10 @@ internal sealed class EmulatedCluster : IAsyncDisposable
     public ManagedProcess StartGuestAgent()
     {
         _guestStarts++;
-        GuestAgent = Start("guest" + (_guestStarts > 1 ? _guestStarts.ToString(CultureInfo.InvariantCulture) : ""), Binaries.Agent, "run", "--role", "guest",
+        GuestAgent = Start("guest" + (_guestStarts > 1 ? _guestStarts.ToString(CultureInfo.InvariantCulture) : ""), Binaries.Agent, ["run", "--role", "guest",
             "--coordinator", AgentCoordinators, "--proc-root", Path.Combine(EmulatorRoot, "guest", "proc"),
             "--sys-root", Path.Combine(EmulatorRoot, "guest", "sys"), "--be-cgroup", "be",
-            "--executor", "emulated", "--emulator-root", EmulatorRoot);
+            "--executor", "emulated", "--emulator-root", EmulatorRoot, .. TlsArgs("guest-giantvm")]);
         return GuestAgent;
     }
 
@@ -245,6 +269,7 @@ internal sealed class EmulatedCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _channel?.Dispose();
+        _certs?.Dispose();
         foreach (var channel in _channels)
         {
             channel.Dispose();
