@@ -15,7 +15,7 @@ internal static class RunCommand
         var output = new Option<string>("--out") { Description = "Output folder for summary.json, per_step.csv, PNG plots and report.md", Required = true };
         var policies = new Option<string>("--policies")
         {
-            Description = "Comma-separated shipped policy names or policy files",
+            Description = "Comma-separated shipped policy names or policy files; 'oracle' adds the bound (least LC loss any placement of each step's BE demand could reach)",
             DefaultValueFactory = _ => string.Join(",", PolicySet.DefaultNames),
         };
         var machines = new Option<int>("--machines") { Description = "Simulated machines (the first N ids with an ADD event)", DefaultValueFactory = _ => 800 };
@@ -63,7 +63,7 @@ internal static class RunCommand
                 throw new UsageException("--policies is empty");
             }
 
-            IReadOnlyList<EnginePolicy>? loaded = PolicySet.Load(entries, out IReadOnlyList<string> errors);
+            IReadOnlyList<ISimPolicy>? loaded = PolicySet.Load(entries, out IReadOnlyList<string> errors);
             if (loaded is null)
             {
                 throw new UsageException(string.Join("; ", errors));
@@ -90,7 +90,7 @@ internal static class RunCommand
             foreach (PolicySummary p in result.Policies)
             {
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {p.Name,-12} util {p.MeanUtilization:F4}  gini {p.MeanGini:F4}  lc-violations {p.LcViolations}  mean-steal {p.MeanSteal:F4}  p95-steal {p.P95Steal:F4}  migrations {p.Migrations}"));
+                    $"  {p.Name,-12} util {p.MeanUtilization:F4}  gini {p.MeanGini:F4}  lc-violations {p.LcViolations}  lc-cpu-s-lost {p.LcCpuSecondsLost:F0}  avoidable-removed {(p.AvoidableLcLossRemoved is double a ? a.ToString("F3", CultureInfo.InvariantCulture) : "-")}  mean-steal {p.MeanSteal:F4}  p95-steal {p.P95Steal:F4}  migrations {p.Migrations}  bytes-moved {p.BytesMoved}"));
             }
 
             stdout.WriteLine($"wrote {Path.Combine(outDir, "summary.json")}, per_step.csv, report.md{(plots.Count > 0 ? $" and {plots.Count} plots" : "")}");

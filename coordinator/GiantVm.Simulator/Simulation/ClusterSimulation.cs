@@ -217,7 +217,7 @@ internal sealed class ClusterSimulation
 
         CompletePending();
         return new SimulationResult(
-            _runs.Select(r => r.Summary()).ToArray(),
+            DecisionQuality.WithGaps(_runs.Select(r => r.Summary()).ToArray()),
             _steps,
             _machines.Count,
             _rowsRead,

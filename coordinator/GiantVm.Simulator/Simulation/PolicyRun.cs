@@ -24,7 +24,14 @@ internal sealed class PolicyRun
     private readonly double[] _lcDemandSeen;
     private readonly int[] _groupOf;
     private readonly StealHistogram _histogram = new();
+    private readonly bool _isOracle;
     private int[] _nodeOf = [];
+
+    // The oracle's buffers: the step's BE tasks (cpu, memory) bucketed by instance, and one instance's nodes.
+    private (double Cpu, double Memory)[] _oracleTasks = [];
+    private int[] _oracleStart = [];
+    private OracleNode[] _oracleNodes = [];
+    private double[] _oraclePlacement = [];
 
     private double _sumUtilization;
     private double _sumGini;
@@ -33,6 +40,7 @@ internal sealed class PolicyRun
     private double _lcCpuSecondsLost;
     private double _beCpuSecondsServed;
     private double _stealSum;
+    private double _stealCpuSeconds;
     private long _migrations;
     private long _bytesMoved;
     private double _memoryMoved;
@@ -54,6 +62,13 @@ internal sealed class PolicyRun
         _lcDemandSeen = new double[m];
         _groupOf = Enumerable.Range(0, m).Select(i => i / options.GroupSize).ToArray();
         Series = new PolicySeries(policy.Name);
+        _isOracle = policy is OraclePolicy;
+        if (_isOracle)
+        {
+            _oracleStart = new int[_groups + 2];
+            _oracleNodes = new OracleNode[options.GroupSize];
+            _oraclePlacement = new double[options.GroupSize];
+        }
     }
 
     public string Name => _policy.Name;
@@ -96,6 +111,11 @@ internal sealed class PolicyRun
             _memUsed[node] += e.Memory;
         }
 
+        if (_isOracle)
+        {
+            PlaceByOracle(input);
+        }
+
         double served = 0;
         double capacity = 0;
         int violations = 0;
@@ -117,6 +137,7 @@ internal sealed class PolicyRun
             }
 
             _beCpuSecondsServed += h.ServedGuest * TraceClock.StepSeconds;
+            _stealCpuSeconds += (h.GuestDemand - h.ServedGuest) * TraceClock.StepSeconds;
             if (h.GuestDemand > 0)
             {
                 double s = h.StealRatio;
@@ -135,7 +156,7 @@ internal sealed class PolicyRun
         _lcViolations += violations;
 
         int migrations = 0;
-        if (_policy.NeedsSnapshots || _sink is not null)
+        if (!_isOracle && (_policy.NeedsSnapshots || _sink is not null))
         {
             migrations = DecideAndApply(input, entries);
         }
@@ -150,6 +171,73 @@ internal sealed class PolicyRun
             migrations);
         Series.Add(record);
         return record;
+    }
+
+    /// <summary>
+    /// The oracle's placement of the step: per instance, its BE demand placed as a divisible whole
+    /// by <see cref="OracleBound.Place"/>, each node limited to the CPU of the densest tasks that fit
+    /// into its memory (free memory, or the BE memory the placement that never moves puts there if
+    /// more, so that placement is always feasible and the bound never exceeds it).
+    /// On entry <see cref="_beDemand"/> and <see cref="_memUsed"/> hold that never-moving placement.
+    /// </summary>
+    private void PlaceByOracle(StepInput input)
+    {
+        int groupSize = _options.GroupSize;
+        int machineCount = _machines.Count;
+        if (_oracleTasks.Length < input.BeCount)
+        {
+            _oracleTasks = new (double, double)[Math.Max(input.BeCount, _oracleTasks.Length * 2)];
+        }
+
+        Array.Clear(_oracleStart);
+        for (int i = 0; i < input.BeCount; i++)
+        {
+            _oracleStart[_groupOf[_nodeOf[input.BeTasks[i]]] + 2]++;
+        }
+
+        for (int g = 0; g < _groups; g++)
+        {
+            _oracleStart[g + 2] += _oracleStart[g + 1];
+        }
+
+        // _oracleStart[g + 1] is now where instance g's tasks go; filling moves it to its end.
+        for (int i = 0; i < input.BeCount; i++)
+        {
+            ref readonly StepSlot.Entry e = ref input.BeEntries[i];
+            int g = _groupOf[_nodeOf[input.BeTasks[i]]];
+            _oracleTasks[_oracleStart[g + 1]++] = (e.Cpu, e.Memory);
+        }
+
+        for (int g = 0; g < _groups; g++)
+        {
+            int first = g * groupSize;
+            int last = Math.Min(machineCount, first + groupSize);
+            Span<(double Cpu, double Memory)> tasks = _oracleTasks.AsSpan(_oracleStart[g], _oracleStart[g + 1] - _oracleStart[g]);
+            if (tasks.Length == 0)
+            {
+                continue;
+            }
+
+            OracleBound.SortByDensity(tasks);
+            double demand = 0;
+            foreach (var t in tasks)
+            {
+                demand += t.Cpu;
+            }
+
+            for (int m = first; m < last; m++)
+            {
+                double free = _machines.Memory[m] - input.LcMemory[m];
+                double placed = _memUsed[m] - input.LcMemory[m];
+                _oracleNodes[m - first] = new OracleNode(_machines.Cpu[m], input.LcDemand[m], OracleBound.CpuThatFits(tasks, Math.Max(free, placed)));
+            }
+
+            OracleBound.Place(_model, _oracleNodes.AsSpan(0, last - first), demand, _oraclePlacement);
+            for (int m = first; m < last; m++)
+            {
+                _beDemand[m] = _oraclePlacement[m - first];
+            }
+        }
     }
 
     private int DecideAndApply(StepInput input, StepSlot.Entry[] entries)
@@ -262,7 +350,9 @@ internal sealed class PolicyRun
         _histogram.Percentile(0.95),
         _migrations,
         _bytesMoved,
-        _memoryMoved);
+        _memoryMoved,
+        _stealCpuSeconds,
+        0);
 
     private void EnsureCapacity(int capacity)
     {
