@@ -27,11 +27,16 @@ internal static class RunCommand
         var end = new Option<long?>("--end") { Description = "Trace second to stop at, exclusive (default: the last usage row)" };
         var dump = new Option<string?>("--dump-snapshots") { Description = "Write every snapshot each policy saw, per instance (JSON Lines for giantvmctl plan)" };
         var memoryUnit = new Option<long>("--memory-unit-bytes") { Description = "Bytes per 1.0 of normalized memory", DefaultValueFactory = _ => 64L << 30 };
+        var bandwidth = new Option<string>("--migrate-bandwidth")
+        {
+            Description = "Bytes per second a moved task's memory crosses at (0, 1073741824, 512MiB, 1GiB; '/s' optional); the task makes no progress meanwhile and its BE CPU-seconds are counted as lost. 0 = free moves",
+            DefaultValueFactory = _ => "1GiB",
+        };
         var noPlots = new Option<bool>("--no-plots") { Description = "Skip the PNG plots (report.md then has only the table)" };
         var quiet = new Option<bool>("--quiet") { Description = "No progress lines on stderr" };
         var command = new Command("run", "Replay a trace through the cluster model with every policy side by side")
         {
-            trace, output, policies, machines, groupSize, lcClasses, vmWeight, vcpuRatio, start, end, dump, memoryUnit, noPlots, quiet,
+            trace, output, policies, machines, groupSize, lcClasses, vmWeight, vcpuRatio, start, end, dump, memoryUnit, bandwidth, noPlots, quiet,
         };
         command.SetAction(parse =>
         {
@@ -45,6 +50,7 @@ internal static class RunCommand
                 StartSeconds = parse.GetValue(start),
                 EndSeconds = parse.GetValue(end),
                 MemoryUnitBytes = Positive(parse.GetValue(memoryUnit), "--memory-unit-bytes"),
+                MigrateBandwidth = ParseBandwidth(parse.GetValue(bandwidth)!, "--migrate-bandwidth"),
             };
             if (options.StartSeconds is long s && options.EndSeconds is long e && e <= s)
             {
@@ -113,6 +119,23 @@ internal static class RunCommand
         }
 
         return set;
+    }
+
+    /// <summary>A bandwidth in bytes per second: a byte size (<c>0</c>, <c>1073741824</c>, <c>512MiB</c>, <c>1GiB</c>), optionally followed by <c>/s</c>.</summary>
+    internal static double ParseBandwidth(string text, string name)
+    {
+        string s = text.Trim();
+        if (s.EndsWith("/s", StringComparison.Ordinal))
+        {
+            s = s[..^2];
+        }
+
+        if (!GiantVm.Scheduling.Policies.ByteSizeText.TryParse(s, out long bytes) || bytes < 0)
+        {
+            throw new UsageException($"{name}: '{text}' is not a bandwidth (bytes per second, e.g. 0, 1073741824, 512MiB, 1GiB)");
+        }
+
+        return bytes;
     }
 
     private static T Positive<T>(T value, string name)

@@ -14,7 +14,10 @@ internal static class ReportWriter
         b.Append("# Policy comparison on ").Append(trace).Append("\n\n");
         b.Append(c, $"{result.Machines} machines in GiantVM instances of {options.GroupSize}, {result.Steps} steps of 300 s ");
         b.Append(c, $"({result.Steps * 300 / 86400.0:F2} days), {result.RowsRead:N0} task_usage rows read. ");
-        b.Append(c, $"LC classes {string.Join(",", options.LcClasses.Order())}, vCPU ratio {options.VcpuRatio}, VM weight {options.VmWeight}.\n\n");
+        b.Append(c, $"LC classes {string.Join(",", options.LcClasses.Order())}, vCPU ratio {options.VcpuRatio}, VM weight {options.VmWeight}, ");
+        b.Append(options.MigrateBandwidth > 0
+            ? string.Create(c, $"migrate bandwidth {options.MigrateBandwidth / (1L << 20):0.##} MiB/s (a moved task is paused while its memory crosses).\n\n")
+            : "free moves (migrate bandwidth 0).\n\n");
         b.Append("| policy | mean util. | mean Gini | LC violations | LC CPU-s lost | avoidable LC loss removed | BE CPU-s served | mean steal | p95 steal | steal CPU-s | avoidable steal removed | migrations | memory moved (GiB) | BE CPU-s lost to migration |\n");
         b.Append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         foreach (PolicySummary p in result.Policies)

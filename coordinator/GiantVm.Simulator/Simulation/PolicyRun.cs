@@ -26,6 +26,7 @@ internal sealed class PolicyRun
     private readonly StealHistogram _histogram = new();
     private readonly bool _isOracle;
     private int[] _nodeOf = [];
+    private double[] _resumeAt = [];
 
     // The oracle's buffers: the step's BE tasks (cpu, memory) bucketed by instance, and one instance's nodes.
     private (double Cpu, double Memory)[] _oracleTasks = [];
@@ -44,6 +45,7 @@ internal sealed class PolicyRun
     private long _migrations;
     private long _bytesMoved;
     private double _memoryMoved;
+    private double _beLostToMigration;
 
     public PolicyRun(int index, ISimPolicy policy, MachineTable machines, SimulationOptions options, ISnapshotSink? sink)
     {
@@ -83,6 +85,7 @@ internal sealed class PolicyRun
         if (taskId < _nodeOf.Length)
         {
             _nodeOf[taskId] = -1;
+            _resumeAt[taskId] = 0;
         }
     }
 
@@ -93,6 +96,7 @@ internal sealed class PolicyRun
         Array.Clear(_beDemand);
         Array.Copy(input.LcMemory, _memUsed, machineCount);
         StepSlot.Entry[] entries = input.Entries;
+        double stepStart = TraceClock.StepStartSeconds(input.Step);
 
         // Placement: the node of its trace machine when first seen or when the trace shows it in
         // another group (not a migration); otherwise where the policy put it.
@@ -107,7 +111,16 @@ internal sealed class PolicyRun
                 _nodeOf[id] = node;
             }
 
-            _beDemand[node] += e.Cpu;
+            double cpu = e.Cpu;
+            if (_resumeAt[id] > stepStart)
+            {
+                // Moved and still crossing: no progress for the paused part of the step.
+                double paused = MigrationCost.PausedIn(_resumeAt[id], stepStart, TraceClock.StepSeconds);
+                _beLostToMigration += cpu * paused;
+                cpu *= 1 - (paused / TraceClock.StepSeconds);
+            }
+
+            _beDemand[node] += cpu;
             _memUsed[node] += e.Memory;
         }
 
@@ -246,6 +259,7 @@ internal sealed class PolicyRun
         int groupSize = _options.GroupSize;
         int machineCount = _machines.Count;
         DateTimeOffset time = TraceClock.StepEndTime(input.Step);
+        double stepEnd = TraceClock.StepStartSeconds(input.Step + 1);
         double unit = _options.MemoryUnitBytes;
         int migrations = 0;
         for (int g = 0; g < _groups; g++)
@@ -300,8 +314,10 @@ internal sealed class PolicyRun
                 _nodeOf[d.Pid] = target;
                 migrations++;
                 double memory = entries[d.Pid].Memory;
+                long bytes = (long)Math.Round(memory * unit);
                 _memoryMoved += memory;
-                _bytesMoved += (long)Math.Round(memory * unit);
+                _bytesMoved += bytes;
+                _resumeAt[d.Pid] = MigrationCost.ResumeAt(_resumeAt[d.Pid], stepEnd, MigrationCost.PauseSeconds(bytes, _options.MigrateBandwidth));
             }
         }
 
@@ -352,7 +368,7 @@ internal sealed class PolicyRun
         _bytesMoved,
         _memoryMoved,
         _stealCpuSeconds,
-        0);
+        _beLostToMigration);
 
     private void EnsureCapacity(int capacity)
     {
@@ -366,5 +382,6 @@ internal sealed class PolicyRun
         Array.Resize(ref grown, capacity);
         grown.AsSpan(old).Fill(-1);
         _nodeOf = grown;
+        Array.Resize(ref _resumeAt, capacity);
     }
 }

@@ -27,6 +27,12 @@ public sealed record SimulationOptions
     /// <summary>Bytes per 1.0 of normalized memory (bytesMoved, snapshot memory).</summary>
     public long MemoryUnitBytes { get; init; } = 64L << 30;
 
+    /// <summary>
+    /// Bytes per second a moved task's memory crosses at; the task makes no progress meanwhile
+    /// (<see cref="MigrationCost"/>). 0: moves are free.
+    /// </summary>
+    public double MigrateBandwidth { get; init; } = MigrationCost.DefaultBytesPerSecond;
+
     /// <summary>A BE task with no usage for this many steps is forgotten (its placement too).</summary>
     public int ForgetAfterSteps { get; init; } = 12;
 
