@@ -57,7 +57,7 @@ public sealed class CliTests : IDisposable
     [InlineData("1000", 1000.0)]
     public void ParseBandwidth_AcceptsByteSizesPerSecond(string text, double bytesPerSecond)
     {
-        Assert.Equal(bytesPerSecond, RunCommand.ParseBandwidth(text, "--migrate-bandwidth"));
+        Assert.Equal(bytesPerSecond, ModelOptions.ParseBandwidth(text, "--migrate-bandwidth"));
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Help_IsAvailableOnEveryCommand()
     {
-        foreach (string[] args in new[] { new[] { "--help" }, ["synth", "--help"], ["run", "--help"] })
+        foreach (string[] args in new[] { new[] { "--help" }, ["synth", "--help"], ["run", "--help"], ["sweep", "--help"] })
         {
             var (code, output, _) = Run(args);
             Assert.Equal(0, code);

@@ -270,9 +270,11 @@ internal sealed class ClusterSimulation
                 }
                 else
                 {
+                    StepSlot.Entry be = e;
+                    be.Cpu *= _options.BeScale;
                     input.BeTasks[input.BeCount] = id;
-                    input.BeEntries[input.BeCount++] = e;
-                    input.Entries[id] = e;
+                    input.BeEntries[input.BeCount++] = be;
+                    input.Entries[id] = be;
                     input.Keys[id] = _tasks.Keys[id];
                 }
             }

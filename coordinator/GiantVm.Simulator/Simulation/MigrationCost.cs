@@ -10,6 +10,20 @@ public static class MigrationCost
     /// <summary>Default bandwidth: 1 GiB/s.</summary>
     public const double DefaultBytesPerSecond = 1L << 30;
 
+    /// <summary>A bandwidth in bytes per second as written on the command line: a byte size (<c>0</c>, <c>1073741824</c>, <c>512MiB</c>, <c>1GiB</c>), optionally followed by <c>/s</c>.</summary>
+    public static bool TryParseBandwidth(string text, out double bytesPerSecond)
+    {
+        string s = text.Trim();
+        if (s.EndsWith("/s", StringComparison.Ordinal))
+        {
+            s = s[..^2];
+        }
+
+        bool ok = GiantVm.Scheduling.Policies.ByteSizeText.TryParse(s, out long bytes) && bytes >= 0;
+        bytesPerSecond = ok ? bytes : 0;
+        return ok;
+    }
+
     /// <summary>Seconds a task of <paramref name="bytes"/> is paused at <paramref name="bytesPerSecond"/> (0 when free).</summary>
     public static double PauseSeconds(long bytes, double bytesPerSecond) =>
         bytesPerSecond > 0 && bytes > 0 ? bytes / bytesPerSecond : 0;

@@ -15,6 +15,9 @@ public sealed record SimulationOptions
     /// <summary>wV, the CFS weight of a node's vCPU threads against LC (wL = 1).</summary>
     public double VmWeight { get; init; } = 1.0;
 
+    /// <summary>Every BE task's CPU usage is multiplied by this (a contention knob; memory is unchanged).</summary>
+    public double BeScale { get; init; } = 1.0;
+
     /// <summary>V = C x this: the node's vCPU capacity.</summary>
     public double VcpuRatio { get; init; } = 1.0;
 
