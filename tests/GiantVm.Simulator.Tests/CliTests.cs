@@ -138,10 +138,10 @@ public sealed class CliTests : IDisposable
         var (code, stdout, err) = Run("run", "--trace", trace, "--out", output, "--quiet");
 
         Assert.True(code == 0, err);
-        Assert.Contains("simulated 72 steps x 16 machines x 6 policies", stdout);
+        Assert.Contains("simulated 72 steps x 16 machines x 7 policies", stdout);
         using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
         JsonElement root = summary.RootElement;
-        Assert.Equal(["none", "all-be", "balanced", "least-tasks", "random", "oracle"],
+        Assert.Equal(["none", "all-be", "balanced", "least-tasks", "random", "lc-harm", "oracle"],
             root.GetProperty("policies").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
         string[] keys = ["name", "meanUtilization", "meanGini", "lcViolations", "lcCpuSecondsLost", "beCpuSecondsServed",
             "meanSteal", "p95Steal", "migrations", "bytesMoved", "memoryMoved", "stealCpuSeconds", "beCpuSecondsLostToMigration",
@@ -158,7 +158,7 @@ public sealed class CliTests : IDisposable
         string[] perStep = File.ReadAllLines(Path.Combine(output, "per_step.csv"));
         Assert.Equal(PerStepCsvWriter.Header, perStep[0]);
         Assert.Equal("time_seconds,policy,utilization,gini,lc_violations,mean_steal,migrations", perStep[0]);
-        Assert.Equal(1 + (72 * 6), perStep.Length);
+        Assert.Equal(1 + (72 * 7), perStep.Length);
         string report = File.ReadAllText(Path.Combine(output, "report.md"));
         foreach (string png in new[] { "utilization.png", "bars-mean-utilization.png", "gini.png" })
         {

@@ -5,8 +5,9 @@ namespace GiantVm.Scheduling.Engine;
 /// <summary>One node during one round: its signals and what the moves planned so far do to it.</summary>
 internal sealed class NodeWork
 {
-    public NodeWork(NodeSnapshot node, NodeSignal? signal, bool fresh, bool excluded, bool predicted)
+    public NodeWork(NodeSnapshot node, NodeSignal? signal, bool fresh, bool excluded, bool predicted, bool lcHarm = false)
     {
+        LcHarm = lcHarm && LoadModel.Applies(node);
         Node = node;
         Signal = signal;
         Fresh = fresh;
@@ -29,6 +30,11 @@ internal sealed class NodeWork
     public int? Vcpus { get; }
 
     private bool Predicted { get; }
+
+    /// <summary><c>signal.lc_harm</c> with host figures: expected values are max(steal, host overload).</summary>
+    private bool LcHarm { get; }
+
+    private double Overload(double demand) => LoadModel.Overload(Node, demand);
 
     /// <summary>Steal the load model expects from the BE demand at the start of the round (predicted mode only).</summary>
     public double? PredictedSteal { get; private set; }
@@ -83,6 +89,11 @@ internal sealed class NodeWork
         }
 
         BaseScore = Math.Max(Smoothed, PredictedSteal ?? 0);
+        if (LcHarm)
+        {
+            BaseScore = Math.Max(BaseScore, Overload(InitialDemand));
+        }
+
         Estimate = BaseScore;
     }
 
@@ -90,14 +101,16 @@ internal sealed class NodeWork
     /// signal and the host figures, grows by the load model's increase; else unchanged (measured
     /// steal only; the per-node cap keeps a round from piling tasks on one node).</summary>
     public double EstimateWith(double cores) =>
-        Predicted && LoadModel.Applies(Node)
+        LcHarm ? Estimate + Overload(Demand + cores) - Overload(Demand)
+        : Predicted && LoadModel.Applies(Node)
             ? Estimate + LoadModel.Steal(Node, Vcpus, Demand + cores) - LoadModel.Steal(Node, Vcpus, Demand)
             : Estimate;
 
     /// <summary>Expected steal if a task of <paramref name="cores"/> left: steal falls in proportion to
     /// the BE demand moved away (the stolen fraction of each runnable vCPU stays the same).</summary>
     public double EstimateWithout(double cores) =>
-        InitialDemand > 0 ? Math.Max(0, Estimate - (Smoothed * cores / InitialDemand)) : Estimate;
+        LcHarm ? Math.Max(0, Estimate - Math.Max(Overload(Demand) - Overload(Demand - cores), InitialDemand > 0 ? Smoothed * cores / InitialDemand : 0))
+        : InitialDemand > 0 ? Math.Max(0, Estimate - (Smoothed * cores / InitialDemand)) : Estimate;
 
     public void Receive(TaskSnapshot task, long? memoryNeeded)
     {

@@ -8,7 +8,7 @@ namespace GiantVm.Simulator.Simulation;
 /// </summary>
 internal static class PolicySet
 {
-    public static readonly IReadOnlyList<string> DefaultNames = ["none", "all-be", "balanced", "least-tasks", "random", OraclePolicy.PolicyName];
+    public static readonly IReadOnlyList<string> DefaultNames = ["none", "all-be", "balanced", "least-tasks", "random", "lc-harm", OraclePolicy.PolicyName];
 
     /// <summary>Loads every entry; on any error returns null and the errors (file:line: key message).</summary>
     public static IReadOnlyList<ISimPolicy>? Load(IReadOnlyList<string> entries, out IReadOnlyList<string> errors)
