@@ -20,7 +20,10 @@ internal static class LoadModel
     /// BE demand - capacity) / capacity, at least 0; 0 without host figures. In a CFS-shared host the
     /// LC work loses up to this much (LC over its share) or the guest has it stolen (guest over its share).
     /// </summary>
-    public static double Overload(NodeSnapshot node, double guestDemandCores)
+    public static double Overload(NodeSnapshot node, double guestDemandCores) => Math.Max(0, Load(node, guestDemandCores));
+
+    /// <summary>(LC busy cores + BE demand - capacity) / capacity: the overload, negative for headroom; 0 without host figures.</summary>
+    public static double Load(NodeSnapshot node, double guestDemandCores)
     {
         if (!Applies(node))
         {
@@ -28,7 +31,7 @@ internal static class LoadModel
         }
 
         var capacity = node.HostCapacityCores!.Value;
-        return Math.Max(0, (node.HostLcBusyCores!.Value + Math.Max(0, guestDemandCores) - capacity) / capacity);
+        return (node.HostLcBusyCores!.Value + Math.Max(0, guestDemandCores) - capacity) / capacity;
     }
 
     /// <summary>Predicted steal ratio for <paramref name="guestDemandCores"/>; 0 without host figures.</summary>

@@ -61,6 +61,19 @@ public class LcHarmTests
     }
 
     [Fact]
+    public void Decide_WithLcHarm_AmongTargetsWithRoomTakesTheOneWithTheMostLeft()
+    {
+        // Nodes 1 and 2 both take the 0.6 task without overload (0.2 + 0.6 and 0.1 + 0.6 < 1);
+        // node 2 keeps 0.3 free, node 1 only 0.2: node 2, although node 1 has the lower id.
+        var policy = Loose() with { LcHarm = true };
+        var snapshot = Snap(0, [Host(0, 0.1, 0.9), Host(1, 0.0, 0.2), Host(2, 0.0, 0.1)], [Task(7, 0, cpu: 0.6)]);
+
+        var result = Now(snapshot, policy);
+
+        Assert.Equal("7:0->2", Moves(result));
+    }
+
+    [Fact]
     public void Decide_WithLcHarm_ReadingsGoThroughTheHysteresis()
     {
         // hot_after 2: the first overloaded round moves nothing, the second does.
