@@ -131,6 +131,24 @@ public sealed class SweepTests : IDisposable
         Assert.Equal("param,value,policy," + string.Join(",", keys), SweepWriter.Header);
     }
 
+    [Fact]
+    public void Separation_NamesTheBestAndWorstDecidingPolicyAndTheWidestValue()
+    {
+        static SimulationResult Result(double none, double a, double b) => new(
+            DecisionQuality.WithGaps([Summary("none", none), Summary("a", a), Summary("b", b), Summary("oracle", 0)]),
+            1, 1, 1, new AnomalyCounts(0, 0, 0, 0, 0), null, []);
+
+        IReadOnlyList<string> lines = SweepWriter.Separation([("1", Result(100, 90, 80)), ("2", Result(100, 50, 90))]);
+
+        // value 1: best b (80, 20 % of the avoidable 100 removed), spread (90 - 80) / 100; value 2: best a, spread 40 %.
+        Assert.Equal(3, lines.Count);
+        Assert.Equal("1: best b (80 LC CPU-s lost, 20.0 % of the avoidable loss removed), worst a; spread 10.0 % of none's loss", lines[0]);
+        Assert.StartsWith("2: best a (50 LC CPU-s lost, 50.0 %", lines[1]);
+        Assert.Equal("the policies separate most at 2 (spread 40.0 % of none's LC loss)", lines[2]);
+    }
+
+    private static PolicySummary Summary(string name, double lost) => new(name, 0, 0, 0, lost, 0, 0, 0, 0, 0, 0);
+
     public void Dispose()
     {
         if (Directory.Exists(_dir))
