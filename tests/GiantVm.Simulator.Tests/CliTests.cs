@@ -35,6 +35,31 @@ public sealed class CliTests : IDisposable
         Assert.Single(err.TrimEnd().Split('\n'));
     }
 
+    [Theory]
+    [InlineData("fast")]
+    [InlineData("-1")]
+    [InlineData("1PiB")]
+    [InlineData("")]
+    public void Run_WhenTheMigrateBandwidthIsNotABandwidth_ExitsTwoWithOneLine(string value)
+    {
+        Directory.CreateDirectory(_dir);
+        var (code, _, err) = Run("run", "--trace", _dir, "--out", _dir, "--migrate-bandwidth", value);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Single(err.TrimEnd().Split('\n'));
+        Assert.Contains("--migrate-bandwidth", err);
+    }
+
+    [Theory]
+    [InlineData("0", 0.0)]
+    [InlineData("1GiB", 1073741824.0)]
+    [InlineData("512MiB/s", 536870912.0)]
+    [InlineData("1000", 1000.0)]
+    public void ParseBandwidth_AcceptsByteSizesPerSecond(string text, double bytesPerSecond)
+    {
+        Assert.Equal(bytesPerSecond, ModelOptions.ParseBandwidth(text, "--migrate-bandwidth"));
+    }
+
     [Fact]
     public void Run_WhenAPolicyIsUnknown_NamesIt()
     {
@@ -94,7 +119,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Help_IsAvailableOnEveryCommand()
     {
-        foreach (string[] args in new[] { new[] { "--help" }, ["synth", "--help"], ["run", "--help"] })
+        foreach (string[] args in new[] { new[] { "--help" }, ["synth", "--help"], ["run", "--help"], ["sweep", "--help"] })
         {
             var (code, output, _) = Run(args);
             Assert.Equal(0, code);
@@ -113,13 +138,14 @@ public sealed class CliTests : IDisposable
         var (code, stdout, err) = Run("run", "--trace", trace, "--out", output, "--quiet");
 
         Assert.True(code == 0, err);
-        Assert.Contains("simulated 72 steps x 16 machines x 5 policies", stdout);
+        Assert.Contains("simulated 72 steps x 16 machines x 7 policies", stdout);
         using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
         JsonElement root = summary.RootElement;
-        Assert.Equal(["none", "all-be", "balanced", "least-tasks", "random"],
+        Assert.Equal(["none", "all-be", "balanced", "least-tasks", "random", "lc-harm", "oracle"],
             root.GetProperty("policies").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
         string[] keys = ["name", "meanUtilization", "meanGini", "lcViolations", "lcCpuSecondsLost", "beCpuSecondsServed",
-            "meanSteal", "p95Steal", "migrations", "bytesMoved", "memoryMoved"];
+            "meanSteal", "p95Steal", "migrations", "bytesMoved", "memoryMoved", "stealCpuSeconds", "beCpuSecondsLostToMigration",
+            "avoidableLcLossRemoved", "avoidableStealRemoved"];
         Assert.Equal(keys, root.GetProperty("policies")[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal(72, root.GetProperty("steps").GetInt32());
         Assert.Equal(16, root.GetProperty("machines").GetInt32());
@@ -132,7 +158,7 @@ public sealed class CliTests : IDisposable
         string[] perStep = File.ReadAllLines(Path.Combine(output, "per_step.csv"));
         Assert.Equal(PerStepCsvWriter.Header, perStep[0]);
         Assert.Equal("time_seconds,policy,utilization,gini,lc_violations,mean_steal,migrations", perStep[0]);
-        Assert.Equal(1 + (72 * 5), perStep.Length);
+        Assert.Equal(1 + (72 * 7), perStep.Length);
         string report = File.ReadAllText(Path.Combine(output, "report.md"));
         foreach (string png in new[] { "utilization.png", "bars-mean-utilization.png", "gini.png" })
         {
@@ -142,6 +168,9 @@ public sealed class CliTests : IDisposable
         }
 
         Assert.Contains("| least-tasks |", report);
+        Assert.Contains("| oracle |", report);
+        Assert.Contains("unavoidable", report);
+        Assert.True(root.TryGetProperty("noneLcLoss", out _));
     }
 
     public void Dispose()

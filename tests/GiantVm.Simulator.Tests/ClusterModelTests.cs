@@ -6,7 +6,8 @@ namespace GiantVm.Simulator.Tests;
 /// <summary>Hand-computed tiny traces pinning the model rules of issue 9 (steps are [600+300k, 900+300k) s).</summary>
 public sealed class ClusterModelTests
 {
-    private static readonly SimulationOptions Options = new() { MemoryUnitBytes = 1000 };
+    // Free moves: these cases pin placement and sharing; MigrationCostTests pins the cost of a move.
+    private static readonly SimulationOptions Options = new() { MemoryUnitBytes = 1000, MigrateBandwidth = 0 };
 
     [Fact]
     public void Run_WeightsCpuByTheOverlappedFractionOfEachStep()

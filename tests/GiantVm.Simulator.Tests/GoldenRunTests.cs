@@ -35,7 +35,9 @@ public sealed class GoldenRunTests : IDisposable
         string[] args =
         [
             "run", "--trace", trace, "--out", outDir, "--machines", "56", "--no-plots", "--quiet",
-            "--policies", "none,all-be,balanced,least-tasks,random", "--dump-snapshots", dumpDir, .. extra,
+            "--policies", "none,all-be,balanced,least-tasks,random", "--dump-snapshots", dumpDir,
+            // Free moves, as the recorded build had them (the default bandwidth makes moves cost).
+            "--migrate-bandwidth", "0", .. extra,
         ];
 
         int code = SimCli.Run(args, new StringWriter(), new StringWriter());

@@ -19,7 +19,7 @@ public sealed class SnapshotDumpTests : IDisposable
         string trace = Path.Combine(_dir, "trace");
         string dump = Path.Combine(_dir, "dump");
         new SyntheticTraceWriter(new SynthOptions(24, 0.5, trace, Seed: 3)).Write();
-        IReadOnlyList<EnginePolicy> policies = PolicySet.Load(["all-be", "balanced"], out _)!;
+        IReadOnlyList<EnginePolicy> policies = PolicySet.Load(["all-be", "balanced"], out _)!.Cast<EnginePolicy>().ToArray();
         SimulationResult result;
         using (var sink = new SnapshotDumpWriter(dump, policies.Count))
         {

@@ -57,7 +57,7 @@ public static class CoordinatorApp
         var options = builder.Configuration.GetSection(CoordinatorOptions.Section).Get<CoordinatorOptions>() ?? new CoordinatorOptions();
         if (string.IsNullOrWhiteSpace(options.Policy))
         {
-            throw new UsageException("--policy is required: a policy file, or a shipped policy name (none, all-be, balanced, least-tasks, random, default, demo)");
+            throw new UsageException("--policy is required: a policy file, or a shipped policy name (none, all-be, balanced, least-tasks, random, default, demo, lc-harm)");
         }
 
         var tls = LoadTls(options.Tls);

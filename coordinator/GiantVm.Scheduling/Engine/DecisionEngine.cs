@@ -302,6 +302,7 @@ public static class DecisionEngine
     {
         var builder = ImmutableSortedDictionary.CreateBuilder<int, NodeSignal>();
         var nodes = snapshot.Nodes;
+        var demand = policy.LcHarm ? BeDemandByNode(snapshot) : null;
         for (var i = 0; i < nodes.Count; i++)
         {
             var node = nodes[i];
@@ -313,7 +314,7 @@ public static class DecisionEngine
             var before = previous.TryGetValue(node.Id, out var b) ? b : null;
             if (RoundWork.IsFresh(node, policy))
             {
-                builder[node.Id] = NodeSignal.Next(before, node.StealRatio, policy);
+                builder[node.Id] = NodeSignal.Next(before, Reading(node, policy, demand), policy);
             }
             else if (before is not null)
             {
@@ -322,6 +323,24 @@ public static class DecisionEngine
         }
 
         return builder.ToImmutable();
+    }
+
+    /// <summary>A node's reading this round: its guest steal, or with <c>signal.lc_harm</c> max(steal, host overload).</summary>
+    internal static double Reading(NodeSnapshot node, Policy policy, Dictionary<int, double>? demandByNode) =>
+        policy.LcHarm
+            ? Math.Max(node.StealRatio, LoadModel.Overload(node, demandByNode?.GetValueOrDefault(node.Id) ?? 0))
+            : node.StealRatio;
+
+    /// <summary>BE demand (cores) per node id: the sum of its tasks' CPU.</summary>
+    internal static Dictionary<int, double> BeDemandByNode(Snapshot snapshot)
+    {
+        var demand = new Dictionary<int, double>();
+        foreach (var task in snapshot.Tasks)
+        {
+            demand[task.Node] = demand.GetValueOrDefault(task.Node) + DemandOf(task);
+        }
+
+        return demand;
     }
 
     private static DecisionState Prune(DecisionState state, Policy policy, DateTimeOffset now)

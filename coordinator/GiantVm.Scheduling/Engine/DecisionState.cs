@@ -60,12 +60,14 @@ public sealed record DecisionState
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(policy);
         var nodes = ImmutableSortedDictionary.CreateBuilder<int, NodeSignal>();
+        var demand = policy.LcHarm ? DecisionEngine.BeDemandByNode(snapshot) : null;
         foreach (var node in snapshot.Nodes)
         {
-            var above = node.StealRatio > policy.StealHigh;
-            var below = node.StealRatio < policy.StealLow;
+            var reading = DecisionEngine.Reading(node, policy, demand);
+            var above = reading > policy.StealHigh;
+            var below = reading < policy.StealLow;
             // One round short of the counts: the round that reads this snapshot completes them.
-            nodes[node.Id] = new NodeSignal(node.StealRatio, above ? policy.HotAfter - 1 : 0, below ? policy.CoolAfter - 1 : 0, above);
+            nodes[node.Id] = new NodeSignal(reading, above ? policy.HotAfter - 1 : 0, below ? policy.CoolAfter - 1 : 0, above);
         }
 
         return Empty with { Nodes = nodes.ToImmutable() };

@@ -15,6 +15,25 @@ internal static class LoadModel
     public static bool Applies(NodeSnapshot node) =>
         node.HostCapacityCores is > 0 && node.HostLcBusyCores is >= 0;
 
+    /// <summary>
+    /// Host overload for <paramref name="guestDemandCores"/> of BE demand on the node: (LC busy cores +
+    /// BE demand - capacity) / capacity, at least 0; 0 without host figures. In a CFS-shared host the
+    /// LC work loses up to this much (LC over its share) or the guest has it stolen (guest over its share).
+    /// </summary>
+    public static double Overload(NodeSnapshot node, double guestDemandCores) => Math.Max(0, Load(node, guestDemandCores));
+
+    /// <summary>(LC busy cores + BE demand - capacity) / capacity: the overload, negative for headroom; 0 without host figures.</summary>
+    public static double Load(NodeSnapshot node, double guestDemandCores)
+    {
+        if (!Applies(node))
+        {
+            return 0;
+        }
+
+        var capacity = node.HostCapacityCores!.Value;
+        return (node.HostLcBusyCores!.Value + Math.Max(0, guestDemandCores) - capacity) / capacity;
+    }
+
     /// <summary>Predicted steal ratio for <paramref name="guestDemandCores"/>; 0 without host figures.</summary>
     public static double Steal(NodeSnapshot node, int? vcpus, double guestDemandCores)
     {

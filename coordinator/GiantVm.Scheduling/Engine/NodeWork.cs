@@ -5,8 +5,9 @@ namespace GiantVm.Scheduling.Engine;
 /// <summary>One node during one round: its signals and what the moves planned so far do to it.</summary>
 internal sealed class NodeWork
 {
-    public NodeWork(NodeSnapshot node, NodeSignal? signal, bool fresh, bool excluded, bool predicted)
+    public NodeWork(NodeSnapshot node, NodeSignal? signal, bool fresh, bool excluded, bool predicted, bool lcHarm = false)
     {
+        LcHarm = lcHarm && LoadModel.Applies(node);
         Node = node;
         Signal = signal;
         Fresh = fresh;
@@ -29,6 +30,12 @@ internal sealed class NodeWork
     public int? Vcpus { get; }
 
     private bool Predicted { get; }
+
+    /// <summary><c>signal.lc_harm</c> with host figures: expected values are max(steal, host overload).</summary>
+    private bool LcHarm { get; }
+
+    /// <summary>(LC + demand - capacity) / capacity, not clamped: negative is headroom, so targets rank by how much room they keep.</summary>
+    private double Load(double demand) => LoadModel.Load(Node, demand);
 
     /// <summary>Steal the load model expects from the BE demand at the start of the round (predicted mode only).</summary>
     public double? PredictedSteal { get; private set; }
@@ -83,21 +90,49 @@ internal sealed class NodeWork
         }
 
         BaseScore = Math.Max(Smoothed, PredictedSteal ?? 0);
+        StealEstimate = BaseScore;
+        if (LcHarm)
+        {
+            BaseScore = Combine(StealEstimate, Load(InitialDemand));
+        }
+
         Estimate = BaseScore;
+    }
+
+    /// <summary>With <c>lc_harm</c>: the steal part of <see cref="Estimate"/> (smoothed reading, falling with the demand moved away).</summary>
+    private double StealEstimate { get; set; }
+
+    /// <summary>
+    /// With <c>lc_harm</c>: overloaded or showing steal, the larger of the two; otherwise the
+    /// (negative) headroom, so that targets rank by how much room they keep, not by their id.
+    /// </summary>
+    private static double Combine(double steal, double load) => steal > 0 || load > 0 ? Math.Max(steal, load) : load;
+
+    /// <summary>
+    /// The steal part after <paramref name="cores"/> leave: it falls in proportion to the demand moved
+    /// away, or with <c>lc_harm</c> (whose reading is the overload itself) by the overload shed, if that is more.
+    /// </summary>
+    private double StealWithout(double cores)
+    {
+        var share = InitialDemand > 0 ? Smoothed * cores / InitialDemand : 0;
+        var shed = LcHarm ? Load(Demand) - Load(Demand - cores) : 0;
+        return Math.Max(0, StealEstimate - Math.Max(share, shed));
     }
 
     /// <summary>Expected steal if a task of <paramref name="cores"/> were added: with the predicted
     /// signal and the host figures, grows by the load model's increase; else unchanged (measured
     /// steal only; the per-node cap keeps a round from piling tasks on one node).</summary>
     public double EstimateWith(double cores) =>
-        Predicted && LoadModel.Applies(Node)
+        LcHarm ? Combine(StealEstimate, Load(Demand + cores))
+        : Predicted && LoadModel.Applies(Node)
             ? Estimate + LoadModel.Steal(Node, Vcpus, Demand + cores) - LoadModel.Steal(Node, Vcpus, Demand)
             : Estimate;
 
     /// <summary>Expected steal if a task of <paramref name="cores"/> left: steal falls in proportion to
     /// the BE demand moved away (the stolen fraction of each runnable vCPU stays the same).</summary>
     public double EstimateWithout(double cores) =>
-        InitialDemand > 0 ? Math.Max(0, Estimate - (Smoothed * cores / InitialDemand)) : Estimate;
+        LcHarm ? Combine(StealWithout(cores), Load(Demand - cores))
+        : InitialDemand > 0 ? Math.Max(0, Estimate - (Smoothed * cores / InitialDemand)) : Estimate;
 
     public void Receive(TaskSnapshot task, long? memoryNeeded)
     {
@@ -117,6 +152,7 @@ internal sealed class NodeWork
     {
         var cores = DecisionEngine.DemandOf(task);
         Estimate = EstimateWithout(cores);
+        StealEstimate = StealWithout(cores);
         Demand -= cores;
         MovesOut++;
         TaskCount--;

@@ -50,6 +50,14 @@ public sealed record Policy
     /// host LC load + BE demand vs host capacity), so a node whose LC load just jumped is avoided.</summary>
     public bool Predicted { get; init; }
 
+    /// <summary><c>signal.lc_harm</c>: the reading each round is max(guest steal, host overload), where
+    /// host overload = (host LC busy cores + the node's BE demand - host capacity) / capacity (0 without
+    /// host figures): the host side's direct measure of LC harm, which a guest under its CFS share does
+    /// not see as steal. Targets are scored by the same overload with the task added. It needs LC and
+    /// task *demand*: the simulator supplies it; live agents report usage, which under contention
+    /// sums to about the capacity (see docs/decision-quality.md).</summary>
+    public bool LcHarm { get; init; }
+
     /// <summary><c>targets.exclude</c>: node ids never used as targets.</summary>
     public IReadOnlyList<int> ExcludedNodes { get; init; } = [];
 

@@ -33,6 +33,7 @@ internal static class PolicyKeys
         PolicyKey.Int("signal.cool_after", "rounds", 1, p => p.CoolAfter, (p, v) => p with { CoolAfter = v }),
         PolicyKey.Duration("signal.stale_after", TimeSpan.FromMilliseconds(1), p => p.StaleAfter, (p, v) => p with { StaleAfter = v }),
         PolicyKey.Bool("signal.predicted", p => p.Predicted, (p, v) => p with { Predicted = v }),
+        PolicyKey.Bool("signal.lc_harm", p => p.LcHarm, (p, v) => p with { LcHarm = v }),
 
         PolicyKey.IntList("targets.exclude", "node ids", 0, p => p.ExcludedNodes, (p, v) => p with { ExcludedNodes = v }),
         PolicyKey.Double("targets.memory_headroom", "fraction of RSS", 0, 10, false, p => p.MemoryHeadroom, (p, v) => p with { MemoryHeadroom = v }),

@@ -3,7 +3,7 @@ using GiantVm.Simulator.Trace;
 
 namespace GiantVm.Simulator.Cli;
 
-/// <summary>The giantvm-sim command line: <c>synth</c>, <c>run</c> and <c>emulate</c>.</summary>
+/// <summary>The giantvm-sim command line: <c>synth</c>, <c>run</c>, <c>sweep</c> and <c>emulate</c>.</summary>
 internal static class SimCli
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -16,6 +16,7 @@ internal static class SimCli
         };
         root.Subcommands.Add(SynthCommand.Create(stdout, stderr));
         root.Subcommands.Add(RunCommand.Create(stdout, stderr));
+        root.Subcommands.Add(SweepCommand.Create(stdout, stderr));
         root.Subcommands.Add(EmulateCommand.Create(stdout, stderr));
 
         ParseResult parse = root.Parse(args);

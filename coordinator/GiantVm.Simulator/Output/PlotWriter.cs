@@ -40,6 +40,7 @@ internal static class PlotWriter
             ("bars-mean-steal.png", "mean steal", p => p.MeanSteal),
             ("bars-p95-steal.png", "p95 steal", p => p.P95Steal),
             ("bars-migrations.png", "migrations", p => p.Migrations),
+            ("bars-steal-cpu-seconds.png", "steal CPU-seconds", p => p.StealCpuSeconds),
         ];
         foreach (var (file, title, value) in bars)
         {
@@ -47,7 +48,38 @@ internal static class PlotWriter
             Add(file, title + " per policy");
         }
 
+        if (result.Policies.Any(p => p.AvoidableLcLossRemoved is not null))
+        {
+            AvoidableRemoved(Path.Combine(dir, "bars-avoidable-removed.png"), result);
+            Add("bars-avoidable-removed.png", "Share of the avoidable LC loss and steal removed per policy (none = 0, oracle = 1)");
+        }
+
         return written;
+    }
+
+    private static void AvoidableRemoved(string path, SimulationResult result)
+    {
+        var plot = new Plot();
+        var bars = new List<Bar>();
+        for (int i = 0; i < result.Policies.Count; i++)
+        {
+            PolicySummary p = result.Policies[i];
+            double lc = p.AvoidableLcLossRemoved ?? 0;
+            double steal = p.AvoidableStealRemoved ?? 0;
+            bars.Add(new Bar { Position = (i * 3) + 0, Value = lc, FillColor = plot.Add.Palette.GetColor(0), Label = Format(lc) });
+            bars.Add(new Bar { Position = (i * 3) + 1, Value = steal, FillColor = plot.Add.Palette.GetColor(1), Label = Format(steal) });
+        }
+
+        var series = plot.Add.Bars(bars);
+        series.ValueLabelStyle.FontSize = 12;
+        Tick[] ticks = result.Policies.Select((p, i) => new Tick((i * 3) + 0.5, p.Name)).ToArray();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
+        plot.Axes.Bottom.MajorTickStyle.Length = 0;
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "avoidable LC loss removed", FillColor = plot.Add.Palette.GetColor(0) });
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "avoidable steal removed", FillColor = plot.Add.Palette.GetColor(1) });
+        plot.ShowLegend(Alignment.UpperLeft);
+        plot.Title("Share of the avoidable loss removed (0 = none, 1 = oracle bound)");
+        plot.SavePng(path, Width, Height);
     }
 
     private static double[] Hours(PolicySeries s, long origin) =>

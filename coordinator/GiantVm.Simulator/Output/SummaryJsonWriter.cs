@@ -6,7 +6,9 @@ namespace GiantVm.Simulator.Output;
 /// <summary>
 /// summary.json: <c>{"policies":[{"name",..,"meanUtilization","meanGini","lcViolations",
 /// "lcCpuSecondsLost","beCpuSecondsServed","meanSteal","p95Steal","migrations","bytesMoved",
-/// "memoryMoved"}],"steps","machines","rowsRead","anomalies":{"endBeforeStart","noTaskEvent",
+/// "memoryMoved","stealCpuSeconds","beCpuSecondsLostToMigration","avoidableLcLossRemoved",
+/// "avoidableStealRemoved"}],"noneLcLoss":{"unavoidableCpuSeconds","avoidableCpuSeconds"} (with
+/// both a none and an oracle row),"steps","machines","rowsRead","anomalies":{"endBeforeStart","noTaskEvent",
 /// "outsideMachines","missingMachine","lateRows"}}</c>.
 /// </summary>
 internal static class SummaryJsonWriter
@@ -36,10 +38,22 @@ internal static class SummaryJsonWriter
             w.WriteNumber("migrations", p.Migrations);
             w.WriteNumber("bytesMoved", p.BytesMoved);
             w.WriteNumber("memoryMoved", p.MemoryMoved);
+            w.WriteNumber("stealCpuSeconds", p.StealCpuSeconds);
+            w.WriteNumber("beCpuSecondsLostToMigration", p.BeCpuSecondsLostToMigration);
+            WriteNullable(w, "avoidableLcLossRemoved", p.AvoidableLcLossRemoved);
+            WriteNullable(w, "avoidableStealRemoved", p.AvoidableStealRemoved);
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
+        if (DecisionQuality.LcLossSplit(result.Policies) is var (unavoidable, avoidable))
+        {
+            w.WriteStartObject("noneLcLoss");
+            w.WriteNumber("unavoidableCpuSeconds", unavoidable);
+            w.WriteNumber("avoidableCpuSeconds", avoidable);
+            w.WriteEndObject();
+        }
+
         w.WriteNumber("steps", result.Steps);
         w.WriteNumber("machines", result.Machines);
         w.WriteNumber("rowsRead", result.RowsRead);
@@ -51,5 +65,17 @@ internal static class SummaryJsonWriter
         w.WriteNumber("lateRows", result.Anomalies.LateRows);
         w.WriteEndObject();
         w.WriteEndObject();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is double v)
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
     }
 }

@@ -217,7 +217,7 @@ internal sealed class ClusterSimulation
 
         CompletePending();
         return new SimulationResult(
-            _runs.Select(r => r.Summary()).ToArray(),
+            DecisionQuality.WithGaps(_runs.Select(r => r.Summary()).ToArray()),
             _steps,
             _machines.Count,
             _rowsRead,
@@ -270,9 +270,11 @@ internal sealed class ClusterSimulation
                 }
                 else
                 {
+                    StepSlot.Entry be = e;
+                    be.Cpu *= _options.BeScale;
                     input.BeTasks[input.BeCount] = id;
-                    input.BeEntries[input.BeCount++] = e;
-                    input.Entries[id] = e;
+                    input.BeEntries[input.BeCount++] = be;
+                    input.Entries[id] = be;
                     input.Keys[id] = _tasks.Keys[id];
                 }
             }

@@ -24,7 +24,15 @@ internal sealed class PolicyRun
     private readonly double[] _lcDemandSeen;
     private readonly int[] _groupOf;
     private readonly StealHistogram _histogram = new();
+    private readonly bool _isOracle;
     private int[] _nodeOf = [];
+    private double[] _resumeAt = [];
+
+    // The oracle's buffers: the step's BE tasks (cpu, memory) bucketed by instance, and one instance's nodes.
+    private (double Cpu, double Memory)[] _oracleTasks = [];
+    private int[] _oracleStart = [];
+    private OracleNode[] _oracleNodes = [];
+    private double[] _oraclePlacement = [];
 
     private double _sumUtilization;
     private double _sumGini;
@@ -33,9 +41,11 @@ internal sealed class PolicyRun
     private double _lcCpuSecondsLost;
     private double _beCpuSecondsServed;
     private double _stealSum;
+    private double _stealCpuSeconds;
     private long _migrations;
     private long _bytesMoved;
     private double _memoryMoved;
+    private double _beLostToMigration;
 
     public PolicyRun(int index, ISimPolicy policy, MachineTable machines, SimulationOptions options, ISnapshotSink? sink)
     {
@@ -54,6 +64,13 @@ internal sealed class PolicyRun
         _lcDemandSeen = new double[m];
         _groupOf = Enumerable.Range(0, m).Select(i => i / options.GroupSize).ToArray();
         Series = new PolicySeries(policy.Name);
+        _isOracle = policy is OraclePolicy;
+        if (_isOracle)
+        {
+            _oracleStart = new int[_groups + 2];
+            _oracleNodes = new OracleNode[options.GroupSize];
+            _oraclePlacement = new double[options.GroupSize];
+        }
     }
 
     public string Name => _policy.Name;
@@ -68,6 +85,7 @@ internal sealed class PolicyRun
         if (taskId < _nodeOf.Length)
         {
             _nodeOf[taskId] = -1;
+            _resumeAt[taskId] = 0;
         }
     }
 
@@ -78,6 +96,7 @@ internal sealed class PolicyRun
         Array.Clear(_beDemand);
         Array.Copy(input.LcMemory, _memUsed, machineCount);
         StepSlot.Entry[] entries = input.Entries;
+        double stepStart = TraceClock.StepStartSeconds(input.Step);
 
         // Placement: the node of its trace machine when first seen or when the trace shows it in
         // another group (not a migration); otherwise where the policy put it.
@@ -92,8 +111,22 @@ internal sealed class PolicyRun
                 _nodeOf[id] = node;
             }
 
-            _beDemand[node] += e.Cpu;
+            double cpu = e.Cpu;
+            if (_resumeAt[id] > stepStart)
+            {
+                // Moved and still crossing: no progress for the paused part of the step.
+                double paused = MigrationCost.PausedIn(_resumeAt[id], stepStart, TraceClock.StepSeconds);
+                _beLostToMigration += cpu * paused;
+                cpu *= 1 - (paused / TraceClock.StepSeconds);
+            }
+
+            _beDemand[node] += cpu;
             _memUsed[node] += e.Memory;
+        }
+
+        if (_isOracle)
+        {
+            PlaceByOracle(input);
         }
 
         double served = 0;
@@ -117,6 +150,7 @@ internal sealed class PolicyRun
             }
 
             _beCpuSecondsServed += h.ServedGuest * TraceClock.StepSeconds;
+            _stealCpuSeconds += (h.GuestDemand - h.ServedGuest) * TraceClock.StepSeconds;
             if (h.GuestDemand > 0)
             {
                 double s = h.StealRatio;
@@ -135,7 +169,7 @@ internal sealed class PolicyRun
         _lcViolations += violations;
 
         int migrations = 0;
-        if (_policy.NeedsSnapshots || _sink is not null)
+        if (!_isOracle && (_policy.NeedsSnapshots || _sink is not null))
         {
             migrations = DecideAndApply(input, entries);
         }
@@ -152,12 +186,80 @@ internal sealed class PolicyRun
         return record;
     }
 
+    /// <summary>
+    /// The oracle's placement of the step: per instance, its BE demand placed as a divisible whole
+    /// by <see cref="OracleBound.Place"/>, each node limited to the CPU of the densest tasks that fit
+    /// into its memory (free memory, or the BE memory the placement that never moves puts there if
+    /// more, so that placement is always feasible and the bound never exceeds it).
+    /// On entry <see cref="_beDemand"/> and <see cref="_memUsed"/> hold that never-moving placement.
+    /// </summary>
+    private void PlaceByOracle(StepInput input)
+    {
+        int groupSize = _options.GroupSize;
+        int machineCount = _machines.Count;
+        if (_oracleTasks.Length < input.BeCount)
+        {
+            _oracleTasks = new (double, double)[Math.Max(input.BeCount, _oracleTasks.Length * 2)];
+        }
+
+        Array.Clear(_oracleStart);
+        for (int i = 0; i < input.BeCount; i++)
+        {
+            _oracleStart[_groupOf[_nodeOf[input.BeTasks[i]]] + 2]++;
+        }
+
+        for (int g = 0; g < _groups; g++)
+        {
+            _oracleStart[g + 2] += _oracleStart[g + 1];
+        }
+
+        // _oracleStart[g + 1] is now where instance g's tasks go; filling moves it to its end.
+        for (int i = 0; i < input.BeCount; i++)
+        {
+            ref readonly StepSlot.Entry e = ref input.BeEntries[i];
+            int g = _groupOf[_nodeOf[input.BeTasks[i]]];
+            _oracleTasks[_oracleStart[g + 1]++] = (e.Cpu, e.Memory);
+        }
+
+        for (int g = 0; g < _groups; g++)
+        {
+            int first = g * groupSize;
+            int last = Math.Min(machineCount, first + groupSize);
+            Span<(double Cpu, double Memory)> tasks = _oracleTasks.AsSpan(_oracleStart[g], _oracleStart[g + 1] - _oracleStart[g]);
+            if (tasks.Length == 0)
+            {
+                continue;
+            }
+
+            OracleBound.SortByDensity(tasks);
+            double demand = 0;
+            foreach (var t in tasks)
+            {
+                demand += t.Cpu;
+            }
+
+            for (int m = first; m < last; m++)
+            {
+                double free = _machines.Memory[m] - input.LcMemory[m];
+                double placed = _memUsed[m] - input.LcMemory[m];
+                _oracleNodes[m - first] = new OracleNode(_machines.Cpu[m], input.LcDemand[m], OracleBound.CpuThatFits(tasks, Math.Max(free, placed)));
+            }
+
+            OracleBound.Place(_model, _oracleNodes.AsSpan(0, last - first), demand, _oraclePlacement);
+            for (int m = first; m < last; m++)
+            {
+                _beDemand[m] = _oraclePlacement[m - first];
+            }
+        }
+    }
+
     private int DecideAndApply(StepInput input, StepSlot.Entry[] entries)
     {
         StepSnapshots shared = input.Snapshots!;
         int groupSize = _options.GroupSize;
         int machineCount = _machines.Count;
         DateTimeOffset time = TraceClock.StepEndTime(input.Step);
+        double stepEnd = TraceClock.StepStartSeconds(input.Step + 1);
         double unit = _options.MemoryUnitBytes;
         int migrations = 0;
         for (int g = 0; g < _groups; g++)
@@ -212,8 +314,10 @@ internal sealed class PolicyRun
                 _nodeOf[d.Pid] = target;
                 migrations++;
                 double memory = entries[d.Pid].Memory;
+                long bytes = (long)Math.Round(memory * unit);
                 _memoryMoved += memory;
-                _bytesMoved += (long)Math.Round(memory * unit);
+                _bytesMoved += bytes;
+                _resumeAt[d.Pid] = MigrationCost.ResumeAt(_resumeAt[d.Pid], stepEnd, MigrationCost.PauseSeconds(bytes, _options.MigrateBandwidth));
             }
         }
 
@@ -262,7 +366,9 @@ internal sealed class PolicyRun
         _histogram.Percentile(0.95),
         _migrations,
         _bytesMoved,
-        _memoryMoved);
+        _memoryMoved,
+        _stealCpuSeconds,
+        _beLostToMigration);
 
     private void EnsureCapacity(int capacity)
     {
@@ -276,5 +382,6 @@ internal sealed class PolicyRun
         Array.Resize(ref grown, capacity);
         grown.AsSpan(old).Fill(-1);
         _nodeOf = grown;
+        Array.Resize(ref _resumeAt, capacity);
     }
 }

@@ -2,19 +2,39 @@ using GiantVm.Scheduling.Policies;
 
 namespace GiantVm.Simulator.Simulation;
 
-/// <summary>Resolves the --policies list (shipped names or policy files) through the decision core's loader.</summary>
+/// <summary>
+/// Resolves the --policies list (shipped names or policy files) through the decision core's
+/// loader; the name <c>oracle</c> is the bound (<see cref="OraclePolicy"/>), not a policy file.
+/// </summary>
 internal static class PolicySet
 {
-    public static readonly IReadOnlyList<string> DefaultNames = ["none", "all-be", "balanced", "least-tasks", "random"];
+    public static readonly IReadOnlyList<string> DefaultNames = ["none", "all-be", "balanced", "least-tasks", "random", "lc-harm", OraclePolicy.PolicyName];
 
     /// <summary>Loads every entry; on any error returns null and the errors (file:line: key message).</summary>
-    public static IReadOnlyList<EnginePolicy>? Load(IReadOnlyList<string> entries, out IReadOnlyList<string> errors)
+    public static IReadOnlyList<ISimPolicy>? Load(IReadOnlyList<string> entries, out IReadOnlyList<string> errors)
     {
-        var policies = new List<EnginePolicy>();
+        var policies = new List<ISimPolicy>();
         var problems = new List<string>();
         var names = new HashSet<string>(StringComparer.Ordinal);
+        if (entries.Contains(OraclePolicy.PolicyName))
+        {
+            names.Add(OraclePolicy.PolicyName);
+        }
+
+        bool oracleAdded = false;
         foreach (string entry in entries)
         {
+            if (entry == OraclePolicy.PolicyName)
+            {
+                if (!oracleAdded)
+                {
+                    policies.Add(new OraclePolicy());
+                    oracleAdded = true;
+                }
+
+                continue;
+            }
+
             PolicyLoadResult loaded = ShippedPolicies.Load(entry);
             if (!loaded.Ok || loaded.Policy is null)
             {

@@ -15,6 +15,9 @@ public sealed record SimulationOptions
     /// <summary>wV, the CFS weight of a node's vCPU threads against LC (wL = 1).</summary>
     public double VmWeight { get; init; } = 1.0;
 
+    /// <summary>Every BE task's CPU usage is multiplied by this (a contention knob; memory is unchanged).</summary>
+    public double BeScale { get; init; } = 1.0;
+
     /// <summary>V = C x this: the node's vCPU capacity.</summary>
     public double VcpuRatio { get; init; } = 1.0;
 
@@ -26,6 +29,12 @@ public sealed record SimulationOptions
 
     /// <summary>Bytes per 1.0 of normalized memory (bytesMoved, snapshot memory).</summary>
     public long MemoryUnitBytes { get; init; } = 64L << 30;
+
+    /// <summary>
+    /// Bytes per second a moved task's memory crosses at; the task makes no progress meanwhile
+    /// (<see cref="MigrationCost"/>). 0: moves are free.
+    /// </summary>
+    public double MigrateBandwidth { get; init; } = MigrationCost.DefaultBytesPerSecond;
 
     /// <summary>A BE task with no usage for this many steps is forgotten (its placement too).</summary>
     public int ForgetAfterSteps { get; init; } = 12;
