@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GiantVm.NodeAgent.Hosting;
 using GiantVm.NodeAgent.Probe;
 
 namespace GiantVm.NodeAgent;
@@ -44,12 +45,12 @@ internal static class AgentCommandLine
             CustomParser = r =>
             {
                 var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                if (DurationParser.TryParse(text, out var d))
+                if (AgentOptionsValidator.TryAgentDuration(text, out var d))
                 {
                     return d;
                 }
 
-                r.AddError($"--interval '{text}': expected a positive duration up to 1h such as 500ms, 1s, 2m");
+                r.AddError($"--interval '{text}': {AgentOptionsValidator.AgentDurationExpected}");
                 return default;
             },
         };
