@@ -123,6 +123,6 @@ public sealed class EmulatedExecutorTests : IAsyncLifetime
     [InlineData(".hidden", "c.hidden")]
     public void FileId_KeepsSafeCharactersOnly(string id, string expected)
     {
-        Assert.Equal(expected, EmulatedExecutor.FileId(id));
+        Assert.Equal(expected, GiantVm.Common.Emulation.EmulatorControl.FileId(id));
     }
 }
