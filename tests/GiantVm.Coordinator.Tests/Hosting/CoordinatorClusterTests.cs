@@ -71,7 +71,7 @@ public sealed class CoordinatorClusterTests : IDisposable
         }
 
         // The guest agent holds its stream on the rebalancer's member, so it must reconnect.
-        await using var guest = new ScriptedGuestAgent([cluster.GrpcUrl(first), .. others.Select(cluster.GrpcUrl)], tasks: 10);
+        await using var guest = FakeGuestAgent.HotNodeZero([cluster.GrpcUrl(first), .. others.Select(cluster.GrpcUrl)], tasks: 10);
         await WaitAsync(() => guest.Commands.Count >= 2, TimeSpan.FromSeconds(60), "two commands before the kill", cluster);
         var acknowledged = guest.Commands.Select(c => c.Command.MigrationId).ToList(); // sent only after a majority wrote them
         var acknowledgedState = cluster.State(first).Select(s => s.Id).ToList();
