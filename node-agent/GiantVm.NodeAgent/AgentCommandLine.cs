@@ -15,7 +15,7 @@ internal static class AgentCommandLine
         {
             var message = string.Join(' ', result.Errors[0].Message.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             await stderr.WriteLineAsync($"giantvm-agent: {message} (see giantvm-agent --help)");
-            return ProbeCommand.InputError;
+            return ExitCodes.Usage;
         }
 
         return await result.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });

@@ -28,7 +28,7 @@ internal static class PolicyReloadCommand
                 var local = PolicyLoader.LoadFile(path);
                 if (!local.Ok)
                 {
-                    throw PolicySource.Invalid(local);
+                    throw PolicyArgument.Invalid(local);
                 }
 
                 request.Content = File.ReadAllText(path);

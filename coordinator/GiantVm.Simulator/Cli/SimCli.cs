@@ -15,7 +15,7 @@ internal static class SimCli
             verboseOption,
         };
         root.Subcommands.Add(SynthCommand.Create(stdout, stderr));
-        root.Subcommands.Add(RunCommand.Create(stdout, stderr));
+        root.Subcommands.Add(TraceRunCommand.Create(stdout, stderr));
         root.Subcommands.Add(EmulateCommand.Create(stdout, stderr));
 
         ParseResult parse = root.Parse(args);
@@ -47,7 +47,7 @@ internal static class SimCli
                 stderr.WriteLine(e);
             }
 
-            return ExitCodes.Failure;
+            return ExitCodes.Failed;
         }
     }
 }
