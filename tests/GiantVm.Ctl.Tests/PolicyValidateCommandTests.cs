@@ -35,6 +35,23 @@ public sealed class PolicyValidateCommandTests : IDisposable
         Assert.Equal("", run.Out);
     }
 
+    // Issue 16: this file used to abort giantvmctl with a stack overflow (exit 134, 48,732 lines).
+    [Theory]
+    [InlineData('[', 100_000, "is 100,015 bytes, over the 64 KiB limit")]
+    [InlineData('{', 100_000, "is 100,015 bytes, over the 64 KiB limit")]
+    [InlineData('[', 60_000, "nesting deeper than 16 levels")]
+    [InlineData('{', 60_000, "nesting deeper than 16 levels")]
+    public void Validate_DeeplyNestedFile_ExitsTwoWithOneLine(char open, int count, string reason)
+    {
+        var path = _dir.File("deep.yaml", "name: x\nmode: " + new string(open, count) + "\n");
+
+        var run = CtlRun.Of("policy", "validate", path);
+
+        Assert.Equal(2, run.ExitCode);
+        var where = count > 64 * 1024 ? path : path + ":2";
+        Assert.Equal($"giantvmctl: {where}: {reason}\n", run.Error);
+    }
+
     [Fact]
     public void Validate_OneError_IsOneLine()
     {

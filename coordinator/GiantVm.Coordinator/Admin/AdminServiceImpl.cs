@@ -300,6 +300,7 @@ public sealed class AdminServiceImpl(
     public override Task<ValidatePolicyReply> ValidatePolicy(ValidatePolicyRequest request, ServerCallContext context)
     {
         var result = PolicyLoader.Load(request.Content, string.IsNullOrWhiteSpace(request.SourceName) ? "policy.yaml" : request.SourceName);
+        RefuseOversized(result);
         var reply = new ValidatePolicyReply { Valid = result.Ok };
         reply.Errors.AddRange(result.Errors.Select(e => e.ToString()));
         return Task.FromResult(reply);
@@ -309,6 +310,11 @@ public sealed class AdminServiceImpl(
     {
         CheckVm(request.Vm);
         var content = string.IsNullOrEmpty(request.Content) ? null : request.Content;
+        if (content is not null)
+        {
+            RefuseOversized(PolicyLoader.Load(content, string.IsNullOrWhiteSpace(request.SourceName) ? "admin" : request.SourceName));
+        }
+
         var outcome = await Ask<PolicyReloadOutcome>(new Rebalancing.ReloadPolicy(content, request.SourceName, "admin"), context);
         if (outcome.Unavailable is { } unavailable)
         {
@@ -323,6 +329,15 @@ public sealed class AdminServiceImpl(
         };
         reply.Errors.AddRange(outcome.Errors);
         return reply;
+    }
+
+    /// <summary>Policy text too large or too deeply nested to read is a bad request (INVALID_ARGUMENT), not an invalid policy.</summary>
+    private static void RefuseOversized(PolicyLoadResult result)
+    {
+        if (result.Refused)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, string.Join("; ", result.Errors)));
+        }
     }
 
     public override async Task<AdviseReply> Advise(AdviseRequest request, ServerCallContext context)

@@ -1,4 +1,5 @@
 using GiantVm.Scheduling.Policies;
+using GiantVm.Scheduling.Yaml;
 
 namespace GiantVm.Coordinator.Policies;
 
@@ -14,12 +15,17 @@ public static class PolicySource
             return (result, shipped);
         }
 
+        if (!result.Ok)
+        {
+            return (result, ""); // the text of a refused file is never needed (and may be huge)
+        }
+
         string text;
         try
         {
-            text = File.ReadAllText(nameOrPath);
+            text = BoundedYaml.ReadFile(nameOrPath, BoundedYaml.MaxPolicyBytes);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or YamlLimitException)
         {
             text = "";
         }

@@ -3,6 +3,7 @@ using GiantVm.Contracts.V1;
 using GiantVm.Ctl.Cli;
 using GiantVm.Ctl.Live;
 using GiantVm.Scheduling.Policies;
+using GiantVm.Scheduling.Yaml;
 
 namespace GiantVm.Ctl.Commands;
 
@@ -31,7 +32,7 @@ internal static class PolicyReloadCommand
                     throw PolicyArgument.Invalid(local);
                 }
 
-                request.Content = File.ReadAllText(path);
+                request.Content = BoundedYaml.ReadFile(path, BoundedYaml.MaxPolicyBytes);
                 request.SourceName = Path.GetFullPath(path);
             }
 

@@ -1,3 +1,4 @@
+using GiantVm.Scheduling.Yaml;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -7,6 +8,8 @@ namespace GiantVm.Scheduling.Policies;
 /// Reads policy YAML. Every problem is reported at once, each with the source, line and key;
 /// unknown keys are errors (a typo must not silently become a default). Keys that are omitted
 /// keep <see cref="Policy.Default"/>'s value; an omitted <c>name</c> becomes the file's base name.
+/// Text larger than <see cref="BoundedYaml.MaxPolicyBytes"/> or nested deeper than
+/// <see cref="BoundedYaml.MaxDepth"/> is refused before a node tree is built (one error, no crash).
 /// </summary>
 public static class PolicyLoader
 {
@@ -15,10 +18,14 @@ public static class PolicyLoader
         ArgumentNullException.ThrowIfNull(yamlText);
         ArgumentNullException.ThrowIfNull(sourceName);
 
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(yamlText));
+            stream = BoundedYaml.Load(yamlText, BoundedYaml.MaxPolicyBytes);
+        }
+        catch (YamlLimitException e)
+        {
+            return PolicyLoadResult.Failed(new PolicyError(sourceName, e.Line, "", e.Message)) with { Refused = true };
         }
         catch (YamlException e)
         {
@@ -63,7 +70,11 @@ public static class PolicyLoader
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = BoundedYaml.ReadFile(path, BoundedYaml.MaxPolicyBytes);
+        }
+        catch (YamlLimitException e)
+        {
+            return PolicyLoadResult.Failed(new PolicyError(path, 0, "", e.Message)) with { Refused = true };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

@@ -41,15 +41,18 @@ internal sealed class ControlFiles
             string text;
             try
             {
-                text = File.ReadAllText(file.FullName);
-                File.Delete(file.FullName);
+                text = ReadAndDelete(file);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 continue;
             }
 
-            if (TryParseLc(file.Name, text, out var change, out var error))
+            if (text.Length > MaxFileBytes)
+            {
+                errors.Add($"control/lc/{file.Name} ignored: {TooLarge(text)}");
+            }
+            else if (TryParseLc(file.Name, text, out var change, out var error))
             {
                 changes.Add(change);
             }
@@ -99,8 +102,7 @@ internal sealed class ControlFiles
             string text;
             try
             {
-                text = File.ReadAllText(file.FullName);
-                File.Delete(file.FullName);
+                text = ReadAndDelete(file);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -108,7 +110,11 @@ internal sealed class ControlFiles
             }
 
             var id = Path.GetFileNameWithoutExtension(file.Name);
-            if (EmulatorControl.TryParseRequest(text, id, out var r, out var error))
+            if (text.Length > MaxFileBytes)
+            {
+                bad.Add(MoveCompletion.Refused(new MoveRequest(id, 0, null, -1, []), MoveCompletion.Failed, $"bad request {file.Name}: {TooLarge(text)}", now));
+            }
+            else if (EmulatorControl.TryParseRequest(text, id, out var r, out var error))
             {
                 requests.Add(new MoveRequest(r.CommandId!, r.Pid!.Value, r.StartTimeTicks, r.ToNode!.Value, r.FromNodes!));
             }
@@ -120,6 +126,28 @@ internal sealed class ControlFiles
 
         return (requests, bad);
     }
+
+    /// <summary>Largest control file read (requests and LC changes are a few hundred bytes): 64 KiB.</summary>
+    public const int MaxFileBytes = 64 * 1024;
+
+    /// <summary>
+    /// Reads at most <see cref="MaxFileBytes"/> + 1 characters and deletes the file, so a huge file
+    /// dropped in a control folder costs one bounded read (the caller refuses an over-long text).
+    /// </summary>
+    private static string ReadAndDelete(FileInfo file)
+    {
+        string text;
+        using (var reader = new StreamReader(file.FullName))
+        {
+            var buffer = new char[MaxFileBytes + 1];
+            text = new string(buffer, 0, reader.ReadBlock(buffer, 0, buffer.Length));
+        }
+
+        File.Delete(file.FullName);
+        return text;
+    }
+
+    private static string TooLarge(string text) => text.Length > MaxFileBytes ? $"is over the {MaxFileBytes / 1024} KiB limit" : "";
 
     public void WriteDone(MoveCompletion c)
     {

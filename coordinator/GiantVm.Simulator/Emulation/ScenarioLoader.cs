@@ -1,4 +1,5 @@
 using System.Globalization;
+using GiantVm.Scheduling.Yaml;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -16,7 +17,11 @@ internal static class ScenarioLoader
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = BoundedYaml.ReadFile(path, BoundedYaml.MaxScenarioBytes);
+        }
+        catch (YamlLimitException e)
+        {
+            throw new ScenarioException([$"{path}: {e.Message}"]);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -29,10 +34,14 @@ internal static class ScenarioLoader
 
     public static EmulationScenario Load(string yaml, string source)
     {
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream = BoundedYaml.Load(yaml, BoundedYaml.MaxScenarioBytes);
+        }
+        catch (YamlLimitException e)
+        {
+            throw new ScenarioException([e.Line > 0 ? $"{source}:{e.Line}: {e.Message}" : $"{source}: {e.Message}"]);
         }
         catch (YamlException e)
         {

@@ -75,6 +75,56 @@ public sealed class CoordinatorProcessTests : IDisposable
         Assert.False(coordinator.Process.HasExited);
     }
 
+    // Issue 16: one ValidatePolicy with 100,000 '[' used to overflow the stack and end the process.
+    [Fact]
+    public async Task DeeplyNestedPolicy_IsRefusedOnEveryPath_AndTheCoordinatorKeepsAnswering()
+    {
+        var policy = PolicyFile();
+        using var coordinator = CoordinatorProcess.Start(["--policy", policy, "--data-dir", Path.Combine(_folder, "data")]);
+        await coordinator.WaitHealthyAsync();
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{coordinator.GrpcPort}");
+        var admin = new AdminService.AdminServiceClient(channel);
+        string Flow(char open, int count) => "name: x\nmode: " + new string(open, count) + "\n";
+
+        foreach (var open in "[{")
+        {
+            var big = await Assert.ThrowsAsync<RpcException>(async () =>
+                await admin.ValidatePolicyAsync(new ValidatePolicyRequest { Content = Flow(open, 100_000), SourceName = "deep.yaml" }, cancellationToken: Ct));
+            Assert.Equal((StatusCode.InvalidArgument, "deep.yaml: is 100,015 bytes, over the 64 KiB limit"), (big.StatusCode, big.Status.Detail));
+
+            var deep = await Assert.ThrowsAsync<RpcException>(async () =>
+                await admin.ValidatePolicyAsync(new ValidatePolicyRequest { Content = Flow(open, 60_000), SourceName = "deep.yaml" }, cancellationToken: Ct));
+            Assert.Equal((StatusCode.InvalidArgument, "deep.yaml:2: nesting deeper than 16 levels"), (deep.StatusCode, deep.Status.Detail));
+
+            var reload = await Assert.ThrowsAsync<RpcException>(async () =>
+                await admin.ReloadPolicyAsync(new ReloadPolicyRequest { Content = Flow(open, 60_000), SourceName = "deep.yaml" }, cancellationToken: Ct));
+            Assert.Equal((StatusCode.InvalidArgument, "deep.yaml:2: nesting deeper than 16 levels"), (reload.StatusCode, reload.Status.Detail));
+        }
+
+        // the watched policy file and SIGHUP read the same way: refused, the policy in force stays
+        await File.WriteAllTextAsync(policy, Flow('[', 100_000), Ct);
+        await AgentServiceTests.WaitUntil(() => Task.FromResult(coordinator.Output.Contains("over the 64 KiB limit", StringComparison.Ordinal)));
+
+        var status = await admin.GetStatusAsync(new StatusRequest(), cancellationToken: Ct);
+        var inForce = await admin.GetPolicyAsync(new GetPolicyRequest(), cancellationToken: Ct);
+        Assert.NotNull(status);
+        Assert.Equal(("fast", 1u), (inForce.Info.Name, inForce.Info.Version));
+        Assert.False(coordinator.Process.HasExited);
+    }
+
+    [Fact]
+    public async Task DeeplyNestedPolicyAtStart_ExitsWithUsageError_InOneLine()
+    {
+        var policy = PolicyFile("name: x\nmode: " + new string('[', 60_000) + "\n");
+        using var coordinator = CoordinatorProcess.Start(["--policy", policy, "--data-dir", Path.Combine(_folder, "data")]);
+
+        var exitCode = await coordinator.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"{policy}:2: nesting deeper than 16 levels", coordinator.Output, StringComparison.Ordinal);
+        Assert.True(coordinator.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length < 10, coordinator.Output);
+    }
+
     [Fact]
     public async Task PolicyFileChange_IsPickedUp_AndAnInvalidEditIsRejected()
     {

@@ -181,4 +181,56 @@ public class PolicyLoaderTests
         Assert.True(result.Ok, string.Join("\n", result.Errors));
         Assert.Equal(policy, result.Policy);
     }
+
+    // Issue 16: one request with 100,000 '[' overflowed YamlDotNet's recursive tree builder and
+    // killed the coordinator. Every entry point goes through PolicyLoader.Load or LoadFile.
+    [Theory]
+    [InlineData('[')]
+    [InlineData('{')]
+    public void Load_100000NestedFlowCollections_IsOneSizeError(char open)
+    {
+        var result = PolicyLoader.Load(Yaml.HostileYaml.Flow(open, 100_000), "deep.yaml");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("deep.yaml: is 100,015 bytes, over the 64 KiB limit", error.ToString());
+    }
+
+    [Theory]
+    [InlineData('[')]
+    [InlineData('{')]
+    public void Load_NestingDeeperThan16UnderTheSizeLimit_IsOneErrorWithTheLine(char open)
+    {
+        var result = PolicyLoader.Load(Yaml.HostileYaml.Flow(open, 60_000), "deep.yaml");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("deep.yaml:2: nesting deeper than 16 levels", error.ToString());
+    }
+
+    [Fact]
+    public void Load_DeepBlockMapping_IsOneErrorWithTheLine()
+    {
+        var result = PolicyLoader.Load(Yaml.HostileYaml.Block(200), "deep.yaml");
+
+        Assert.Equal("deep.yaml:18: nesting deeper than 16 levels", Assert.Single(result.Errors).ToString());
+    }
+
+    [Fact]
+    public void LoadFile_DeepFile_IsOneErrorAndABigFileIsNotRead()
+    {
+        var dir = Directory.CreateTempSubdirectory("giantvm-policy-");
+        try
+        {
+            var deep = Path.Combine(dir.FullName, "deep.yaml");
+            File.WriteAllText(deep, Yaml.HostileYaml.Flow('[', 60_000));
+            var big = Path.Combine(dir.FullName, "big.yaml");
+            File.WriteAllText(big, Yaml.HostileYaml.Flow('[', 100_000));
+
+            Assert.Equal($"{deep}:2: nesting deeper than 16 levels", Assert.Single(PolicyLoader.LoadFile(deep).Errors).ToString());
+            Assert.Equal($"{big}: is 100,015 bytes, over the 64 KiB limit", Assert.Single(PolicyLoader.LoadFile(big).Errors).ToString());
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }

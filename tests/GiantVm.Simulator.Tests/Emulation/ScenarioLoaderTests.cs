@@ -90,4 +90,49 @@ public sealed class ScenarioLoaderTests
 
         Assert.Equal("/nonexistent/x.yaml: cannot read scenario: no such file", e.Errors[0]);
     }
+
+    // Issue 16: nesting that would overflow YamlDotNet's recursive tree builder is one error.
+    [Theory]
+    [InlineData('[')]
+    [InlineData('{')]
+    public void Load_100000NestedFlowCollections_IsOneErrorWithTheLine(char open)
+    {
+        var yaml = "name: x\nnodes: " + new string(open, 100_000) + "\n";
+
+        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(yaml, "deep.yaml"));
+
+        Assert.Equal(["deep.yaml:2: nesting deeper than 16 levels"], e.Errors);
+    }
+
+    [Fact]
+    public void Load_DeepBlockMapping_IsOneErrorWithTheLine()
+    {
+        var yaml = new System.Text.StringBuilder("nodes:\n");
+        for (var i = 1; i < 200; i++)
+        {
+            yaml.Append(' ', 2 * i).Append('k').Append(i).Append(":\n");
+        }
+
+        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(yaml.ToString(), "deep.yaml"));
+
+        Assert.Equal(["deep.yaml:17: nesting deeper than 16 levels"], e.Errors);
+    }
+
+    [Fact]
+    public void LoadFile_LargerThanOneMebibyte_IsRefusedBeforeParsing()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"giantvm-big-{Guid.NewGuid():N}.yaml");
+        try
+        {
+            File.WriteAllText(path, "name: x\n" + new string('#', 2 << 20));
+
+            var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.LoadFile(path));
+
+            Assert.Equal([$"{path}: is 2,097,160 bytes, over the 1 MiB limit"], e.Errors);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
