@@ -9,6 +9,7 @@ namespace GiantVm.Coordinator.Tests.Hosting;
 
 /// <summary>Three real coordinator processes on 127.0.0.1 forming one cluster; members are SIGKILLed.</summary>
 [Trait("Category", "e2e")]
+[Collection(RealProcesses.Name)]
 public sealed class CoordinatorClusterTests : IDisposable
 {
     /// <summary>One move per round, every second, while node 0 stays hot; moved tasks never move again.</summary>

@@ -8,6 +8,7 @@ using Grpc.Net.Client;
 namespace GiantVm.Coordinator.Tests.Hosting;
 
 [Trait("Category", "e2e")]
+[Collection(RealProcesses.Name)]
 public sealed class CoordinatorProcessTests : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "giantvm-process-" + Guid.NewGuid().ToString("N"));

@@ -4,7 +4,7 @@ using Grpc.Core;
 
 namespace GiantVm.Coordinator.Tests.Service;
 
-[Trait("Category", "e2e")]
+[Trait("Category", "in-process")]
 public sealed class AdminServiceTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -8,7 +8,7 @@ using Grpc.Core;
 
 namespace GiantVm.Coordinator.Tests.Service;
 
-[Trait("Category", "e2e")]
+[Trait("Category", "in-process")]
 public sealed class AgentServiceTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -6,7 +6,7 @@ using GiantVm.Scheduling.Model;
 namespace GiantVm.Ctl.Tests.Live;
 
 /// <summary>Every live verb against the real coordinator host (in-process, one-member Akka cluster) and a fake guest agent.</summary>
-[Trait("Category", "e2e")]
+[Trait("Category", "in-process")]
 public sealed class LiveVerbTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

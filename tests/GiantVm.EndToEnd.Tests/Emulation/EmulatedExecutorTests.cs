@@ -7,7 +7,7 @@ using GiantVm.Simulator.Emulation;
 namespace GiantVm.EndToEnd.Tests.Emulation;
 
 /// <summary>The agent's emulated executor against a running emulator (in-process, real time).</summary>
-[Trait("Category", "e2e")]
+[Trait("Category", "in-process")]
 public sealed class EmulatedExecutorTests : IAsyncLifetime
 {
     private const string Scenario = """
