@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Restores, builds and runs every test project; prints "N passed, N failed" summed over all of
 # them and exits non-zero on any failure.
-#   scripts/test.sh                 unit tests (projects in parallel), then the end-to-end tests
+#   scripts/test.sh                 unit tests (projects in parallel), then the in-process
+#                                   integration tests (trait Category=in-process: a coordinator
+#                                   in a TestServer, an emulator in the test host), one project at
+#                                   a time, then the end-to-end tests
 #                                   (trait Category=e2e: real processes on 127.0.0.1), one
 #                                   project at a time so that timing-sensitive runs do not
 #                                   compete for the 2 cores, then the real-kernel test (trait
@@ -38,7 +41,14 @@ if [ $# -gt 0 ]; then
   run all GiantVm.sln "$@"
 else
   echo "== unit tests" >&2
-  run unit GiantVm.sln --filter "Category!=e2e&Category!=numa-guest"
+  run unit GiantVm.sln --filter "Category!=e2e&Category!=in-process&Category!=numa-guest"
+  echo "== in-process integration tests" >&2
+  for proj in tests/*.Tests/*.Tests.csproj; do
+    # only projects that have in-process tests (TestServer, TestKit, a whole run in the test host)
+    grep -rqs 'Category", "in-process"' "$(dirname "$proj")" --include='*.cs' || continue
+    echo "-- $(basename "$proj" .csproj)" >&2
+    run "in-process-$(basename "$proj" .csproj)" "$proj" --filter "Category=in-process"
+  done
   echo "== end-to-end tests" >&2
   for proj in tests/*.Tests/*.Tests.csproj; do
     # only projects that have e2e tests

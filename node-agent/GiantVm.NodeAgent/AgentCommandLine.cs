@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GiantVm.NodeAgent.Hosting;
 using GiantVm.NodeAgent.Probe;
 
 namespace GiantVm.NodeAgent;
@@ -14,7 +15,7 @@ internal static class AgentCommandLine
         {
             var message = string.Join(' ', result.Errors[0].Message.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             await stderr.WriteLineAsync($"giantvm-agent: {message} (see giantvm-agent --help)");
-            return ProbeCommand.InputError;
+            return ExitCodes.Usage;
         }
 
         return await result.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
@@ -44,12 +45,12 @@ internal static class AgentCommandLine
             CustomParser = r =>
             {
                 var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                if (DurationParser.TryParse(text, out var d))
+                if (AgentOptionsValidator.TryAgentDuration(text, out var d))
                 {
                     return d;
                 }
 
-                r.AddError($"--interval '{text}': expected a positive duration up to 1h such as 500ms, 1s, 2m");
+                r.AddError($"--interval '{text}': {AgentOptionsValidator.AgentDurationExpected}");
                 return default;
             },
         };

@@ -128,7 +128,7 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    [Trait("Category", "e2e")]
+    [Trait("Category", "in-process")]
     public void SynthThenRun_WritesSummaryPerStepPlotsAndReport()
     {
         string trace = Path.Combine(_dir, "trace");

@@ -25,7 +25,7 @@ public sealed class GoldenRunTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Cases))]
-    [Trait("Category", "e2e")]
+    [Trait("Category", "in-process")]
     public void Run_OnASyntheticTrace_GivesTheRecordedOutputsBitForBit(string name, string[] extra)
     {
         string trace = Path.Combine(_dir, "trace");
@@ -52,6 +52,7 @@ public sealed class GoldenRunTests : IDisposable
             Directory.CreateDirectory(golden);
             File.WriteAllText(Path.Combine(golden, "summary.json"), summary);
             File.WriteAllText(Path.Combine(golden, "digests.txt"), digests);
+            Assert.Fail($"golden rewritten, review the diff ({golden}); run again without GIANTVM_WRITE_GOLDEN to compare");
         }
 
         bool same = File.ReadAllText(Path.Combine(golden, "summary.json")) == summary

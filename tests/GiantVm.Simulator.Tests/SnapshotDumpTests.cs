@@ -13,7 +13,7 @@ public sealed class SnapshotDumpTests : IDisposable
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "giantvm-sim-dump-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
-    [Trait("Category", "e2e")]
+    [Trait("Category", "in-process")]
     public void DumpedSnapshots_ReplayedThroughDecide_GiveTheSameDecisions()
     {
         string trace = Path.Combine(_dir, "trace");

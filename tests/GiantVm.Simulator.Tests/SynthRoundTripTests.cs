@@ -40,7 +40,7 @@ public sealed class SynthRoundTripTests : IDisposable
     }
 
     [Fact]
-    [Trait("Category", "e2e")]
+    [Trait("Category", "in-process")]
     public void SynthThenRun_ReadsEveryRowAndCountsTheInjectedAnomalies()
     {
         var writer = new SyntheticTraceWriter(new SynthOptions(60, 0.5, _dir, Seed: 5));

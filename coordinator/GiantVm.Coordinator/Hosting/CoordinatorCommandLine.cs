@@ -86,7 +86,7 @@ public static class CoordinatorCommandLine
         if (parse.Errors.Count > 0)
         {
             await stderr.WriteLineAsync($"giantvm-coordinator: {parse.Errors[0].Message} (see --help)");
-            return 2;
+            return ExitCodes.Usage;
         }
 
         return await parse.InvokeAsync();

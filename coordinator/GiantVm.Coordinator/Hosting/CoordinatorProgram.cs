@@ -17,7 +17,7 @@ public static class CoordinatorProgram
         catch (UsageException e)
         {
             await stderr.WriteLineAsync($"giantvm-coordinator: {e.Message}");
-            return 2;
+            return ExitCodes.Usage;
         }
         catch (PolicyRejectedException e)
         {
@@ -27,7 +27,7 @@ public static class CoordinatorProgram
                 await stderr.WriteLineAsync(error);
             }
 
-            return 2;
+            return ExitCodes.Usage;
         }
 
         await using (app)
@@ -39,12 +39,12 @@ public static class CoordinatorProgram
             catch (Exception e) when (e is IOException or SocketException && !launch.Verbose)
             {
                 await stderr.WriteLineAsync($"giantvm-coordinator: cannot listen: {e.Message} (is another coordinator running? change --urls / --metrics-url)");
-                return 1;
+                return ExitCodes.Failed;
             }
 
             await app.WaitForShutdownAsync(token);
         }
 
-        return 0;
+        return ExitCodes.Ok;
     }
 }

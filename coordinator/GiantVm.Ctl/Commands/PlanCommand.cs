@@ -37,7 +37,7 @@ internal static class PlanCommand
         };
         command.SetAction(parse => app.Execute(parse, () =>
         {
-            var loaded = PolicySource.Load(parse.GetValue(policy)!);
+            var loaded = PolicyArgument.Load(parse.GetValue(policy)!);
             var path = parse.GetValue(snapshot)!;
             var series = ReadSeries(path, app.Console);
             var plan = PlanRunner.Run(series, loaded);

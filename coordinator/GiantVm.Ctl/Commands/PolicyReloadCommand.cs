@@ -29,7 +29,7 @@ internal static class PolicyReloadCommand
                 var local = PolicyLoader.LoadFile(path);
                 if (!local.Ok)
                 {
-                    throw PolicySource.Invalid(local);
+                    throw PolicyArgument.Invalid(local);
                 }
 
                 request.Content = BoundedYaml.ReadFile(path, BoundedYaml.MaxPolicyBytes);

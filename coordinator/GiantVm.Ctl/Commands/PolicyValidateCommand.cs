@@ -23,7 +23,7 @@ internal static class PolicyValidateCommand
             var result = PolicyLoader.LoadFile(path);
             if (!result.Ok)
             {
-                throw PolicySource.Invalid(result);
+                throw PolicyArgument.Invalid(result);
             }
 
             var policy = result.Policy!;

@@ -32,6 +32,6 @@ internal sealed record DecisionOutcome(Decision Decision, ProtoJournalRecord? Re
     /// </summary>
     public static int ExitCode(IEnumerable<DecisionOutcome> outcomes) =>
         outcomes.Any(o => o.Status is MigrationStatuses.Failed or MigrationStatuses.Refused or MigrationStatuses.Timeout)
-            ? Cli.ExitCodes.Failed
-            : Cli.ExitCodes.Ok;
+            ? ExitCodes.Failed
+            : ExitCodes.Ok;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GiantVm.Scheduling.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace GiantVm.Scheduling.Policies;
@@ -168,20 +169,5 @@ internal sealed class PolicyKey
 
     internal static string Num(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
 
-    private static string? Scalar(YamlNode node, out string text)
-    {
-        text = "";
-        if (node is not YamlScalarNode scalar)
-        {
-            return $"must be a single value, not a {(node is YamlSequenceNode ? "list" : "mapping")}";
-        }
-
-        if (scalar.Value is null || (scalar.Style == YamlDotNet.Core.ScalarStyle.Plain && scalar.Value is "" or "~" or "null"))
-        {
-            return "needs a value";
-        }
-
-        text = scalar.Value.Trim();
-        return null;
-    }
+    private static string? Scalar(YamlNode node, out string text) => YamlInput.Scalar(node, out text);
 }

@@ -1,5 +1,3 @@
-using YamlDotNet.RepresentationModel;
-
 namespace GiantVm.Scheduling.Policies;
 
 /// <summary>Every key a policy file may contain, in the order they are documented.</summary>
@@ -92,6 +90,4 @@ internal static class PolicyKeys
 
         return prev[b.Length];
     }
-
-    internal static int LineOf(YamlNode node) => (int)node.Start.Line;
 }

@@ -1,5 +1,4 @@
 using GiantVm.Scheduling.Yaml;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace GiantVm.Scheduling.Policies;
@@ -18,24 +17,15 @@ public static class PolicyLoader
         ArgumentNullException.ThrowIfNull(yamlText);
         ArgumentNullException.ThrowIfNull(sourceName);
 
-        YamlStream stream;
-        try
+        if (!YamlInput.TryLoad(yamlText, BoundedYaml.MaxPolicyBytes, out var stream, out var problem))
         {
-            stream = BoundedYaml.Load(yamlText, BoundedYaml.MaxPolicyBytes);
-        }
-        catch (YamlLimitException e)
-        {
-            return PolicyLoadResult.Failed(new PolicyError(sourceName, e.Line, "", e.Message)) with { Refused = true };
-        }
-        catch (YamlException e)
-        {
-            return PolicyLoadResult.Failed(new PolicyError(sourceName, (int)e.Start.Line, "", "not valid YAML: " + OneLine(e)));
+            return PolicyLoadResult.Failed(new PolicyError(sourceName, problem.Line, "", problem.Message)) with { Refused = problem.Refused };
         }
 
         var errors = new List<PolicyError>();
         if (stream.Documents.Count > 1)
         {
-            errors.Add(new PolicyError(sourceName, PolicyKeys.LineOf(stream.Documents[1].RootNode), "", "holds more than one YAML document; a policy is one mapping"));
+            errors.Add(new PolicyError(sourceName, YamlInput.LineOf(stream.Documents[1].RootNode), "", "holds more than one YAML document; a policy is one mapping"));
         }
 
         var policy = Policy.Default with { Name = DefaultName(sourceName) };
@@ -49,7 +39,7 @@ public static class PolicyLoader
             }
             else if (!(root is YamlScalarNode { Value: null or "" }))
             {
-                errors.Add(new PolicyError(sourceName, PolicyKeys.LineOf(root), "", "must be a mapping of keys (like 'mode: balanced')"));
+                errors.Add(new PolicyError(sourceName, YamlInput.LineOf(root), "", "must be a mapping of keys (like 'mode: balanced')"));
             }
         }
 
@@ -96,7 +86,7 @@ public static class PolicyLoader
     {
         foreach (var (keyNode, valueNode) in mapping.Children)
         {
-            var line = PolicyKeys.LineOf(keyNode);
+            var line = YamlInput.LineOf(keyNode);
             if (keyNode is not YamlScalarNode { Value: { } keyText })
             {
                 errors.Add(new PolicyError(source, line, prefix.TrimEnd('.'), "has a key that is not a plain name"));
@@ -135,7 +125,7 @@ public static class PolicyLoader
             var outcome = key.Apply(valueNode, policy);
             if (outcome.Error is { } message)
             {
-                errors.Add(new PolicyError(source, PolicyKeys.LineOf(valueNode) is > 0 and var l ? l : line, path, message));
+                errors.Add(new PolicyError(source, YamlInput.LineOf(valueNode) is > 0 and var l ? l : line, path, message));
             }
             else
             {
@@ -150,18 +140,5 @@ public static class PolicyLoader
     {
         var name = Path.GetFileNameWithoutExtension(sourceName);
         return string.IsNullOrWhiteSpace(name) ? Policy.Default.Name : name;
-    }
-
-    private static string OneLine(YamlException e)
-    {
-        var message = e.InnerException?.Message ?? e.Message;
-        var cut = message.IndexOf('\n');
-        var text = (cut >= 0 ? message[..cut] : message).Trim();
-        // YamlDotNet prefixes "(Line: 3, Col: 1, Idx: 20) - (Line: 3, Col: 2, Idx: 21): "; the line is already ours.
-        var colon = text.IndexOf("): ", StringComparison.Ordinal);
-        text = text.StartsWith('(') && colon > 0 ? text[(colon + 3)..] : text;
-        return text.StartsWith("Duplicate key ", StringComparison.Ordinal)
-            ? $"key '{text["Duplicate key ".Length..]}' is given twice in the same mapping"
-            : text;
     }
 }

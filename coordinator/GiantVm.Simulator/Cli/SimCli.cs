@@ -15,7 +15,7 @@ internal static class SimCli
             verboseOption,
         };
         root.Subcommands.Add(SynthCommand.Create(stdout, stderr));
-        root.Subcommands.Add(RunCommand.Create(stdout, stderr));
+        root.Subcommands.Add(TraceRunCommand.Create(stdout, stderr));
         root.Subcommands.Add(SweepCommand.Create(stdout, stderr));
         root.Subcommands.Add(EmulateCommand.Create(stdout, stderr));
 
@@ -48,7 +48,7 @@ internal static class SimCli
                 stderr.WriteLine(e);
             }
 
-            return ExitCodes.Failure;
+            return ExitCodes.Failed;
         }
     }
 }

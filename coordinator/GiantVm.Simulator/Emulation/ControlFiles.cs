@@ -1,14 +1,14 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using GiantVm.Common.Emulation;
 
 namespace GiantVm.Simulator.Emulation;
 
 /// <summary>
-/// The emulator's side of the move protocol under <c>DIR/control/</c>:
-/// <c>requests/&lt;command_id&gt;.json</c> (written by the agent: write a temporary file, then
-/// rename), <c>done/&lt;command_id&gt;.json</c> (written by the emulator once the task's files
-/// show the move). Request files are deleted once taken; a bad request is answered as failed.
+/// The emulator's side of the control folder <c>DIR/control/</c> (<see cref="EmulatorControl"/>:
+/// the file names and the JSON both sides share): <c>requests/&lt;command_id&gt;.json</c>
+/// (written by the agent), <c>done/&lt;command_id&gt;.json</c> (written here once the task's
+/// files show the move), <c>lc/&lt;node&gt;</c>. Request files are deleted once taken; a bad
+/// request is answered as failed.
 /// </summary>
 internal sealed class ControlFiles
 {
@@ -16,10 +16,10 @@ internal sealed class ControlFiles
 
     public ControlFiles(string root)
     {
-        LcDir = Path.Combine(root, "control", "lc");
+        LcDir = EmulatorControl.LcFolder(root);
         Directory.CreateDirectory(LcDir);
-        RequestsDir = Path.Combine(root, "control", "requests");
-        DoneDir = Path.Combine(root, "control", "done");
+        RequestsDir = EmulatorControl.RequestsFolder(root);
+        DoneDir = EmulatorControl.DoneFolder(root);
         Directory.CreateDirectory(RequestsDir);
         Directory.CreateDirectory(DoneDir);
         _writer = new TreeWriter(root);
@@ -114,9 +114,9 @@ internal sealed class ControlFiles
             {
                 bad.Add(MoveCompletion.Refused(new MoveRequest(id, 0, null, -1, []), MoveCompletion.Failed, $"bad request {file.Name}: {TooLarge(text)}", now));
             }
-            else if (TryParseRequest(text, id, out var request, out var error))
+            else if (EmulatorControl.TryParseRequest(text, id, out var r, out var error))
             {
-                requests.Add(request);
+                requests.Add(new MoveRequest(r.CommandId!, r.Pid!.Value, r.StartTimeTicks, r.ToNode!.Value, r.FromNodes!));
             }
             else
             {
@@ -151,104 +151,21 @@ internal sealed class ControlFiles
 
     public void WriteDone(MoveCompletion c)
     {
-        if (!IsSafeId(c.CommandId))
+        if (!EmulatorControl.IsSafeId(c.CommandId))
         {
             return;
         }
 
-        _writer.WriteAtomically(Path.Combine(DoneDir, c.CommandId + ".json"), DoneJson(c));
+        _writer.WriteAtomically(Path.Combine(DoneDir, c.CommandId + ".json"), EmulatorControl.Serialize(DoneFile(c)));
     }
 
-    /// <summary>Command ids become file names: letters, digits, '-', '_', '.', at most 128 characters.</summary>
-    public static bool IsSafeId(string id) =>
-        id.Length is > 0 and <= 128 && !id.StartsWith('.') && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+    /// <summary>The done file of a finished request (times rounded to the millisecond, the duration to 0.1 ms).</summary>
+    public static MoveDoneFile DoneFile(MoveCompletion c) => new(
+        c.CommandId, c.Pid, c.Status, c.Error, c.ToNode,
+        Ordered(c.PagesBefore), Ordered(c.PagesAfter), c.PagesMoved, c.PagesLeft,
+        c.AffinityBefore, c.AffinityAfter,
+        Math.Round(c.AcceptedAt, 3), Math.Round(c.FinishedAt, 3), Math.Round((c.FinishedAt - c.AcceptedAt) * 1000, 1));
 
-    public static bool TryParseRequest(string text, string fileId, out MoveRequest request, out string error)
-    {
-        request = null!;
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(text);
-        }
-        catch (JsonException e)
-        {
-            error = "not JSON: " + e.Message;
-            return false;
-        }
-
-        if (node is not JsonObject o)
-        {
-            error = "not a JSON object";
-            return false;
-        }
-
-        try
-        {
-            var id = (string?)o["command_id"] ?? fileId;
-            if (!IsSafeId(id))
-            {
-                error = "command_id must be 1-128 letters, digits, '-', '_' or '.'";
-                return false;
-            }
-
-            if (id != fileId)
-            {
-                error = $"command_id '{id}' differs from the file name";
-                return false;
-            }
-
-            if (o["pid"] is null || o["to_node"] is null)
-            {
-                error = "pid and to_node are required";
-                return false;
-            }
-
-            var pid = (int)o["pid"]!;
-            var to = (int)o["to_node"]!;
-            ulong? start = o["start_time_ticks"] is { } s ? (ulong)s : null;
-            var from = o["from_nodes"] is JsonArray a ? a.Select(x => (int)x!).ToList() : [];
-            request = new MoveRequest(id, pid, start, to, from);
-            error = "";
-            return true;
-        }
-        catch (Exception e) when (e is FormatException or InvalidOperationException or OverflowException)
-        {
-            error = "a field has the wrong type: " + e.Message;
-            return false;
-        }
-    }
-
-    public static string DoneJson(MoveCompletion c)
-    {
-        static JsonObject Pages(IReadOnlyDictionary<int, long> pages)
-        {
-            var o = new JsonObject();
-            foreach (var (node, count) in pages.OrderBy(p => p.Key))
-            {
-                o[node.ToString(CultureInfo.InvariantCulture)] = count;
-            }
-
-            return o;
-        }
-
-        var json = new JsonObject
-        {
-            ["command_id"] = c.CommandId,
-            ["pid"] = c.Pid,
-            ["status"] = c.Status,
-            ["error"] = c.Error,
-            ["to_node"] = c.ToNode,
-            ["pages_before"] = Pages(c.PagesBefore),
-            ["pages_after"] = Pages(c.PagesAfter),
-            ["pages_moved"] = c.PagesMoved,
-            ["pages_left"] = c.PagesLeft,
-            ["affinity_before"] = c.AffinityBefore,
-            ["affinity_after"] = c.AffinityAfter,
-            ["accepted_at_seconds"] = Math.Round(c.AcceptedAt, 3),
-            ["finished_at_seconds"] = Math.Round(c.FinishedAt, 3),
-            ["duration_ms"] = Math.Round((c.FinishedAt - c.AcceptedAt) * 1000, 1),
-        };
-        return json.ToJsonString() + "\n";
-    }
+    private static Dictionary<int, long> Ordered(IReadOnlyDictionary<int, long> pages) =>
+        pages.OrderBy(p => p.Key).ToDictionary(p => p.Key, p => p.Value);
 }

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace GiantVm.Simulator.Emulation;
 
 /// <summary>
-/// Everything the emulator knows at one moment; <see cref="EmulatorStep.Advance"/> maps one state
+/// Everything the emulator knows at one moment; <see cref="EmulatorStep.Advance(EmulatorState, EmulationScenario, double, IReadOnlyList{MoveRequest}, IReadOnlyList{LcChange})"/> maps one state
 /// to the next. Counters are cumulative seconds (only grow).
 /// </summary>
 /// <param name="Time">Seconds since the emulation started.</param>

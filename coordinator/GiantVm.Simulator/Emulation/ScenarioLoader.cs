@@ -1,14 +1,14 @@
 using System.Globalization;
 using GiantVm.Scheduling.Yaml;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace GiantVm.Simulator.Emulation;
 
 /// <summary>
-/// Reads an emulation scenario (YAML; format in the README and in
+/// Reads an emulation scenario (YAML; format in docs/demo.md and in
 /// <c>coordinator/GiantVm.Simulator/scenarios/</c>). Every problem is collected and reported as
-/// <c>file:line: key message</c>; unknown keys are errors, so a typo never becomes a default.
+/// <c>file:line: key message</c>, through the checks the policy file uses too
+/// (<see cref="YamlInput"/>); unknown keys are errors, so a typo never becomes a default.
 /// </summary>
 internal static class ScenarioLoader
 {
@@ -34,18 +34,9 @@ internal static class ScenarioLoader
 
     public static EmulationScenario Load(string yaml, string source)
     {
-        YamlStream stream;
-        try
+        if (!YamlInput.TryLoad(yaml, BoundedYaml.MaxScenarioBytes, out var stream, out var problem))
         {
-            stream = BoundedYaml.Load(yaml, BoundedYaml.MaxScenarioBytes);
-        }
-        catch (YamlLimitException e)
-        {
-            throw new ScenarioException([e.Line > 0 ? $"{source}:{e.Line}: {e.Message}" : $"{source}: {e.Message}"]);
-        }
-        catch (YamlException e)
-        {
-            throw new ScenarioException([$"{source}:{e.Start.Line}: not valid YAML: {e.Message.Split('\n')[0]}"]);
+            throw new ScenarioException([problem.Line > 0 ? $"{source}:{problem.Line}: {problem.Message}" : $"{source}: {problem.Message}"]);
         }
 
         var errors = new List<string>();
@@ -88,7 +79,7 @@ internal static class ScenarioLoader
 
         if (nodes.Count > 64)
         {
-            errors.Add($"{source}:{Section.LineOf(root)}: nodes: at most 64 nodes (got {nodes.Count})");
+            errors.Add($"{source}:{YamlInput.LineOf(root)}: nodes: at most 64 nodes (got {nodes.Count})");
         }
 
         var tasks = new List<ScenarioTaskGroup>();
@@ -171,7 +162,7 @@ internal static class ScenarioLoader
 
         public int Line => LineOf(node);
 
-        public static int LineOf(YamlNode n) => (int)n.Start.Line;
+        private static int LineOf(YamlNode n) => YamlInput.LineOf(n);
 
         public void Error(string key, string message)
         {
@@ -372,36 +363,26 @@ internal static class ScenarioLoader
             }
         }
 
+        /// <summary>The key's single value; null when absent or empty (the caller's default applies).</summary>
         private YamlScalarNode? Scalar(string key)
         {
             var value = Find(key);
             _known.Add(key);
-            if (value is null or YamlScalarNode { Value: null or "" })
+            if (YamlInput.IsEmpty(value) || value is YamlScalarNode { Value: "" })
             {
                 return null;
             }
 
-            if (value is not YamlScalarNode scalar)
+            if (YamlInput.Scalar(value!, out _) is { } problem)
             {
-                errors.Add($"{source}:{LineOf(value)}: {Dotted(key)} must be a single value");
+                errors.Add($"{source}:{LineOf(value!)}: {Dotted(key)} {problem}");
                 return null;
             }
 
-            return scalar;
+            return (YamlScalarNode)value!;
         }
 
-        private YamlNode? Find(string key)
-        {
-            foreach (var (k, v) in node.Children)
-            {
-                if (k is YamlScalarNode { Value: var name } && name == key)
-                {
-                    return v;
-                }
-            }
-
-            return null;
-        }
+        private YamlNode? Find(string key) => YamlInput.Find(node, key);
 
         private string Dotted(string key) => path.Length == 0 ? key : $"{path}.{key}";
     }

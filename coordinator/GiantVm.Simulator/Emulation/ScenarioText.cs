@@ -1,27 +1,22 @@
 using System.Globalization;
-using GiantVm.Scheduling.Policies;
+using GiantVm.Common;
 
 namespace GiantVm.Simulator.Emulation;
 
-/// <summary>Scalar formats of scenario files: durations, byte sizes, load fractions. Pure.</summary>
+/// <summary>Scalar values of scenario files: durations and byte sizes in the shared grammar
+/// (<see cref="DurationText"/>, <see cref="ByteSizeText"/>) with the scenario's limits, and load
+/// fractions. Pure.</summary>
 internal static class ScenarioText
 {
-    /// <summary><c>20s</c>, <c>500ms</c>, <c>2m</c>, <c>1m30s</c> (the policy file's duration format,
-    /// <see cref="DurationText"/>), or a plain number of seconds.</summary>
+    /// <summary>A duration (<c>20s</c>, <c>500ms</c>, <c>1m30s</c>, bare seconds) in seconds.</summary>
     public static bool TryDuration(string text, out double seconds)
     {
-        if (double.TryParse(text.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out seconds))
-        {
-            return true;
-        }
-
         var ok = DurationText.TryParse(text, out var value);
         seconds = ok ? value.TotalSeconds : 0;
         return ok;
     }
 
-    /// <summary><c>4GiB</c>, <c>256MiB</c>, <c>512KiB</c> (KB/MB/GB mean the same), or plain bytes: the
-    /// policy file's size format (<see cref="ByteSizeText"/>), at most 1 PiB.</summary>
+    /// <summary>A size (<c>4GiB</c>, <c>256M</c>, plain bytes), at most 1 PiB.</summary>
     public static bool TryBytes(string text, out long bytes)
     {
         if (ByteSizeText.TryParse(text, out bytes) && bytes <= 1L << 50)

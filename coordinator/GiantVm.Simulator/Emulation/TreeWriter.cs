@@ -1,4 +1,4 @@
-using System.Text;
+using GiantVm.Common;
 
 namespace GiantVm.Simulator.Emulation;
 
@@ -33,6 +33,7 @@ internal sealed class TreeWriter(string root)
         return count;
     }
 
+    /// <summary>Replaces one file (<see cref="AtomicFile"/>), creating its folder the first time.</summary>
     public void WriteAtomically(string full, string content)
     {
         var dir = Path.GetDirectoryName(full)!;
@@ -41,10 +42,6 @@ internal sealed class TreeWriter(string root)
             Directory.CreateDirectory(dir);
         }
 
-        var temp = Path.Combine(dir, "." + Path.GetFileName(full) + ".tmp");
-        File.WriteAllText(temp, content, Utf8NoBom);
-        File.Move(temp, full, overwrite: true);
+        AtomicFile.WriteAllText(full, content);
     }
-
-    private static readonly UTF8Encoding Utf8NoBom = new(false);
 }

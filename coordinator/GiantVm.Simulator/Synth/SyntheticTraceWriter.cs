@@ -21,7 +21,7 @@ public sealed class SyntheticTraceWriter
     private const double BeMeanTasksPerJob = 3.0;
 
     private readonly SynthOptions _options;
-    private readonly SplitMix64 _rng;
+    private readonly TraceRandom _rng;
     private readonly List<SynthTask>[] _live;
     private readonly long[] _machineIds;
     private readonly double[] _cpu;
@@ -45,7 +45,7 @@ public sealed class SyntheticTraceWriter
         }
 
         _options = options;
-        _rng = new SplitMix64(options.Seed * 0x2545F4914F6CDD1DUL + 17);
+        _rng = new TraceRandom(options.Seed * 0x2545F4914F6CDD1DUL + 17);
         int n = options.Machines;
         _live = new List<SynthTask>[n];
         _machineIds = new long[n];

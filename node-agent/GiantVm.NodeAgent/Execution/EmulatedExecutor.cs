@@ -1,7 +1,5 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using GiantVm.Common;
+using GiantVm.Common.Emulation;
 
 namespace GiantVm.NodeAgent.Execution;
 
@@ -11,12 +9,10 @@ namespace GiantVm.NodeAgent.Execution;
 /// under the emulator's root, waits for the answer, then verifies the move the way the numactl
 /// executor does (Cpus_allowed_list of the process and its threads, pages per node in
 /// numa_maps), reading the emulated guest tree.
-/// <para>Protocol: the request is written to <c>ROOT/control/requests/&lt;id&gt;.json</c> (a
-/// temporary file renamed into place) as
-/// <c>{"command_id","pid","start_time_ticks","to_node","from_nodes":[..]}</c>; the emulator
+/// <para>Protocol (<see cref="EmulatorControl"/>): the request is written to
+/// <c>ROOT/control/requests/&lt;id&gt;.json</c> (a <see cref="MoveRequestFile"/>); the emulator
 /// deletes it when taken and, once the task's files show the move, writes
-/// <c>ROOT/control/done/&lt;id&gt;.json</c> with <c>status</c> (done, vanished, failed),
-/// <c>error</c>, pages before/after and affinities.</para>
+/// <c>ROOT/control/done/&lt;id&gt;.json</c> (a <see cref="MoveDoneFile"/>).</para>
 /// </summary>
 internal sealed class EmulatedExecutor : IMigrationExecutor
 {
@@ -34,15 +30,15 @@ internal sealed class EmulatedExecutor : IMigrationExecutor
         _inspector = inspector;
         _time = time;
         _selfPid = selfPid;
-        _requests = Path.Combine(emulatorRoot, "control", "requests");
-        _done = Path.Combine(emulatorRoot, "control", "done");
+        _requests = EmulatorControl.RequestsFolder(emulatorRoot);
+        _done = EmulatorControl.DoneFolder(emulatorRoot);
     }
 
     public string Name => "emulated";
 
     /// <summary>Whether <paramref name="emulatorRoot"/> looks like a running emulator's root.</summary>
     public static bool LooksLikeEmulatorRoot(string emulatorRoot) =>
-        Directory.Exists(Path.Combine(emulatorRoot, "control", "requests")) && Directory.Exists(Path.Combine(emulatorRoot, "guest"));
+        Directory.Exists(EmulatorControl.RequestsFolder(emulatorRoot)) && Directory.Exists(Path.Combine(emulatorRoot, "guest"));
 
     public async Task<MigrationOutcome> ExecuteAsync(MigrationRequest request, CancellationToken ct)
     {
@@ -54,15 +50,15 @@ internal sealed class EmulatedExecutor : IMigrationExecutor
         }
 
         ct.ThrowIfCancellationRequested();
-        var id = FileId(request.CommandId);
+        var id = EmulatorControl.FileId(request.CommandId);
         var requestPath = Path.Combine(_requests, id + ".json");
         var donePath = Path.Combine(_done, id + ".json");
         if (!File.Exists(donePath))
         {
-            WriteAtomically(requestPath, RequestJson(id, request, move.SourceNodes));
+            WriteRequest(requestPath, new MoveRequestFile(id, request.Pid, request.StartTime, request.ToNode, move.SourceNodes));
         }
 
-        JsonObject? answer;
+        MoveDoneFile? answer;
         try
         {
             answer = await WaitForAnswerAsync(donePath, ct);
@@ -73,8 +69,8 @@ internal sealed class EmulatedExecutor : IMigrationExecutor
             throw;
         }
 
-        var status = (string?)answer?["status"] ?? "";
-        var error = (string?)answer?["error"] ?? "";
+        var status = answer?.Status ?? "";
+        var error = answer?.Error ?? "";
         if (status == "vanished")
         {
             return MigrationOutcome.Untouched(ExecutionStatus.Vanished, Prefix(error), move.Status.CpusAllowedList, move.PagesBefore)
@@ -85,43 +81,7 @@ internal sealed class EmulatedExecutor : IMigrationExecutor
         return Verification.Finish(move, _inspector, _time.GetElapsedTime(start), toolError);
     }
 
-    /// <summary>The request file's JSON (the emulator's <c>MoveRequest</c>).</summary>
-    internal static string RequestJson(string id, MigrationRequest request, IReadOnlyList<int> fromNodes)
-    {
-        var from = new JsonArray();
-        foreach (var n in fromNodes)
-        {
-            from.Add((JsonNode)JsonValue.Create(n)); // the JsonNode overload: Add<T> needs reflection (NativeAOT)
-        }
-
-        return new JsonObject
-        {
-            ["command_id"] = id,
-            ["pid"] = request.Pid,
-            ["start_time_ticks"] = request.StartTime,
-            ["to_node"] = request.ToNode,
-            ["from_nodes"] = from,
-        }.ToJsonString() + "\n";
-    }
-
-    /// <summary>A command id as a file name: letters, digits, '-', '_', '.' kept, anything else '_'.</summary>
-    internal static string FileId(string commandId)
-    {
-        var sb = new StringBuilder(Math.Min(commandId.Length, 128));
-        foreach (var c in commandId.AsSpan(0, Math.Min(commandId.Length, 128)))
-        {
-            sb.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
-        }
-
-        if (sb.Length == 0 || sb[0] == '.')
-        {
-            sb.Insert(0, 'c');
-        }
-
-        return sb.ToString();
-    }
-
-    private async Task<JsonObject?> WaitForAnswerAsync(string donePath, CancellationToken ct)
+    private async Task<MoveDoneFile?> WaitForAnswerAsync(string donePath, CancellationToken ct)
     {
         while (true)
         {
@@ -129,11 +89,7 @@ internal sealed class EmulatedExecutor : IMigrationExecutor
             {
                 try
                 {
-                    return JsonNode.Parse(await File.ReadAllTextAsync(donePath, ct)) as JsonObject;
-                }
-                catch (JsonException)
-                {
-                    return null;
+                    return EmulatorControl.ParseDone(await File.ReadAllTextAsync(donePath, ct));
                 }
                 catch (IOException)
                 {
@@ -145,7 +101,7 @@ internal sealed class EmulatedExecutor : IMigrationExecutor
         }
     }
 
-    private static void WriteAtomically(string path, string content)
+    private static void WriteRequest(string path, MoveRequestFile request)
     {
         var dir = Path.GetDirectoryName(path)!;
         if (!Directory.Exists(dir))
@@ -153,9 +109,7 @@ internal sealed class EmulatedExecutor : IMigrationExecutor
             throw new DirectoryNotFoundException($"emulator control folder {dir} does not exist (is giantvm-sim emulate running with this --root?)");
         }
 
-        var temp = Path.Combine(dir, "." + Path.GetFileName(path) + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp");
-        File.WriteAllText(temp, content);
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteAllText(path, EmulatorControl.Serialize(request));
     }
 
     private static void TryDelete(string path)

@@ -76,7 +76,7 @@ internal static class AgentHostExtensions
         }
 
         services.AddHostedService<SamplingService>();
-        services.AddHostedService(sp => new CoordinatorClient(
+        services.AddHostedService(sp => new CoordinatorConnection(
             s.Coordinators,
             s.Vm,
             hello,
@@ -87,7 +87,7 @@ internal static class AgentHostExtensions
             sp.GetRequiredService<ReportInterval>(),
             s.Reconnect,
             time,
-            sp.GetRequiredService<ILogger<CoordinatorClient>>(),
+            sp.GetRequiredService<ILogger<CoordinatorConnection>>(),
             s.Tls));
         if (s.MetricsPort is { } port)
         {

@@ -1,3 +1,4 @@
+using GiantVm.Common;
 using GiantVm.NodeAgent.Probe;
 using GiantVm.Security;
 using GiantVm.NodeAgent.Reporting;
@@ -159,7 +160,14 @@ internal static class AgentOptionsValidator
     }
 
     private static TimeSpan Duration(string text, string flag, string key) =>
-        DurationParser.TryParse(text, out var d)
+        TryAgentDuration(text, out var d)
             ? d
-            : throw new AgentConfigException($"{flag} '{text}' (Agent:{key}): expected a positive duration up to 1h such as 500ms, 1s, 2m");
+            : throw new AgentConfigException($"{flag} '{text}' (Agent:{key}): {AgentDurationExpected}");
+
+    /// <summary>What the agent's durations (intervals, timeouts, backoff bounds) must be.</summary>
+    internal const string AgentDurationExpected = "expected a positive duration up to 1h such as 500ms, 1s, 2m";
+
+    /// <summary>A duration in the shared grammar (<see cref="DurationText"/>), above zero and at most an hour.</summary>
+    internal static bool TryAgentDuration(string text, out TimeSpan value) =>
+        DurationText.TryParse(text, out value) && value > TimeSpan.Zero && value <= TimeSpan.FromHours(1);
 }

@@ -13,10 +13,6 @@ namespace GiantVm.NodeAgent.Hosting;
 /// </summary>
 internal static class RunCommand
 {
-    public const int Ok = 0;
-    public const int Failure = 1;
-    public const int ConfigError = 2;
-
     /// <summary>Environment variables with this prefix are configuration keys: GIANTVM_Agent__Coordinator.</summary>
     public const string EnvironmentPrefix = "GIANTVM_";
 
@@ -31,16 +27,16 @@ internal static class RunCommand
             builder.AddGiantVmAgent(settings, time);
             using var host = builder.Build();
             await host.RunAsync(ct);
-            return Ok;
+            return ExitCodes.Ok;
         }
         catch (Exception e) when (e is AgentConfigException or ProbeInputException or ProcParseException)
         {
             await stderr.WriteLineAsync("giantvm-agent run: " + e.Message);
-            return ConfigError;
+            return ExitCodes.Usage;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            return Ok;
+            return ExitCodes.Ok;
         }
         catch (Exception e)
         {
@@ -50,7 +46,7 @@ internal static class RunCommand
                 await stderr.WriteLineAsync(e.ToString());
             }
 
-            return Failure;
+            return ExitCodes.Failed;
         }
     }
 

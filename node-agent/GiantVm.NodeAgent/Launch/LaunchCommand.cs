@@ -14,29 +14,25 @@ namespace GiantVm.NodeAgent.Launch;
 /// </summary>
 internal static class LaunchCommand
 {
-    public const int Failure = 1;
-    public const int Usage = 2;
-    public const int Unreachable = 3;
-
     public static async Task<int> RunAsync(LaunchSettings s, TextWriter stderr, CancellationToken ct)
     {
         if (s.Command.Count == 0)
         {
             await stderr.WriteLineAsync("giantvm-agent launch: no command given (giantvm-agent launch [options] -- CMD ARGS)");
-            return Usage;
+            return ExitCodes.Usage;
         }
 
         var advice = await NodeAdvisor.AskAsync(s, ct);
         if (advice.Unreachable)
         {
             await stderr.WriteLineAsync($"giantvm-agent launch: no coordinator reachable ({advice.Reason}); {s.Command[0]} was not started");
-            return Unreachable;
+            return ExitCodes.Unreachable;
         }
 
         if (advice.NodeId is not { } node)
         {
             await stderr.WriteLineAsync($"giantvm-agent launch: no node advised ({advice.Reason}); {s.Command[0]} was not started");
-            return Failure;
+            return ExitCodes.Failed;
         }
 
         await stderr.WriteLineAsync($"giantvm-agent launch: node {node} ({advice.Reason})");
@@ -47,14 +43,14 @@ internal static class LaunchCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ProcParseException)
         {
             await stderr.WriteLineAsync($"giantvm-agent launch: cannot make the new process a BE task ({e.Message}); {s.Command[0]} was not started");
-            return Failure;
+            return ExitCodes.Failed;
         }
 
         string[] argv = ["numactl", $"--cpunodebind={node}", $"--preferred={node}", "--", .. s.Command];
         await stderr.FlushAsync(ct);
         var errno = Exec.ExecVp("numactl", argv);
         await stderr.WriteLineAsync($"giantvm-agent launch: cannot run numactl (errno {errno}{(errno == Exec.Enoent ? ": not installed, install the numactl package" : "")})");
-        return Failure;
+        return ExitCodes.Failed;
     }
 
     /// <summary>Puts this process (whose pid the command will keep) where the agent looks for BE tasks.</summary>

@@ -77,7 +77,7 @@ internal static class LaunchCommandLine
             catch (AgentConfigException e)
             {
                 await stderr.WriteLineAsync("giantvm-agent launch: " + e.Message);
-                return LaunchCommand.Usage;
+                return ExitCodes.Usage;
             }
         });
         return command;

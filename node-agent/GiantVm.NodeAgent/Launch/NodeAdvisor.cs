@@ -8,9 +8,9 @@ namespace GiantVm.NodeAgent.Launch;
 internal static class NodeAdvisor
 {
     /// <summary>The outcome: a node, or why none (unreachable = no coordinator answered at all).</summary>
-    internal sealed record Advice(int? NodeId, string Reason, bool Unreachable);
+    internal sealed record AdvisedNode(int? NodeId, string Reason, bool Unreachable);
 
-    public static async Task<Advice> AskAsync(LaunchSettings s, CancellationToken ct)
+    public static async Task<AdvisedNode> AskAsync(LaunchSettings s, CancellationToken ct)
     {
         var failures = new List<string>();
         foreach (var address in s.Coordinators)
@@ -28,7 +28,7 @@ internal static class NodeAdvisor
                     new AdviseRequest { Vm = s.Vm, CpuCores = s.CpuCores, MemoryBytes = s.MemoryBytes },
                     deadline: DateTime.UtcNow + s.AdviceTimeout,
                     cancellationToken: ct);
-                return new Advice((int)reply.NodeId, reply.Reason, false);
+                return new AdvisedNode((int)reply.NodeId, reply.Reason, false);
             }
             catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown)
             {
@@ -36,10 +36,10 @@ internal static class NodeAdvisor
             }
             catch (RpcException e)
             {
-                return new Advice(null, $"{address} answered {e.StatusCode}: {e.Status.Detail}", false);
+                return new AdvisedNode(null, $"{address} answered {e.StatusCode}: {e.Status.Detail}", false);
             }
         }
 
-        return new Advice(null, string.Join("; ", failures), true);
+        return new AdvisedNode(null, string.Join("; ", failures), true);
     }
 }

@@ -6,18 +6,14 @@ namespace GiantVm.NodeAgent.Probe;
 /// <summary><c>giantvm-agent probe</c>: two samples an interval apart, one report on stdout.</summary>
 internal static class ProbeCommand
 {
-    public const int Ok = 0;
-    public const int InputError = 2;
-    public const int Failure = 1;
-
     public static async Task<int> RunAsync(ProbeSettings settings, TextWriter stdout, TextWriter stderr, TimeProvider time, CancellationToken ct)
     {
         try
         {
             string output = settings.Role switch
             {
-                "guest" => await ProbeAsync(SamplerFactory.Guest(settings, time), settings, time, ReportWriter.Json, ReportWriter.Table, ct),
-                "host" => await ProbeAsync(SamplerFactory.Host(settings, time), settings, time, ReportWriter.Json, ReportWriter.Table, ct),
+                "guest" => await ProbeAsync(SamplerFactory.Guest(settings, time), settings, time, ProbeOutput.Json, ProbeOutput.Table, ct),
+                "host" => await ProbeAsync(SamplerFactory.Host(settings, time), settings, time, ProbeOutput.Json, ProbeOutput.Table, ct),
                 _ => throw new ProbeInputException($"--role {settings.Role}: unknown role (host or guest)"),
             };
             await stdout.WriteAsync(output);
@@ -26,7 +22,7 @@ internal static class ProbeCommand
                 await stdout.WriteLineAsync();
             }
 
-            return Ok;
+            return ExitCodes.Ok;
         }
         catch (Exception e) when (IsInputError(e))
         {
@@ -36,12 +32,12 @@ internal static class ProbeCommand
                 await stderr.WriteLineAsync(e.ToString());
             }
 
-            return InputError;
+            return ExitCodes.Usage;
         }
         catch (OperationCanceledException)
         {
             await stderr.WriteLineAsync("giantvm-agent probe: cancelled");
-            return Failure;
+            return ExitCodes.Failed;
         }
         catch (Exception e)
         {
@@ -51,7 +47,7 @@ internal static class ProbeCommand
                 await stderr.WriteLineAsync(e.ToString());
             }
 
-            return Failure;
+            return ExitCodes.Failed;
         }
     }
 

@@ -15,7 +15,7 @@ namespace GiantVm.NodeAgent.Sensing;
 /// procfs, through a file held open, so the same process instance): its stat cannot have changed
 /// but for its RSS (reclaim), and it is re-read every <see cref="StatusRefreshSamples"/> samples at
 /// the pid's slot. schedstat costs the kernel a fifth of stat, and idle tasks are the common case
-/// (measured with 500 idle BE tasks: see README). Its status (affinity
+/// (measured with 500 idle BE tasks: see docs/performance.md). Its status (affinity
 /// lists) is read when the process instance is first seen and then every
 /// <see cref="StatusRefreshSamples"/> samples: one file per task instead of two halves the cost
 /// of a sample, and affinity changes rarely (the executor re-reads it to verify a move).

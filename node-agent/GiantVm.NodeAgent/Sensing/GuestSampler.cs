@@ -6,7 +6,7 @@ namespace GiantVm.NodeAgent.Sensing;
 /// <summary>
 /// The guest agent's sensing: per-NUMA-node steal and busy ratios from /proc/stat and the node
 /// topology, and the BE task inventory. <see cref="TakeSample"/> does the I/O;
-/// <see cref="Compute"/> is pure.
+/// <see cref="Compute(GuestSample, GuestSample, CpuDeltaRules)"/> is pure.
 /// </summary>
 internal sealed class GuestSampler : ISampler<GuestSample, GuestReport>
 {

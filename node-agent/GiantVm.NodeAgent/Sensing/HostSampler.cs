@@ -6,7 +6,7 @@ namespace GiantVm.NodeAgent.Sensing;
 /// <summary>
 /// The host agent's sensing: host busy CPU, LC load, and the GiantVM vCPU threads' run delay
 /// (which KVM turns into the guest's steal time). <see cref="TakeSample"/> does the I/O;
-/// <see cref="Compute"/> is pure.
+/// <see cref="Compute(HostSample, HostSample, int, CpuDeltaRules)"/> is pure.
 /// </summary>
 internal sealed class HostSampler : ISampler<HostSample, HostReport>
 {

@@ -9,6 +9,7 @@ namespace GiantVm.Coordinator.Tests.Hosting;
 
 /// <summary>Three real coordinator processes on 127.0.0.1 forming one cluster; members are SIGKILLed.</summary>
 [Trait("Category", "e2e")]
+[Collection(RealProcesses.Name)]
 public sealed class CoordinatorClusterTests : IDisposable
 {
     /// <summary>One move per round, every second, while node 0 stays hot; moved tasks never move again.</summary>
@@ -71,7 +72,7 @@ public sealed class CoordinatorClusterTests : IDisposable
         }
 
         // The guest agent holds its stream on the rebalancer's member, so it must reconnect.
-        await using var guest = new ScriptedGuestAgent([cluster.GrpcUrl(first), .. others.Select(cluster.GrpcUrl)], tasks: 10);
+        await using var guest = FakeGuestAgent.HotNodeZero([cluster.GrpcUrl(first), .. others.Select(cluster.GrpcUrl)], tasks: 10);
         await WaitAsync(() => guest.Commands.Count >= 2, TimeSpan.FromSeconds(60), "two commands before the kill", cluster);
         var acknowledged = guest.Commands.Select(c => c.Command.MigrationId).ToList(); // sent only after a majority wrote them
         var acknowledgedState = cluster.State(first).Select(s => s.Id).ToList();

@@ -8,6 +8,7 @@ using Grpc.Net.Client;
 namespace GiantVm.Coordinator.Tests.Hosting;
 
 [Trait("Category", "e2e")]
+[Collection(RealProcesses.Name)]
 public sealed class CoordinatorProcessTests : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "giantvm-process-" + Guid.NewGuid().ToString("N"));
@@ -34,7 +35,7 @@ public sealed class CoordinatorProcessTests : IDisposable
             new Dictionary<string, string> { ["GIANTVM_Coordinator__TestHooks__CrashAfterDecisionJournaled"] = "true" });
         await coordinator.WaitHealthyAsync();
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{coordinator.GrpcPort}");
-        using var guest = await FakeAgent.ConnectAsync(new AgentService.AgentServiceClient(channel), FakeAgent.GuestHello());
+        using var guest = await AgentStream.ConnectAsync(new AgentService.AgentServiceClient(channel), AgentStream.GuestHello());
 
         await guest.SendAsync(new AgentMessage { GuestReport = AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow, 0.6, 0.0) });
         var commands = 0;

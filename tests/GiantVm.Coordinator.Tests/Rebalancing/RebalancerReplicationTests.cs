@@ -40,9 +40,13 @@ public sealed class RebalancerReplicationTests : Akka.Hosting.TestKit.TestKit, I
         return (member.Actor, member.Journal, member.State);
     }
 
+    /// <summary>The acknowledgement timeout of tests whose majority goes away: each refused write waits
+    /// this long, and the writes before (with a majority) must succeed within it on a loaded machine.</summary>
+    private static readonly TimeSpan FailingAck = TimeSpan.FromSeconds(3);
+
     private IActorRef Rebalancer(IActorRef local, Func<IReadOnlyList<ICanTell>> targets, TimeSpan? ackTimeout = null)
     {
-        var replication = new JournalReplication(local, targets, 3, ackTimeout ?? TimeSpan.FromSeconds(3), NullLogger.Instance);
+        var replication = new JournalReplication(local, targets, 3, ackTimeout ?? TimeSpan.FromSeconds(30), NullLogger.Instance);
         return Sys.ActorOf(RebalancerActor.Props(
             new RebalancerSettings("giantvm", "member-a", "demo"),
             new PolicyInForce(TestPolicy, "name: demo\n", "demo", 1, T0), replication, _time, NullLogger<RebalancerActor>.Instance));
@@ -136,7 +140,7 @@ public sealed class RebalancerReplicationTests : Akka.Hosting.TestKit.TestKit, I
         var (local, journal, _) = Member("a");
         var (other, _, _) = Member("b");
         var sessions = CreateTestProbe();
-        var rebalancer = Rebalancer(local, () => [local, other, CreateTestProbe().Ref], TimeSpan.FromMilliseconds(300));
+        var rebalancer = Rebalancer(local, () => [local, other, CreateTestProbe().Ref], FailingAck);
         await RecoveredViewAsync(rebalancer);
         await WatchAsync(other, () => Sys.Stop(other)); // one of three left
 
@@ -162,7 +166,7 @@ public sealed class RebalancerReplicationTests : Akka.Hosting.TestKit.TestKit, I
         var (local, _, _) = Member("a");
         var (other, _, _) = Member("b");
         var sessions = CreateTestProbe();
-        var first = Rebalancer(local, () => [local, other, CreateTestProbe().Ref], TimeSpan.FromMilliseconds(300));
+        var first = Rebalancer(local, () => [local, other, CreateTestProbe().Ref], FailingAck);
         await RecoveredViewAsync(first);
         await WatchAsync(other, () => Sys.Stop(other));
         first.Tell(HotNodeZero(), sessions.Ref);
@@ -182,7 +186,7 @@ public sealed class RebalancerReplicationTests : Akka.Hosting.TestKit.TestKit, I
         var (other, _, _) = Member("b");
         var current = other;
         var sessions = CreateTestProbe();
-        var rebalancer = Rebalancer(local, () => [local, current, CreateTestProbe().Ref], TimeSpan.FromMilliseconds(300));
+        var rebalancer = Rebalancer(local, () => [local, current, CreateTestProbe().Ref], FailingAck);
         await RecoveredViewAsync(rebalancer);
         await WatchAsync(other, () => Sys.Stop(other));
         rebalancer.Tell(HotNodeZero(), sessions.Ref);
@@ -201,7 +205,7 @@ public sealed class RebalancerReplicationTests : Akka.Hosting.TestKit.TestKit, I
     {
         var (local, _, localState) = Member("a");
         var (other, _, otherState) = Member("b");
-        var rebalancer = Rebalancer(local, () => [local, other, CreateTestProbe().Ref], TimeSpan.FromMilliseconds(300));
+        var rebalancer = Rebalancer(local, () => [local, other, CreateTestProbe().Ref], FailingAck);
         await RecoveredViewAsync(rebalancer);
 
         var drained = await rebalancer.Ask<DrainOutcome>(new DrainNode(1, Evacuate: false), TimeSpan.FromSeconds(10), Ct);
@@ -224,7 +228,7 @@ public sealed class RebalancerReplicationTests : Akka.Hosting.TestKit.TestKit, I
     {
         var (local, _, _) = Member("a");
         var (other, _, _) = Member("b");
-        var first = Rebalancer(local, () => [local, other, CreateTestProbe().Ref], TimeSpan.FromMilliseconds(300));
+        var first = Rebalancer(local, () => [local, other, CreateTestProbe().Ref], FailingAck);
         await RecoveredViewAsync(first);
         await WatchAsync(other, () => Sys.Stop(other));
         Assert.NotNull((await first.Ask<DrainOutcome>(new DrainNode(2, Evacuate: false), TimeSpan.FromSeconds(10), Ct)).Unavailable);
@@ -244,7 +248,7 @@ public sealed class RebalancerReplicationTests : Akka.Hosting.TestKit.TestKit, I
     {
         var (local, _, _) = Member("a");
         var (other, _, _) = Member("b");
-        var rebalancer = Rebalancer(local, () => [local, other, CreateTestProbe().Ref], TimeSpan.FromMilliseconds(300));
+        var rebalancer = Rebalancer(local, () => [local, other, CreateTestProbe().Ref], FailingAck);
         await RecoveredViewAsync(rebalancer);
         await WatchAsync(other, () => Sys.Stop(other));
 

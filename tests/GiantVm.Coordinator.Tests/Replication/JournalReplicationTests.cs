@@ -8,7 +8,11 @@ namespace GiantVm.Coordinator.Tests.Replication;
 
 public sealed class JournalReplicationTests : Akka.Hosting.TestKit.TestKit
 {
+    /// <summary>For writes expected to fail: they wait this long for a majority that never answers.</summary>
     private static readonly TimeSpan ShortAck = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>For writes expected to succeed: they return at the majority's acknowledgement, long before this.</summary>
+    private static readonly TimeSpan GenerousAck = TimeSpan.FromSeconds(30);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -27,7 +31,7 @@ public sealed class JournalReplicationTests : Akka.Hosting.TestKit.TestKit
     public async Task Replicate_WithTwoOfThreeAcknowledging_Succeeds()
     {
         var silent = CreateTestProbe();
-        var replication = new JournalReplication(Acking("a"), () => [Acking("a"), Acking("b"), silent.Ref], 3, ShortAck, NullLogger.Instance);
+        var replication = new JournalReplication(Acking("a"), () => [Acking("a"), Acking("b"), silent.Ref], 3, GenerousAck, NullLogger.Instance);
 
         Assert.True(await replication.ReplicateAsync(ReplicaIndexTests.Record(1)));
     }

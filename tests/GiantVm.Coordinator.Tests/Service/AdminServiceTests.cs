@@ -4,7 +4,7 @@ using Grpc.Core;
 
 namespace GiantVm.Coordinator.Tests.Service;
 
-[Trait("Category", "e2e")]
+[Trait("Category", "in-process")]
 public sealed class AdminServiceTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -64,7 +64,7 @@ public sealed class AdminServiceTests
     {
         await using var coordinator = await CoordinatorUnderTest.StartAsync();
         Assert.True((await coordinator.Admin.PauseAsync(new PauseRequest { Reason = "test" }, cancellationToken: Ct)).Paused);
-        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
         await guest.SendAckedAsync(new AgentMessage { GuestReport = AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow, 0.6, 0.0) });
 
         var move = await coordinator.Admin.MoveAsync(new MoveRequest { Pid = 4242, ToNode = 1 }, cancellationToken: Ct);
@@ -84,7 +84,7 @@ public sealed class AdminServiceTests
     {
         await using var coordinator = await CoordinatorUnderTest.StartAsync();
         await coordinator.Admin.PauseAsync(new PauseRequest(), cancellationToken: Ct);
-        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
         await guest.SendAckedAsync(new AgentMessage { GuestReport = AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow, 0.01, 0.0) });
 
         var error = await Assert.ThrowsAsync<RpcException>(() => coordinator.Admin.MoveAsync(new MoveRequest { Pid = 4242, ToNode = 9 }, cancellationToken: Ct).ResponseAsync);
@@ -97,7 +97,7 @@ public sealed class AdminServiceTests
     {
         await using var coordinator = await CoordinatorUnderTest.StartAsync();
         await coordinator.Admin.PauseAsync(new PauseRequest(), cancellationToken: Ct);
-        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
         await guest.SendAckedAsync(new AgentMessage { GuestReport = AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow, 0.6, 0.0) });
 
         var reply = await coordinator.Admin.RebalanceAsync(new RebalanceRequest { DryRun = true, Wait = true, TimeoutSeconds = 5 }, cancellationToken: Ct);
@@ -114,7 +114,7 @@ public sealed class AdminServiceTests
     {
         await using var coordinator = await CoordinatorUnderTest.StartAsync();
         using var watch = coordinator.Admin.WatchMigrations(new MigrationsQuery(), cancellationToken: Ct);
-        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
 
         await guest.SendAckedAsync(new AgentMessage { GuestReport = AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow, 0.6, 0.0) });
 
@@ -127,7 +127,7 @@ public sealed class AdminServiceTests
     {
         await using var coordinator = await CoordinatorUnderTest.StartAsync();
         await coordinator.Admin.PauseAsync(new PauseRequest(), cancellationToken: Ct);
-        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
         await guest.SendAckedAsync(new AgentMessage { GuestReport = AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow, 0.01, 0.0) });
 
         var reply = await coordinator.Admin.DrainAsync(new DrainRequest { NodeId = 1 }, cancellationToken: Ct);
@@ -153,7 +153,7 @@ public sealed class AdminServiceTests
     {
         await using var coordinator = await CoordinatorUnderTest.StartAsync();
         await coordinator.Admin.PauseAsync(new PauseRequest(), cancellationToken: Ct);
-        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
         await guest.SendAckedAsync(new AgentMessage { GuestReport = AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow, 0.3, 0.01) });
 
         var advice = await coordinator.Admin.AdviseAsync(new AdviseRequest { CpuCores = 1, MemoryBytes = 1 << 20 }, cancellationToken: Ct);
@@ -166,8 +166,8 @@ public sealed class AdminServiceTests
     public async Task Status_ListsConnectedAgentsAndThisMember()
     {
         await using var coordinator = await CoordinatorUnderTest.StartAsync();
-        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
-        using var host = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.HostHello(1));
+        using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
+        using var host = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.HostHello(1));
 
         var status = await coordinator.Admin.GetStatusAsync(new StatusRequest(), cancellationToken: Ct);
 
@@ -182,7 +182,7 @@ public sealed class AdminServiceTests
     {
         await using var coordinator = await CoordinatorUnderTest.StartAsync();
         await coordinator.Admin.PauseAsync(new PauseRequest(), cancellationToken: Ct);
-        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
         await guest.SendAckedAsync(new AgentMessage { GuestReport = AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow, 0.01, 0.0) });
 
         var move = coordinator.Admin.MoveAsync(new MoveRequest { Pid = 4242, ToNode = 1, Wait = true, TimeoutSeconds = 10 }, cancellationToken: Ct).ResponseAsync;

@@ -8,7 +8,7 @@ using Grpc.Core;
 
 namespace GiantVm.Coordinator.Tests.Service;
 
-[Trait("Category", "e2e")]
+[Trait("Category", "in-process")]
 public sealed class AgentServiceTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -20,8 +20,8 @@ public sealed class AgentServiceTests
     public async Task Connect_WithAnUnsupportedProtocolVersion_IsRefusedNamingTheAcceptedOnes()
     {
         await using var coordinator = await CoordinatorUnderTest.StartAsync();
-        using var agent = FakeAgent.Open(coordinator.Agents);
-        var hello = FakeAgent.GuestHello();
+        using var agent = AgentStream.Open(coordinator.Agents);
+        var hello = AgentStream.GuestHello();
         hello.ProtocolVersion = 7;
 
         await agent.SendAsync(new AgentMessage { Hello = hello });
@@ -35,7 +35,7 @@ public sealed class AgentServiceTests
     public async Task Connect_WithAReportBeforeHello_FailsPrecondition()
     {
         await using var coordinator = await CoordinatorUnderTest.StartAsync();
-        using var agent = FakeAgent.Open(coordinator.Agents);
+        using var agent = AgentStream.Open(coordinator.Agents);
 
         await agent.SendAsync(Report(0.1));
         var error = await agent.ExpectErrorAsync();
@@ -48,7 +48,7 @@ public sealed class AgentServiceTests
     public async Task GuestReports_ReachTheSnapshot_WithLcDataAbsentWithoutHostAgents()
     {
         await using var coordinator = await CoordinatorUnderTest.StartAsync();
-        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
 
         await guest.SendAckedAsync(Report(0.03, 0.07));
 
@@ -65,8 +65,8 @@ public sealed class AgentServiceTests
     public async Task HostReports_AddLcDataToTheirNode()
     {
         await using var coordinator = await CoordinatorUnderTest.StartAsync();
-        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
-        using var host = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.HostHello(1));
+        using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
+        using var host = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.HostHello(1));
 
         await guest.SendAckedAsync(Report(0.01));
         await host.SendAckedAsync(new AgentMessage
@@ -84,10 +84,10 @@ public sealed class AgentServiceTests
     public async Task HostHello_ForANodeOutsideTheGuestTopology_IsInvalidArgument()
     {
         await using var coordinator = await CoordinatorUnderTest.StartAsync();
-        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
-        using var host = FakeAgent.Open(coordinator.Agents);
+        using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
+        using var host = AgentStream.Open(coordinator.Agents);
 
-        await host.SendAsync(new AgentMessage { Hello = FakeAgent.HostHello(5) });
+        await host.SendAsync(new AgentMessage { Hello = AgentStream.HostHello(5) });
         var error = await host.ExpectErrorAsync();
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
@@ -101,7 +101,7 @@ public sealed class AgentServiceTests
     public async Task BadReport_IsRejected_AndTheSnapshotKeepsTheLastGoodReport(double steal)
     {
         await using var coordinator = await CoordinatorUnderTest.StartAsync();
-        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
         await guest.SendAckedAsync(Report(0.02));
         await WaitUntil(async () => (await coordinator.Admin.ListNodesAsync(new NodesRequest(), cancellationToken: Ct)).Nodes.Count > 0);
         var rejectedBefore = CoordinatorMetrics.ReportsRejected.WithLabels("invalid_value").Value;
@@ -119,7 +119,7 @@ public sealed class AgentServiceTests
     public async Task Report_FarInTheFuture_IsRejected()
     {
         await using var coordinator = await CoordinatorUnderTest.StartAsync();
-        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
 
         await guest.SendAsync(new AgentMessage { GuestReport = AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow.AddDays(1)) });
         var error = await guest.ExpectErrorAsync();
@@ -132,7 +132,7 @@ public sealed class AgentServiceTests
     public async Task OversizedMessage_IsRejectedWithResourceExhausted()
     {
         await using var coordinator = await CoordinatorUnderTest.StartAsync(settings: new Dictionary<string, string?> { ["Coordinator:MaxMessageBytes"] = "4096" });
-        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
         var report = Report(0.01);
         report.GuestReport.Tasks[0].Comm = new string('x', 10_000);
 
@@ -146,9 +146,9 @@ public sealed class AgentServiceTests
     public async Task NewerConnection_OfTheSameAgent_ReplacesTheOlder()
     {
         await using var coordinator = await CoordinatorUnderTest.StartAsync();
-        using var older = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        using var older = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
 
-        using var newer = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        using var newer = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
         var error = await older.ExpectErrorAsync();
 
         Assert.Equal(StatusCode.Aborted, error.StatusCode);
@@ -161,7 +161,7 @@ public sealed class AgentServiceTests
     public async Task FakeGuest_ReceivesACommand_AndItsResultIsJournaled()
     {
         await using var coordinator = await CoordinatorUnderTest.StartAsync();
-        using var guest = await FakeAgent.ConnectAsync(coordinator.Agents, FakeAgent.GuestHello());
+        using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
 
         await guest.SendAckedAsync(Report(0.6, 0.0));
         var command = (await guest.NextAsync(m => m.PayloadCase == CoordinatorMessage.PayloadOneofCase.Migrate)).Migrate;

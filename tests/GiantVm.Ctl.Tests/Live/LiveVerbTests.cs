@@ -6,7 +6,7 @@ using GiantVm.Scheduling.Model;
 namespace GiantVm.Ctl.Tests.Live;
 
 /// <summary>Every live verb against the real coordinator host (in-process, one-member Akka cluster) and a fake guest agent.</summary>
-[Trait("Category", "e2e")]
+[Trait("Category", "in-process")]
 public sealed class LiveVerbTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -15,7 +15,7 @@ public sealed class LiveVerbTests
     public async Task Status_ShowsTheMemberTheGuestAgentAndThePolicy()
     {
         await using var coordinator = await LiveCoordinator.StartAsync();
-        await using var guest = await FakeGuest.ConnectAsync(coordinator.Agents);
+        await using var guest = await FakeGuestAgent.ConnectAsync(coordinator.Agents);
 
         var table = await coordinator.RunAsync("status");
         var json = await coordinator.RunAsync("status", "-o", "json");
@@ -37,7 +37,7 @@ public sealed class LiveVerbTests
     {
         // Not paused: automatic rounds smooth the steal, find node 0 hot and move its task.
         await using var coordinator = await LiveCoordinator.StartAsync();
-        await using var guest = await FakeGuest.ConnectAsync(coordinator.Agents, steal0: 0.6);
+        await using var guest = await FakeGuestAgent.ConnectAsync(coordinator.Agents, steal0: 0.6);
         await WaitForNodesAsync(coordinator);
         await WaitUntilAsync(() => LiveRun.With(coordinator.Connector(), "nodes", "-o", "json").Out.Contains("\"state\": \"hot\"", StringComparison.Ordinal));
 
@@ -63,7 +63,7 @@ public sealed class LiveVerbTests
     public async Task Snapshot_IsTheDecisionCoresFormat_AndPlanAcceptsIt()
     {
         await using var coordinator = await LiveCoordinator.StartAsync();
-        await using var guest = await FakeGuest.ConnectAsync(coordinator.Agents, steal0: 0.6);
+        await using var guest = await FakeGuestAgent.ConnectAsync(coordinator.Agents, steal0: 0.6);
         await WaitForNodesAsync(coordinator);
         using var dir = new TempDir();
 
@@ -84,7 +84,7 @@ public sealed class LiveVerbTests
     {
         await using var coordinator = await LiveCoordinator.StartAsync();
         Assert.Equal(0, (await coordinator.RunAsync("pause", "--reason", "test")).ExitCode);
-        await using var guest = await FakeGuest.ConnectAsync(coordinator.Agents, steal0: 0.6);
+        await using var guest = await FakeGuestAgent.ConnectAsync(coordinator.Agents, steal0: 0.6);
         await WaitForNodesAsync(coordinator);
 
         var run = await coordinator.RunAsync("rebalance", "--wait", "--timeout", "15s");
@@ -92,7 +92,7 @@ public sealed class LiveVerbTests
         Assert.Equal((0, ""), (run.ExitCode, run.Error));
         AssertHas(@"\n4242  stress  0     1   done    ", run.Out);
         Assert.EndsWith("1 decision: 1 done\n", run.Out, StringComparison.Ordinal);
-        Assert.Equal(4242, Assert.Single(guest.Commands).Pid);
+        Assert.Equal(4242, Assert.Single(guest.Commands).Command.Pid);
         AssertFits(run.Out);
     }
 
@@ -101,7 +101,7 @@ public sealed class LiveVerbTests
     {
         await using var coordinator = await LiveCoordinator.StartAsync();
         await coordinator.RunAsync("pause");
-        await using var guest = await FakeGuest.ConnectAsync(coordinator.Agents, steal0: 0.6);
+        await using var guest = await FakeGuestAgent.ConnectAsync(coordinator.Agents, steal0: 0.6);
         guest.Answer = MigrationStatus.Failed;
         await WaitForNodesAsync(coordinator);
 
@@ -120,7 +120,7 @@ public sealed class LiveVerbTests
     {
         await using var coordinator = await LiveCoordinator.StartAsync();
         await coordinator.RunAsync("pause");
-        await using var guest = await FakeGuest.ConnectAsync(coordinator.Agents, steal0: 0.6);
+        await using var guest = await FakeGuestAgent.ConnectAsync(coordinator.Agents, steal0: 0.6);
         guest.Answer = null;
         await WaitForNodesAsync(coordinator);
 
@@ -134,7 +134,7 @@ public sealed class LiveVerbTests
     public async Task Rebalance_WithNothingToDo_Exits0AndSaysWhy()
     {
         await using var coordinator = await LiveCoordinator.StartAsync();
-        await using var guest = await FakeGuest.ConnectAsync(coordinator.Agents);
+        await using var guest = await FakeGuestAgent.ConnectAsync(coordinator.Agents);
         await WaitForNodesAsync(coordinator);
 
         var run = await coordinator.RunAsync("rebalance", "--dry-run");
@@ -148,7 +148,7 @@ public sealed class LiveVerbTests
     {
         await using var coordinator = await LiveCoordinator.StartAsync();
         await coordinator.RunAsync("pause");
-        await using var guest = await FakeGuest.ConnectAsync(coordinator.Agents);
+        await using var guest = await FakeGuestAgent.ConnectAsync(coordinator.Agents);
         await WaitForNodesAsync(coordinator);
 
         var move = await coordinator.RunAsync("move", "4242", "--to", "1", "--wait");
@@ -181,7 +181,7 @@ public sealed class LiveVerbTests
     {
         await using var coordinator = await LiveCoordinator.StartAsync();
         await coordinator.RunAsync("pause");
-        await using var guest = await FakeGuest.ConnectAsync(coordinator.Agents);
+        await using var guest = await FakeGuestAgent.ConnectAsync(coordinator.Agents);
         await WaitForNodesAsync(coordinator);
 
         var drain = await coordinator.RunAsync("drain", "1");
@@ -210,7 +210,7 @@ public sealed class LiveVerbTests
     {
         await using var coordinator = await LiveCoordinator.StartAsync();
         await coordinator.RunAsync("pause");
-        await using var guest = await FakeGuest.ConnectAsync(coordinator.Agents);
+        await using var guest = await FakeGuestAgent.ConnectAsync(coordinator.Agents);
         await WaitForNodesAsync(coordinator);
 
         var run = await coordinator.RunAsync("drain", "0", "--evacuate", "--wait", "-o", "json");
@@ -243,7 +243,7 @@ public sealed class LiveVerbTests
     {
         await using var coordinator = await LiveCoordinator.StartAsync();
         await coordinator.RunAsync("pause");
-        await using var guest = await FakeGuest.ConnectAsync(coordinator.Agents);
+        await using var guest = await FakeGuestAgent.ConnectAsync(coordinator.Agents);
         await WaitForNodesAsync(coordinator);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var output = new LockedWriter();
@@ -294,7 +294,7 @@ public sealed class LiveVerbTests
     {
         await using var coordinator = await LiveCoordinator.StartAsync();
         var none = await coordinator.RunAsync("advise");
-        await using var guest = await FakeGuest.ConnectAsync(coordinator.Agents, steal0: 0.6);
+        await using var guest = await FakeGuestAgent.ConnectAsync(coordinator.Agents, steal0: 0.6);
         await WaitForNodesAsync(coordinator);
 
         var advise = await coordinator.RunAsync("advise", "--cpus", "1", "--memory", "1G");

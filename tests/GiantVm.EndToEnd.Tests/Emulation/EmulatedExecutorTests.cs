@@ -7,7 +7,7 @@ using GiantVm.Simulator.Emulation;
 namespace GiantVm.EndToEnd.Tests.Emulation;
 
 /// <summary>The agent's emulated executor against a running emulator (in-process, real time).</summary>
-[Trait("Category", "e2e")]
+[Trait("Category", "in-process")]
 public sealed class EmulatedExecutorTests : IAsyncLifetime
 {
     private const string Scenario = """
@@ -123,6 +123,6 @@ public sealed class EmulatedExecutorTests : IAsyncLifetime
     [InlineData(".hidden", "c.hidden")]
     public void FileId_KeepsSafeCharactersOnly(string id, string expected)
     {
-        Assert.Equal(expected, EmulatedExecutor.FileId(id));
+        Assert.Equal(expected, GiantVm.Common.Emulation.EmulatorControl.FileId(id));
     }
 }

@@ -13,7 +13,7 @@ namespace GiantVm.EndToEnd.Tests.Emulation;
 /// figures they compute are the cluster model's. Time is driven by the test (no wall clock):
 /// the emulator is stepped to t and the samplers' clock is set to the same t.
 /// </summary>
-[Trait("Category", "e2e")]
+[Trait("Category", "in-process")]
 public sealed class EmulatedTreeReadTests : IDisposable
 {
     private const string Scenario = """

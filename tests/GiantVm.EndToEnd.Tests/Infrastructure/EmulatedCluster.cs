@@ -2,6 +2,8 @@ using GiantVm.Security;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using GiantVm.Common;
+using GiantVm.Common.Emulation;
 using GiantVm.Contracts.V1;
 using Grpc.Net.Client;
 
@@ -182,10 +184,7 @@ internal sealed class EmulatedCluster : IAsyncDisposable
     /// <summary>Changes a node's LC load from now on (the emulator's control/lc protocol).</summary>
     public void SetLc(int node, string load)
     {
-        var dir = Path.Combine(EmulatorRoot, "control", "lc");
-        var temp = Path.Combine(dir, ".lc.tmp");
-        File.WriteAllText(temp, load + "\n");
-        File.Move(temp, Path.Combine(dir, node.ToString(CultureInfo.InvariantCulture)), overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(EmulatorControl.LcFolder(EmulatorRoot), node.ToString(CultureInfo.InvariantCulture)), load + "\n");
     }
 
     /// <summary>The emulator's status.json (the model's figures).</summary>

@@ -4,10 +4,11 @@ using GiantVm.EndToEnd.Tests.Infrastructure;
 namespace GiantVm.EndToEnd.Tests.Scenarios;
 
 /// <summary>
-/// Issue 8, scenarios 7 and 2 over the live AdminService (gRPC from GiantVm.Contracts: giantvmctl's
-/// live verbs do not exist yet): pause stops automatic rounds, rebalance
-/// --dry-run moves none and journals dry-run records, rebalance --wait moves tasks, move moves one task, resume
-/// brings the automatic rounds back.
+/// Issue 8, scenarios 7 and 2 over the live AdminService (the gRPC calls giantvmctl's live verbs
+/// make; their output is tested in GiantVm.Ctl.Tests): pause stops automatic rounds (the positive
+/// control: node 1 is hot and fresh meanwhile, and the manual rounds right after do decide),
+/// rebalance --dry-run moves none and journals dry-run records, rebalance --wait moves tasks,
+/// move moves one task, resume brings the automatic rounds back.
 /// </summary>
 [Trait("Category", "e2e")]
 public sealed class OperatorVerbsTests

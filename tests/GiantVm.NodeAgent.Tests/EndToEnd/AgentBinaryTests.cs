@@ -9,6 +9,7 @@ namespace GiantVm.NodeAgent.Tests.EndToEnd;
 /// the NativeAOT publish (<c>GIANTVM_TEST_AGENT</c>), where reflection-based JSON would fail.
 /// </summary>
 [Trait("Category", "e2e")]
+[Collection(RealProcesses.Name)]
 public sealed class AgentBinaryTests
 {
     private static async Task<(int Code, string Out, string Err)> Agent(params string[] args)

@@ -15,6 +15,7 @@ namespace GiantVm.NodeAgent.Tests.EndToEnd;
 /// a child process, the result journaled; the coordinator killed and restarted, the agent back.
 /// </summary>
 [Trait("Category", "e2e")]
+[Collection(RealProcesses.Name)]
 public sealed class AgentWithCoordinatorTests : IDisposable
 {
     private readonly string _data = Directory.CreateTempSubdirectory("giantvm-e2e-agent-").FullName;

@@ -7,6 +7,7 @@ namespace GiantVm.NodeAgent.Tests.Launch;
 
 /// <summary><c>giantvm-agent launch</c> as a real process against the fake coordinator's AdminService.</summary>
 [Trait("Category", "e2e")]
+[Collection(RealProcesses.Name)]
 public sealed class LaunchTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("giantvm-launch-").FullName;

@@ -163,9 +163,10 @@ public class CommandLineTests
     [InlineData("1.5s", 1500)]
     [InlineData("2m", 120000)]
     [InlineData("2", 2000)]
-    public void Duration_Parses(string text, int ms)
+    [InlineData("1h", 3600000)]
+    public void AgentDuration_ParsesTheSharedGrammar(string text, int ms)
     {
-        Assert.True(GiantVm.NodeAgent.Probe.DurationParser.TryParse(text, out var d));
+        Assert.True(GiantVm.NodeAgent.Hosting.AgentOptionsValidator.TryAgentDuration(text, out var d));
         Assert.Equal(TimeSpan.FromMilliseconds(ms), d);
     }
 
@@ -175,6 +176,7 @@ public class CommandLineTests
     [InlineData("-1s")]
     [InlineData("fast")]
     [InlineData("2h")]
-    public void Duration_RejectsNonsense(string text) =>
-        Assert.False(GiantVm.NodeAgent.Probe.DurationParser.TryParse(text, out _));
+    [InlineData("1h1s")]
+    public void AgentDuration_RejectsNonsenseZeroAndMoreThanAnHour(string text) =>
+        Assert.False(GiantVm.NodeAgent.Hosting.AgentOptionsValidator.TryAgentDuration(text, out _));
 }

@@ -5,6 +5,7 @@ namespace GiantVm.NodeAgent.Tests.Probe;
 
 /// <summary>probe against this machine's real /proc and /sys with the default roots.</summary>
 [Trait("Category", "e2e")]
+[Collection(RealProcesses.Name)]
 public sealed class RealMachineTests : IDisposable
 {
     private readonly Process _sleep = Process.Start(new ProcessStartInfo("sleep", "300") { UseShellExecute = false })!;

@@ -9,6 +9,7 @@ namespace GiantVm.NodeAgent.Tests.Sensing;
 /// <c>--be-comm</c> selection: other processes only have their comm read, and the classification
 /// follows every change of a pid (pid reuse, exec, exit) from one sample to the next.
 /// </summary>
+[Collection(RealProcesses.Name)] // one test starts real processes
 public class BeTaskSelectorCommTests
 {
     private static BeTaskSelector Selector(string root, string pattern = "^gvm-be$") =>

@@ -57,7 +57,7 @@ public class PolicyLoaderTests
     [Theory]
     [InlineData("migrate:\n  max_per_round: 0", "p.yaml:2: migrate.max_per_round must be >= 1 (got 0)")]
     [InlineData("mode: fastest", "p.yaml:1: mode must be one of none, all-be, balanced, least-tasks, random (got 'fastest')")]
-    [InlineData("interval: 5", "p.yaml:1: interval must be a duration like 300ms, 5s, 2m or 1h (got '5')")]
+    [InlineData("interval: 5x", "p.yaml:1: interval must be a duration like 300ms, 5s, 2m or 1h (got '5x')")]
     [InlineData("interval: 5 s", "p.yaml:1: interval must be a duration like 300ms, 5s, 2m or 1h (got '5 s')")]
     [InlineData("interval: 10ms", "p.yaml:1: interval must be >= 100ms (got 10ms)")]
     [InlineData("dry_run: yes", "p.yaml:1: dry_run must be true or false (got 'yes')")]

@@ -1,3 +1,4 @@
+using GiantVm.Common.Emulation;
 using GiantVm.Simulator.Emulation;
 
 namespace GiantVm.Simulator.Tests.Emulation;
@@ -13,10 +14,10 @@ public sealed class ControlFilesTests
     {
         var text = open == '[' ? "{\"pid\":" + new string('[', 100_000) : string.Concat(Enumerable.Repeat("{\"a\":", 100_000));
 
-        var ok = ControlFiles.TryParseRequest(text, "c1", out _, out var error);
+        var ok = EmulatorControl.TryParseRequest(text, "c1", out _, out var error);
 
         Assert.False(ok);
-        Assert.StartsWith("not JSON: ", error, StringComparison.Ordinal);
+        Assert.StartsWith("not a JSON request: ", error, StringComparison.Ordinal);
     }
 
     [Fact]

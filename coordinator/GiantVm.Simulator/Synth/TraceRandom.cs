@@ -1,23 +1,17 @@
+using GiantVm.Common;
+
 namespace GiantVm.Simulator.Synth;
 
 /// <summary>
-/// A small deterministic random source (SplitMix64) with the distributions the synthetic
-/// trace needs; the same seed gives the same trace on every platform and runtime.
+/// The synthetic trace's random source: the distributions it needs, drawn from one
+/// <see cref="SplitMix64"/>, so the same seed gives the same trace on every platform and runtime.
 /// </summary>
-internal sealed class SplitMix64(ulong seed)
+internal sealed class TraceRandom(ulong seed)
 {
-    private ulong _state = seed;
-
-    public ulong NextUInt64()
-    {
-        ulong z = _state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    private SplitMix64 _bits = new(seed);
 
     /// <summary>Uniform in [0, 1).</summary>
-    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+    public double NextDouble() => _bits.NextDouble();
 
     public double Uniform(double lo, double hi) => lo + ((hi - lo) * NextDouble());
 

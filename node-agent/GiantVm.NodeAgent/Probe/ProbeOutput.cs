@@ -7,7 +7,7 @@ using GiantVm.NodeAgent.Sensing;
 namespace GiantVm.NodeAgent.Probe;
 
 /// <summary>Renders a report as one JSON object (camelCase) or as a readable table.</summary>
-internal static class ReportWriter
+internal static class ProbeOutput
 {
     // source-generated (ReportJson below): `probe --json` needs no reflection, so a NativeAOT build
     // writes it too; the reports are their own JSON shape (camelCase, role first)

@@ -13,7 +13,7 @@ namespace GiantVm.NodeAgent.Reporting;
 /// stream fails it tries the next address after a jittered exponential backoff, forever (until
 /// the agent stops). The session body <see cref="RunSessionAsync"/> is testable on its own.
 /// </summary>
-internal sealed class CoordinatorClient : BackgroundService
+internal sealed class CoordinatorConnection : BackgroundService
 {
     public static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(10);
 
@@ -33,7 +33,7 @@ internal sealed class CoordinatorClient : BackgroundService
     // when each command not yet answered arrived (timestamp), for the "sent N ms after" log line
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _arrived = new();
 
-    public CoordinatorClient(
+    public CoordinatorConnection(
         IReadOnlyList<Uri> addresses,
         string vm,
         Func<Hello> hello,
@@ -44,7 +44,7 @@ internal sealed class CoordinatorClient : BackgroundService
         ReportInterval interval,
         Backoff backoff,
         TimeProvider time,
-        ILogger<CoordinatorClient> log,
+        ILogger<CoordinatorConnection> log,
         GiantVm.Security.TlsMaterial? tls = null)
     {
         _tls = tls;

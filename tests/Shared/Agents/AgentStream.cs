@@ -1,21 +1,25 @@
 using GiantVm.Contracts.V1;
 using Grpc.Core;
 
-namespace GiantVm.Coordinator.Tests.Service;
+namespace GiantVm.Testing;
 
-/// <summary>A scripted agent on one AgentService.Connect stream.</summary>
-internal sealed class FakeAgent : IDisposable
+/// <summary>
+/// One raw AgentService.Connect stream that a test drives message by message (a host's or the
+/// guest's hello, reports, results), for tests of the protocol itself: sequence numbers, acks,
+/// error statuses. A guest that answers commands by itself is <see cref="FakeGuestAgent"/>.
+/// </summary>
+internal sealed class AgentStream : IDisposable
 {
     private readonly AsyncDuplexStreamingCall<AgentMessage, CoordinatorMessage> _call;
     private ulong _sequence;
 
-    private FakeAgent(AsyncDuplexStreamingCall<AgentMessage, CoordinatorMessage> call) => _call = call;
+    private AgentStream(AsyncDuplexStreamingCall<AgentMessage, CoordinatorMessage> call) => _call = call;
 
-    public static FakeAgent Open(AgentService.AgentServiceClient client) =>
+    public static AgentStream Open(AgentService.AgentServiceClient client) =>
         new(client.Connect(cancellationToken: TestContext.Current.CancellationToken));
 
     /// <summary>Opens a stream, says hello and waits for HelloAck.</summary>
-    public static async Task<FakeAgent> ConnectAsync(AgentService.AgentServiceClient client, Hello hello)
+    public static async Task<AgentStream> ConnectAsync(AgentService.AgentServiceClient client, Hello hello)
     {
         var agent = Open(client);
         await agent.SendAsync(new AgentMessage { Hello = hello });
@@ -50,11 +54,11 @@ internal sealed class FakeAgent : IDisposable
         await NextAsync(m => m.PayloadCase == CoordinatorMessage.PayloadOneofCase.ReportAck && m.ReportAck.Sequence == sequence);
     }
 
-    /// <summary>The next message from the coordinator matching <paramref name="match"/>, within 15 s.</summary>
+    /// <summary>The next message from the coordinator matching <paramref name="match"/>, within 30 s.</summary>
     public async Task<CoordinatorMessage> NextAsync(Func<CoordinatorMessage, bool> match)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
         while (await _call.ResponseStream.MoveNext(timeout.Token))
         {
             if (match(_call.ResponseStream.Current))

@@ -1,24 +1,34 @@
 using System.Globalization;
 using System.Text;
 
-namespace GiantVm.Scheduling.Policies;
+namespace GiantVm.Common;
 
-/// <summary>Durations as written in policy files: <c>300ms</c>, <c>5s</c>, <c>2m</c>, <c>1h</c>,
-/// <c>1.5s</c>, <c>1m30s</c>; <c>0</c> alone means zero.</summary>
+/// <summary>
+/// The one duration grammar of every binary, its flags and its files: numbers with units
+/// <c>ms</c>, <c>s</c>, <c>m</c>, <c>h</c>, <c>d</c>, one after the other (<c>500ms</c>,
+/// <c>30s</c>, <c>1.5m</c>, <c>1h30m</c>, <c>2d</c>), or a bare number of seconds (<c>45</c>,
+/// <c>0</c>). Units are lower case, no sign, no spaces inside. Whether zero or a large value
+/// is allowed is the caller's range check.
+/// </summary>
 public static class DurationText
 {
+    /// <summary>What a message can show as examples of the grammar.</summary>
+    public const string Examples = "500ms, 30s, 5m, 1h30m, 2d or bare seconds";
+
+    private static readonly double MaxMilliseconds = TimeSpan.MaxValue.TotalMilliseconds / 2;
+
     public static bool TryParse(string text, out TimeSpan value)
     {
         value = TimeSpan.Zero;
         var s = text.Trim();
-        if (s == "0")
-        {
-            return true;
-        }
-
         if (s.Length == 0)
         {
             return false;
+        }
+
+        if (IsNumber(s))
+        {
+            return TryNumber(s, 1000, out value);
         }
 
         var totalMs = 0.0;
@@ -29,11 +39,6 @@ public static class DurationText
             while (i < s.Length && (char.IsAsciiDigit(s[i]) || s[i] == '.'))
             {
                 i++;
-            }
-
-            if (i == start || !double.TryParse(s.AsSpan(start, i - start), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
-            {
-                return false;
             }
 
             var unitStart = i;
@@ -48,9 +53,11 @@ public static class DurationText
                 "s" => 1000,
                 "m" => 60_000,
                 "h" => 3_600_000,
+                "d" => 86_400_000,
                 _ => null,
             };
-            if (unitMs is null)
+            if (unitStart == start || unitMs is null
+                || !double.TryParse(s.AsSpan(start, unitStart - start), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
             {
                 return false;
             }
@@ -58,7 +65,7 @@ public static class DurationText
             totalMs += number * unitMs.Value;
         }
 
-        if (totalMs > TimeSpan.MaxValue.TotalMilliseconds / 2)
+        if (totalMs > MaxMilliseconds)
         {
             return false;
         }
@@ -111,5 +118,19 @@ public static class DurationText
                 sb.Append(n.ToString(CultureInfo.InvariantCulture)).Append(unit);
             }
         }
+    }
+
+    private static bool IsNumber(string s) => s.All(c => char.IsAsciiDigit(c) || c == '.');
+
+    private static bool TryNumber(string s, double unitMs, out TimeSpan value)
+    {
+        value = TimeSpan.Zero;
+        if (!double.TryParse(s, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) || number * unitMs > MaxMilliseconds)
+        {
+            return false;
+        }
+
+        value = TimeSpan.FromMilliseconds(number * unitMs);
+        return true;
     }
 }

@@ -7,7 +7,7 @@ using GiantVm.Simulator.Simulation;
 namespace GiantVm.Simulator.Cli;
 
 /// <summary><c>giantvm-sim run --trace DIR --out DIR [...]</c>: evaluates policies over a trace.</summary>
-internal static class RunCommand
+internal static class TraceRunCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {

@@ -4,7 +4,7 @@ using GiantVm.Scheduling.Policies;
 namespace GiantVm.Ctl.Commands;
 
 /// <summary>Loads a policy given on the command line (a file, or a shipped name) or fails with every error (exit 2).</summary>
-internal static class PolicySource
+internal static class PolicyArgument
 {
     public static Policy Load(string nameOrPath)
     {

@@ -10,16 +10,16 @@ using Moq;
 namespace GiantVm.NodeAgent.Tests.Reporting;
 
 /// <summary>The reporting client against a real in-process gRPC fake coordinator on loopback.</summary>
-public sealed class CoordinatorClientTests : IAsyncDisposable
+public sealed class CoordinatorConnectionTests : IAsyncDisposable
 {
     private readonly Wakeup _wakeup = new();
     private readonly LatestReport _reports;
     private readonly ResultOutbox _results;
     private readonly ReportInterval _interval = new(TimeSpan.FromSeconds(1));
     private readonly Mock<IMigrationExecutor> _executor = new();
-    private CoordinatorClient? _client;
+    private CoordinatorConnection? _client;
 
-    public CoordinatorClientTests()
+    public CoordinatorConnectionTests()
     {
         _reports = new LatestReport(_wakeup);
         _results = new ResultOutbox(_wakeup);
@@ -39,12 +39,12 @@ public sealed class CoordinatorClientTests : IAsyncDisposable
         }
     }
 
-    private Task StartClientAsync(params Uri[] addresses) => StartClientAsync(NullLogger<CoordinatorClient>.Instance, addresses);
+    private Task StartClientAsync(params Uri[] addresses) => StartClientAsync(NullLogger<CoordinatorConnection>.Instance, addresses);
 
-    private async Task StartClientAsync(Microsoft.Extensions.Logging.ILogger<CoordinatorClient> log, params Uri[] addresses)
+    private async Task StartClientAsync(Microsoft.Extensions.Logging.ILogger<CoordinatorConnection> log, params Uri[] addresses)
     {
         var dispatcher = new MigrationDispatcher(_executor.Object, _executor.Object, TimeProvider.System, NullLogger.Instance, TimeSpan.FromSeconds(30));
-        _client = new CoordinatorClient(addresses, "giantvm",
+        _client = new CoordinatorConnection(addresses, "giantvm",
             () => ProtoMapping.Hello(AgentRole.Guest, 0, "giantvm", "numactl", FakeTask.TwoNodes()),
             _reports, _results, _wakeup, dispatcher, _interval, new Backoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)),
             TimeProvider.System, log);
@@ -127,7 +127,7 @@ public sealed class CoordinatorClientTests : IAsyncDisposable
     public async Task MigrateResult_IsLoggedWithTheTimeFromCommandToResultSent()
     {
         await using var coordinator = await FakeCoordinator.StartAsync();
-        var log = new ListLogger<CoordinatorClient>();
+        var log = new ListLogger<CoordinatorConnection>();
         await StartClientAsync(log, coordinator.Address);
         await coordinator.WaitUntilAsync(m => m.Count >= 1, Ct);
 
