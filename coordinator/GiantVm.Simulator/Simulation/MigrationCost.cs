@@ -19,7 +19,7 @@ public static class MigrationCost
             s = s[..^2];
         }
 
-        bool ok = GiantVm.Scheduling.Policies.ByteSizeText.TryParse(s, out long bytes) && bytes >= 0;
+        bool ok = GiantVm.Common.ByteSizeText.TryParse(s, out long bytes) && bytes >= 0;
         bytesPerSecond = ok ? bytes : 0;
         return ok;
     }

@@ -97,16 +97,16 @@ public sealed class SecurityProcessTests : IDisposable
     {
         var coordinator = await StartAsync();
 
-        using var host1AsNode2 = FakeAgent.Open(new AgentService.AgentServiceClient(Channel(coordinator, "host-giantvm-1")));
-        await host1AsNode2.SendAsync(new AgentMessage { Hello = FakeAgent.HostHello(2) });
+        using var host1AsNode2 = AgentStream.Open(new AgentService.AgentServiceClient(Channel(coordinator, "host-giantvm-1")));
+        await host1AsNode2.SendAsync(new AgentMessage { Hello = AgentStream.HostHello(2) });
         var denied = await host1AsNode2.ExpectErrorAsync();
 
-        using var guestAForB = FakeAgent.Open(new AgentService.AgentServiceClient(Channel(coordinator, "guest-other")));
-        await guestAForB.SendAsync(new AgentMessage { Hello = FakeAgent.GuestHello() }); // vm giantvm, certificate of vm other
+        using var guestAForB = AgentStream.Open(new AgentService.AgentServiceClient(Channel(coordinator, "guest-other")));
+        await guestAForB.SendAsync(new AgentMessage { Hello = AgentStream.GuestHello() }); // vm giantvm, certificate of vm other
         var deniedGuest = await guestAForB.ExpectErrorAsync();
 
-        using var operatorAsHost = FakeAgent.Open(new AgentService.AgentServiceClient(Channel(coordinator, "operator-alice")));
-        await operatorAsHost.SendAsync(new AgentMessage { Hello = FakeAgent.HostHello(0) });
+        using var operatorAsHost = AgentStream.Open(new AgentService.AgentServiceClient(Channel(coordinator, "operator-alice")));
+        await operatorAsHost.SendAsync(new AgentMessage { Hello = AgentStream.HostHello(0) });
         var deniedOperator = await operatorAsHost.ExpectErrorAsync();
 
         Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
@@ -115,7 +115,7 @@ public sealed class SecurityProcessTests : IDisposable
         Assert.Contains("spiffe://giantvm/vm/other/guest may not say hello as spiffe://giantvm/vm/giantvm/guest", deniedGuest.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(StatusCode.PermissionDenied, deniedOperator.StatusCode);
         // positive control: host 1's certificate says hello as host 1
-        using var host1 = await FakeAgent.ConnectAsync(new AgentService.AgentServiceClient(Channel(coordinator, "host-giantvm-1")), FakeAgent.HostHello(1));
+        using var host1 = await AgentStream.ConnectAsync(new AgentService.AgentServiceClient(Channel(coordinator, "host-giantvm-1")), AgentStream.HostHello(1));
         var metrics = await new HttpClient().GetStringAsync($"http://127.0.0.1:{coordinator.MetricsPort}/metrics", Ct);
         Assert.Contains("giantvm_auth_denied_total{reason=\"hello-binding\"} 3", metrics, StringComparison.Ordinal);
     }
@@ -125,7 +125,7 @@ public sealed class SecurityProcessTests : IDisposable
     {
         var coordinator = await StartAsync();
         var guestChannel = Channel(coordinator, "guest-giantvm");
-        using var guest = await FakeAgent.ConnectAsync(new AgentService.AgentServiceClient(guestChannel), FakeAgent.GuestHello());
+        using var guest = await AgentStream.ConnectAsync(new AgentService.AgentServiceClient(guestChannel), AgentStream.GuestHello());
 
         await guest.SendAckedAsync(new AgentMessage
         {
@@ -173,7 +173,7 @@ public sealed class SecurityProcessTests : IDisposable
     public async Task Rotation_AReplacedServerCertificate_ServesNewConnections_WithoutARestart()
     {
         var coordinator = await StartAsync();
-        using var host = await FakeAgent.ConnectAsync(new AgentService.AgentServiceClient(Channel(coordinator, "host-giantvm-0")), FakeAgent.HostHello(0));
+        using var host = await AgentStream.ConnectAsync(new AgentService.AgentServiceClient(Channel(coordinator, "host-giantvm-0")), AgentStream.HostHello(0));
         var before = await ServerThumbprintAsync(coordinator);
 
         _certs.More("--members", "m1"); // a new key and certificate for the same member, same CA
@@ -181,7 +181,7 @@ public sealed class SecurityProcessTests : IDisposable
 
         // the agent connected before the rotation keeps its stream; a new one connects with the new certificate
         await host.SendAckedAsync(new AgentMessage { HostReport = new HostReport { Vm = "giantvm", NodeId = 0, SampleTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow), CapacityCores = 4, BusyCores = 1, LcBusyCores = 0.5 } });
-        using var later = await FakeAgent.ConnectAsync(new AgentService.AgentServiceClient(Channel(coordinator, "host-giantvm-1")), FakeAgent.HostHello(1));
+        using var later = await AgentStream.ConnectAsync(new AgentService.AgentServiceClient(Channel(coordinator, "host-giantvm-1")), AgentStream.HostHello(1));
         Assert.False(coordinator.Process.HasExited);
     }
 
