@@ -38,6 +38,7 @@ public sealed class RebalancerBookkeeping
     private readonly HashSet<string> _agentResults = new(StringComparer.Ordinal);
     private readonly Queue<string> _recentOrder = new();
     private readonly Queue<DateTimeOffset> _moves = new();
+    private PolicyReloaded? _policyRecorded;
 
     /// <param name="vm">The instance decided for.</param>
     /// <param name="member">The member writing the records.</param>
@@ -293,6 +294,59 @@ public sealed class RebalancerBookkeeping
     public IReadOnlyList<RebalancerEffect> RecoveryCompleted() =>
         _pending.Values.OrderBy(p => p.Deadline).Select(p => (RebalancerEffect)new StartDeadline(p.Decision.CommandId!, p.Deadline)).ToList();
 
+    /// <summary>Everything the applied events built, to record as a snapshot.</summary>
+    public RebalancerSnapshot TakeSnapshot() => new(
+        _policyRecorded,
+        Drained.ToList(),
+        Paused,
+        PauseReason,
+        _pending.Values.OrderBy(p => p.Deadline).ToList(),
+        _recentOrder.Select(id => _recentByCommand[id]).ToList(),
+        _recentOrder.Where(_agentResults.Contains).ToList(),
+        State.LastMoves.Values.OrderBy(m => m.Time).ThenBy(m => m.Pid).ToList(),
+        State.RecentMoves.ToList(),
+        _moves.ToList());
+
+    /// <summary>
+    /// Starts a recovery from a snapshot (before the events recorded after it are applied);
+    /// replaces whatever this object held. Returns <see cref="PolicyNotRestored"/> when the
+    /// snapshot's policy does not load with this version.
+    /// </summary>
+    public IReadOnlyList<RebalancerEffect> Restore(RebalancerSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        _pending.Clear();
+        _recentByCommand.Clear();
+        _recentOrder.Clear();
+        _agentResults.Clear();
+        _moves.Clear();
+        Drained = [.. snapshot.Drained];
+        Paused = snapshot.Paused;
+        PauseReason = snapshot.PauseReason;
+        foreach (var p in snapshot.Pending)
+        {
+            _pending[p.Decision.CommandId!] = p;
+        }
+
+        foreach (var r in snapshot.Recent)
+        {
+            Remember(r);
+        }
+
+        _agentResults.UnionWith(snapshot.AgentResults);
+        foreach (var t in snapshot.MovesLastHour)
+        {
+            _moves.Enqueue(t);
+        }
+
+        State = DecisionState.Empty with
+        {
+            LastMoves = snapshot.LastMoves.ToImmutableDictionary(m => m.Pid),
+            RecentMoves = [.. snapshot.RecentMoves],
+        };
+        return snapshot.Policy is { } policy ? ApplyPolicy(policy) : [];
+    }
+
     private List<RebalancerEffect> ApplyDecided(Decided e)
     {
         var d = e.Decision;
@@ -357,6 +411,7 @@ public sealed class RebalancerBookkeeping
 
         var old = Policy.Policy;
         Policy = new PolicyInForce(loaded.Policy, e.Text, e.Source, e.Version, e.Time);
+        _policyRecorded = e;
         return old.Interval != loaded.Policy.Interval ? [new SetRoundInterval(loaded.Policy.Interval)] : [];
     }
 
