@@ -14,7 +14,7 @@ public static class RebalancerStore
     public static AkkaConfigurationBuilder WithRebalancerStore(this AkkaConfigurationBuilder builder, StoreLocation store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        if (store.Kind == StoreKind.Sqlite && Path.GetDirectoryName(store.Display["sqlite:".Length..]) is { Length: > 0 } folder)
+        if (store.SqlitePath is { } file && Path.GetDirectoryName(file) is { Length: > 0 } folder)
         {
             Directory.CreateDirectory(folder);
         }

@@ -1,4 +1,3 @@
-using LinqToDB;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -21,7 +20,8 @@ public enum StoreKind
 /// <param name="Display">The value as given, without a password (for logs and status).</param>
 /// <param name="ConnectionString">For the ADO.NET provider.</param>
 /// <param name="ProviderName">Linq2Db's provider name (what Akka.Persistence.Sql is configured with).</param>
-public sealed record StoreLocation(StoreKind Kind, string Display, string ConnectionString, string ProviderName)
+/// <param name="SqlitePath">The database file's full path (SQLite only).</param>
+public sealed record StoreLocation(StoreKind Kind, string Display, string ConnectionString, string ProviderName, string? SqlitePath = null)
 {
     /// <summary>Parses a <c>--store</c> value; throws <see cref="FormatException"/> naming what is wrong and what is expected.</summary>
     /// <param name="password">The PostgreSQL password (null: none, e.g. trust or a client certificate).</param>
@@ -38,7 +38,7 @@ public sealed record StoreLocation(StoreKind Kind, string Display, string Connec
 
             var full = Path.GetFullPath(path);
             var connection = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true };
-            return new StoreLocation(StoreKind.Sqlite, "sqlite:" + full, connection.ConnectionString, LinqToDB.ProviderName.SQLiteMS);
+            return new StoreLocation(StoreKind.Sqlite, "sqlite:" + full, connection.ConnectionString, LinqToDB.ProviderName.SQLiteMS, full);
         }
 
         if (text.StartsWith("postgres://", StringComparison.Ordinal) || text.StartsWith("postgresql://", StringComparison.Ordinal))
