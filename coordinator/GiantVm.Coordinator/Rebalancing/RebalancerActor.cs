@@ -2,6 +2,7 @@ using Akka.Actor;
 using GiantVm.Contracts.V1;
 using GiantVm.Coordinator.Agents;
 using GiantVm.Coordinator.Metrics;
+using GiantVm.Coordinator.Persistence;
 using GiantVm.Coordinator.Policies;
 using GiantVm.Coordinator.Rebalancing.Bookkeeping;
 using GiantVm.Coordinator.Replication;
@@ -29,12 +30,15 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
     private const string RoundTimer = "round";
     private const string RecoveryTimer = "recovery";
     private static readonly TimeSpan RecoveryRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>The error of the <c>failed</c> result that cancels a decision no majority acknowledged.</summary>
     internal const string NotSentError = ReplicatedEvents.NotSentError;
 
     private readonly RebalancerSettings _settings;
-    private readonly IJournalReplication _replication;
+    private readonly IJournalReplication? _replication;
+    private readonly int _snapshotEvery;
+    private IActorRef? _store;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly RebalancerBookkeeping _book;
@@ -45,15 +49,22 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
     private string? _majorityProblem = "recovering: reading the replicated log from a majority of members";
     private int _recoveryAttempts;
 
+    /// <summary>
+    /// Records through <paramref name="replication"/> (the replicated log) when given, else
+    /// through a child <see cref="RebalancerEventLog"/> in the configured Akka.Persistence store
+    /// (snapshot every <paramref name="snapshotEvery"/> events). Public for Akka's Props (use <see cref="Props"/> or <see cref="PropsWithStore"/>).
+    /// </summary>
     public RebalancerActor(
         RebalancerSettings settings,
         PolicyInForce policy,
-        IJournalReplication replication,
+        IJournalReplication? replication,
+        int snapshotEvery,
         TimeProvider time,
         ILogger<RebalancerActor> log)
     {
         _settings = settings;
         _replication = replication;
+        _snapshotEvery = snapshotEvery;
         _time = time;
         _log = log;
         _book = new RebalancerBookkeeping(settings.Vm, settings.Member, policy);
@@ -70,12 +81,31 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         IJournalReplication replication,
         TimeProvider time,
         ILogger<RebalancerActor> log) =>
-        Akka.Actor.Props.Create(() => new RebalancerActor(settings, policy, replication, time, log));
+        Akka.Actor.Props.Create(() => new RebalancerActor(settings, policy, replication, 0, time, log));
+
+    /// <summary>
+    /// A rebalancer that records its events in the actor system's Akka.Persistence store (see
+    /// <see cref="RebalancerStore"/>) through a child <see cref="RebalancerEventLog"/>: for one
+    /// member (one live rebalancer per instance is the caller's business).
+    /// </summary>
+    public static Props PropsWithStore(
+        RebalancerSettings settings,
+        PolicyInForce policy,
+        int snapshotEvery,
+        TimeProvider time,
+        ILogger<RebalancerActor> log) =>
+        Akka.Actor.Props.Create(() => new RebalancerActor(settings, policy, null, snapshotEvery, time, log));
 
     protected override void PreStart()
     {
         CoordinatorMetrics.MajorityAvailable.Set(0);
         StartRecovery();
+    }
+
+    private void StartEventLog()
+    {
+        _store = Context.ActorOf(RebalancerEventLog.Props(_settings.Vm, _book.Policy, _snapshotEvery));
+        Context.Watch(_store);
     }
 
     /// <summary>Until the log is read back: reports are kept, views answered, everything else waits.</summary>
@@ -85,6 +115,12 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         Receive<LogRecovered>(r =>
         {
             Recovered(r.Log);
+            Become(Active);
+            Stash.UnstashAll();
+        });
+        Receive<StoreRecovered>(r =>
+        {
+            RecoveredFromStore(r.State);
             Become(Active);
             Stash.UnstashAll();
         });
@@ -107,6 +143,19 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
     private void StartRecovery()
     {
         _recoveryAttempts++;
+        if (_replication is null)
+        {
+            if (_store is null)
+            {
+                StartEventLog();
+            }
+
+            _store!.Ask<RecoveredState>(GetRecoveredState.Instance, StoreTimeout).PipeTo(Self,
+                success: state => new StoreRecovered(state),
+                failure: e => new RecoveryFailed("the store did not answer: " + e.GetBaseException().Message));
+            return;
+        }
+
         _replication.RecoverAsync().PipeTo(Self,
             success: log => new LogRecovered(log),
             failure: e => new RecoveryFailed(e.GetBaseException().Message));
@@ -125,6 +174,15 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
             if (t.ActorRef.Equals(_guestSession))
             {
                 _guestSession = null;
+            }
+            else if (t.ActorRef.Equals(_store))
+            {
+                // A persist or a recovery failed (the store was down, or another writer took this
+                // sequence number): start over from what the store holds, after the retry delay.
+                _store = null;
+                NoMajority("store", "the event log stopped after a failed persist or recovery; recovering from the store");
+                Become(Recovering);
+                Timers.StartSingleTimer(RecoveryTimer, RetryRecovery.Instance, RecoveryRetry);
             }
         });
     }
@@ -193,6 +251,25 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
             }
         }
 
+        Started($"{log.Entries.Count} replicated log entries replayed as {events.Count} events");
+    }
+
+    /// <summary>The store's event log recovered: take its state.</summary>
+    private void RecoveredFromStore(RecoveredState recovered)
+    {
+        _lastSeq = recovered.SequenceNr;
+        foreach (var effect in _book.Restore(recovered.State))
+        {
+            Execute([effect]);
+        }
+
+        Started(recovered.FromSnapshot
+            ? $"store: snapshot and {recovered.EventsReplayed} later events"
+            : $"store: {recovered.EventsReplayed} events");
+    }
+
+    private void Started(string from)
+    {
         Execute(_book.RecoveryCompleted());
         _majorityAvailable = true;
         _majorityProblem = null;
@@ -202,15 +279,15 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         var policy = _book.Policy;
         Timers.StartPeriodicTimer(RoundTimer, RunRound.Instance, policy.Policy.Interval);
         _log.LogInformation(
-            "Rebalancer for {Vm} started on member {Member} at log position {Seq} ({Entries} log entries replayed as {Events} events): " +
+            "Rebalancer for {Vm} started on member {Member} at log position {Seq} ({From}): " +
             "policy {PolicyName} v{Version} ({Mode}, every {Interval}, dry-run {DryRun}), drained [{Drained}], paused {Paused}, {Pending} command(s) awaiting a result",
-            _settings.Vm, _settings.Member, _lastSeq, log.Entries.Count, events.Count, policy.Policy.Name, policy.Version,
+            _settings.Vm, _settings.Member, _lastSeq, from, policy.Policy.Name, policy.Version,
             PolicyModeText.Name(policy.Policy.Mode), policy.Policy.Interval, policy.Policy.DryRun, string.Join(",", _book.Drained), _book.Paused, _book.Pending.Count);
     }
 
     private async Task AutoRoundAsync()
     {
-        if (!_majorityAvailable)
+        if (!_majorityAvailable && _replication is not null)
         {
             // Nothing may be written until a majority answers again: ask the replicas (nothing is written).
             if (!_replication.MajorityReachable() || !await _replication.ProbeAsync())
@@ -234,7 +311,7 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
             return;
         }
 
-        if (!_replication.MajorityReachable())
+        if (_replication is not null && !_replication.MajorityReachable())
         {
             NoMajority("round", $"fewer than {ClusterMajority.Of(_replication.ClusterSize)} of {_replication.ClusterSize} members reachable");
             CoordinatorMetrics.Rounds.WithLabels("no_majority").Inc();
@@ -516,6 +593,11 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
     private async Task<bool> ReplicateAsync(RebalancerEvent e, string kind)
     {
+        if (_replication is null)
+        {
+            return await PersistAsync(e, kind);
+        }
+
         var entry = ReplicatedEvents.ToEntry(e, _settings.Vm, ++_lastSeq, NewId);
         bool acknowledged;
         string problem;
@@ -584,9 +666,26 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
             return;
         }
 
-        if (!await _replication.AppendLocalAsync(cancel))
+        if (!await _replication!.AppendLocalAsync(cancel))
         {
             _log.LogError("Could not write entry {Cancel} cancelling the unacknowledged log entry {Id} to this member's replica", cancel.Id, failed.Id);
+        }
+    }
+
+    /// <summary>Persists the event through the store's event log; false (and why, in the view) when it did not say so in time.</summary>
+    private async Task<bool> PersistAsync(RebalancerEvent e, string kind)
+    {
+        try
+        {
+            _lastSeq = (await _store!.Ask<EventRecorded>(new RecordEvent(e), StoreTimeout)).SequenceNr;
+            MajorityBack();
+            return true;
+        }
+        catch (Exception failure) when (failure is not ActorKilledException)
+        {
+            CoordinatorMetrics.ReplicationFailures.WithLabels(kind).Inc();
+            NoMajority(kind, "store: " + failure.GetBaseException().Message);
+            return false;
         }
     }
 
