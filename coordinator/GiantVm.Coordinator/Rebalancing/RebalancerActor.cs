@@ -18,12 +18,14 @@ namespace GiantVm.Coordinator.Rebalancing;
 /// The decision loop of one GiantVM instance (a cluster singleton: one runs at a time). The
 /// bookkeeping (what to decide, what is pending, drained, paused, the policy in force) is
 /// <see cref="RebalancerBookkeeping"/>; this actor only records its events, sends commands,
-/// schedules timers, logs and counts. Every event is acknowledged by a majority of the members'
-/// journals before it is applied: a decision before its command is sent to the guest agent's
-/// session (whichever member holds it: the session that sent the last guest report), a drain,
-/// pause or policy reload before it takes effect. When it starts it first recovers: learns the
-/// highest log position from a majority, catches its member's journal up and replays the log as
-/// events. Without a majority it issues no command and says so (log, status, metric).
+/// schedules timers, logs and counts. Every event is recorded before it is applied (acknowledged
+/// by a majority of the members' journals, or, with <see cref="PropsWithStore"/>, persisted in the
+/// Akka.Persistence store): a decision before its command is sent to the guest agent's session
+/// (whichever member holds it: the session that sent the last guest report), a drain, pause or
+/// policy reload before it takes effect. When it starts it first recovers: from the replicated
+/// log (learns the highest position from a majority, catches its member's journal up, replays the
+/// log as events) or from the store (snapshot and later events). While nothing can be recorded it
+/// issues no command and says so (log, status, metric).
 /// </summary>
 public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
