@@ -15,7 +15,7 @@ namespace GiantVm.Coordinator.Tests.Rebalancing;
 /// The rebalancer recording through the Akka.Persistence store (a real SQLite file) instead of
 /// the replicated log: what it recorded is what a new rebalancer starts from.
 /// </summary>
-public sealed class RebalancerStoreTests : Akka.Hosting.TestKit.TestKit, IDisposable
+public sealed class RebalancerStoreTests : Akka.Hosting.TestKit.TestKit
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(15);
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("giantvm-rebalancer-store-");
@@ -27,8 +27,10 @@ public sealed class RebalancerStoreTests : Akka.Hosting.TestKit.TestKit, IDispos
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) => builder.WithRebalancerStore(Store);
 
-    public void Dispose()
+    /// <summary>The test kit disposes asynchronously (a Dispose of ours would not be called): remove the database after the system stops.</summary>
+    protected override async Task AfterAllAsync()
     {
+        await base.AfterAllAsync();
         SqliteConnection.ClearAllPools();
         _folder.Delete(recursive: true);
     }
