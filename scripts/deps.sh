@@ -11,6 +11,8 @@ command -v zcat >/dev/null 2>&1 || need+=(gzip)
 # The deployment tests (tests/GiantVm.Deploy.Tests) lint and run the Ansible playbook.
 command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
 command -v ansible-lint >/dev/null 2>&1 || need+=(ansible-lint)
+# The store tests (tests/Shared/TestPostgres.cs) start a throwaway PostgreSQL with initdb/pg_ctl.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 for extra in "$@"; do
   case "$extra" in
     ansible) ;; # always installed (above); the argument is kept for older callers

@@ -86,7 +86,10 @@ public sealed record GetRebalancerView
 /// <summary>Self -> RebalancerActor: the replicated log was read back (recovery done).</summary>
 internal sealed record LogRecovered(GiantVm.Coordinator.Replication.ReplicaLog Log);
 
-/// <summary>Self -> RebalancerActor: recovery did not reach a majority; retried by a timer.</summary>
+/// <summary>Self -> RebalancerActor: the store's event log recovered (recovery done).</summary>
+internal sealed record StoreRecovered(GiantVm.Coordinator.Persistence.RecoveredState State);
+
+/// <summary>Self -> RebalancerActor: recovery did not reach a majority (or the store); retried by a timer.</summary>
 internal sealed record RecoveryFailed(string Reason);
 
 /// <summary>Timer -> RebalancerActor: try recovery again.</summary>

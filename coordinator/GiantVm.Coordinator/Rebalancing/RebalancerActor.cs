@@ -1,80 +1,75 @@
-using System.Collections.Immutable;
-using System.Diagnostics;
 using Akka.Actor;
 using GiantVm.Contracts.V1;
 using GiantVm.Coordinator.Agents;
 using GiantVm.Coordinator.Metrics;
+using GiantVm.Coordinator.Persistence;
 using GiantVm.Coordinator.Policies;
+using GiantVm.Coordinator.Rebalancing.Bookkeeping;
 using GiantVm.Coordinator.Replication;
-using GiantVm.Scheduling.Engine;
 using GiantVm.Scheduling.Journal;
-using GiantVm.Scheduling.Model;
 using GiantVm.Scheduling.Policies;
-using Google.Protobuf.WellKnownTypes;
-using Decision = GiantVm.Scheduling.Model.Decision;
 using JournalRecord = GiantVm.Scheduling.Journal.JournalRecord;
 using Microsoft.Extensions.Logging;
+using System.Diagnostics;
 
 namespace GiantVm.Coordinator.Rebalancing;
 
 /// <summary>
-/// The decision loop of one GiantVM instance (a cluster singleton: one runs at a time): keeps
-/// the latest reports, every policy interval builds the snapshot and calls
-/// <see cref="DecisionEngine.Decide"/>, has each decision acknowledged by a majority of the
-/// members' journals before sending its command to the guest agent's session (whichever
-/// member holds it: the session that sent the last guest report), and journals every result,
-/// including late ones and deadline timeouts. Policy reloads, drains and pauses are replicated
-/// the same way before they take effect. When it starts it first recovers: learns the highest
-/// log position from a majority, catches its member's journal up, rebuilds cooldowns and
-/// return blocks from the journal and takes policy, drained and paused state from the log.
-/// Without a majority it issues no command and says so (log, status, metric).
+/// The decision loop of one GiantVM instance (a cluster singleton: one runs at a time). The
+/// bookkeeping (what to decide, what is pending, drained, paused, the policy in force) is
+/// <see cref="RebalancerBookkeeping"/>; this actor only records its events, sends commands,
+/// schedules timers, logs and counts. Every event is recorded before it is applied (acknowledged
+/// by a majority of the members' journals, or, with <see cref="PropsWithStore"/>, persisted in the
+/// Akka.Persistence store): a decision before its command is sent to the guest agent's session
+/// (whichever member holds it: the session that sent the last guest report), a drain, pause or
+/// policy reload before it takes effect. When it starts it first recovers: from the replicated
+/// log (learns the highest position from a majority, catches its member's journal up, replays the
+/// log as events) or from the store (snapshot and later events). While nothing can be recorded it
+/// issues no command and says so (log, status, metric).
 /// </summary>
 public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     private const string RoundTimer = "round";
     private const string RecoveryTimer = "recovery";
-    private const int RecentLimit = 10_000;
     private static readonly TimeSpan RecoveryRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The error of the <c>failed</c> result that cancels a decision no majority acknowledged.</summary>
+    internal const string NotSentError = ReplicatedEvents.NotSentError;
 
     private readonly RebalancerSettings _settings;
-    /// <summary>The error of the <c>failed</c> result that cancels a decision no majority acknowledged.</summary>
-    internal const string NotSentError = "not sent: no majority acknowledged the decision";
-
-    private readonly IJournalReplication _replication;
+    private readonly IJournalReplication? _replication;
+    private readonly int _snapshotEvery;
+    private IActorRef? _store;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
-    private readonly Dictionary<string, PendingMigration> _pending = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, JournalRecord> _recentByCommand = new(StringComparer.Ordinal);
-    private readonly Queue<string> _recentOrder = new();
-    private readonly Queue<DateTimeOffset> _movesLastHour = new();
+    private readonly RebalancerBookkeeping _book;
 
-    private PolicyInForce _policy;
-    private ClusterView _view = ClusterView.Empty;
-    private DecisionState _state = DecisionState.Empty;
-    private IReadOnlyList<NodeView> _nodes = [];
-    private ImmutableSortedSet<int> _drained = [];
-    private bool _paused;
-    private string? _pauseReason;
-    private DateTimeOffset? _lastRound;
-    private int _lastRoundDecisions;
     private IActorRef? _guestSession;
     private long _lastSeq;
     private bool _majorityAvailable = true;
     private string? _majorityProblem = "recovering: reading the replicated log from a majority of members";
     private int _recoveryAttempts;
 
+    /// <summary>
+    /// Records through <paramref name="replication"/> (the replicated log) when given, else
+    /// through a child <see cref="RebalancerEventLog"/> in the configured Akka.Persistence store
+    /// (snapshot every <paramref name="snapshotEvery"/> events). Public for Akka's Props (use <see cref="Props"/> or <see cref="PropsWithStore"/>).
+    /// </summary>
     public RebalancerActor(
         RebalancerSettings settings,
         PolicyInForce policy,
-        IJournalReplication replication,
+        IJournalReplication? replication,
+        int snapshotEvery,
         TimeProvider time,
         ILogger<RebalancerActor> log)
     {
         _settings = settings;
-        _policy = policy;
         _replication = replication;
+        _snapshotEvery = snapshotEvery;
         _time = time;
         _log = log;
+        _book = new RebalancerBookkeeping(settings.Vm, settings.Member, policy);
         Become(Recovering);
     }
 
@@ -88,12 +83,31 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         IJournalReplication replication,
         TimeProvider time,
         ILogger<RebalancerActor> log) =>
-        Akka.Actor.Props.Create(() => new RebalancerActor(settings, policy, replication, time, log));
+        Akka.Actor.Props.Create(() => new RebalancerActor(settings, policy, replication, 0, time, log));
+
+    /// <summary>
+    /// A rebalancer that records its events in the actor system's Akka.Persistence store (see
+    /// <see cref="RebalancerStore"/>) through a child <see cref="RebalancerEventLog"/>: for one
+    /// member (one live rebalancer per instance is the caller's business).
+    /// </summary>
+    public static Props PropsWithStore(
+        RebalancerSettings settings,
+        PolicyInForce policy,
+        int snapshotEvery,
+        TimeProvider time,
+        ILogger<RebalancerActor> log) =>
+        Akka.Actor.Props.Create(() => new RebalancerActor(settings, policy, null, snapshotEvery, time, log));
 
     protected override void PreStart()
     {
         CoordinatorMetrics.MajorityAvailable.Set(0);
         StartRecovery();
+    }
+
+    private void StartEventLog()
+    {
+        _store = Context.ActorOf(RebalancerEventLog.Props(_settings.Vm, _book.Policy, _snapshotEvery));
+        Context.Watch(_store);
     }
 
     /// <summary>Until the log is read back: reports are kept, views answered, everything else waits.</summary>
@@ -103,6 +117,12 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         Receive<LogRecovered>(r =>
         {
             Recovered(r.Log);
+            Become(Active);
+            Stash.UnstashAll();
+        });
+        Receive<StoreRecovered>(r =>
+        {
+            RecoveredFromStore(r.State);
             Become(Active);
             Stash.UnstashAll();
         });
@@ -118,13 +138,26 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         });
         Receive<RetryRecovery>(_ => StartRecovery());
         Receive<GetRebalancerView>(_ => Sender.Tell(View()));
-        Receive<GetPolicy>(_ => Sender.Tell(_policy));
+        Receive<GetPolicy>(_ => Sender.Tell(_book.Policy));
         ReceiveAny(_ => Stash.Stash());
     }
 
     private void StartRecovery()
     {
         _recoveryAttempts++;
+        if (_replication is null)
+        {
+            if (_store is null)
+            {
+                StartEventLog();
+            }
+
+            _store!.Ask<RecoveredState>(GetRecoveredState.Instance, StoreTimeout).PipeTo(Self,
+                success: state => new StoreRecovered(state),
+                failure: e => new RecoveryFailed("the store did not answer: " + e.GetBaseException().Message));
+            return;
+        }
+
         _replication.RecoverAsync().PipeTo(Self,
             success: log => new LogRecovered(log),
             failure: e => new RecoveryFailed(e.GetBaseException().Message));
@@ -135,7 +168,7 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         Receive<GuestReportReceived>(OnGuestReport);
         Receive<HostReportReceived>(r =>
         {
-            _view = _view.WithHostReport(r.Report, r.ReceivedAt);
+            _book.ObserveHostReport(r.Report, r.ReceivedAt);
             CoordinatorMetrics.SnapshotReports.WithLabels("host").Inc();
         });
         Receive<Terminated>(t =>
@@ -143,6 +176,15 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
             if (t.ActorRef.Equals(_guestSession))
             {
                 _guestSession = null;
+            }
+            else if (t.ActorRef.Equals(_store))
+            {
+                // A persist or a recovery failed (the store was down, or another writer took this
+                // sequence number): start over from what the store holds, after the retry delay.
+                _store = null;
+                NoMajority("store", "the event log stopped after a failed persist or recovery; recovering from the store");
+                Become(Recovering);
+                Timers.StartSingleTimer(RecoveryTimer, RetryRecovery.Instance, RecoveryRetry);
             }
         });
     }
@@ -161,10 +203,9 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         ReceiveAsync<ResumeRebalancing>(_ => ReplyAsync("resume", ResumeAsync));
         ReceiveAsync<DrainNode>(d => ReplyAsync("drain", () => DrainAsync(d)));
         ReceiveAsync<UndrainNode>(u => ReplyAsync("undrain", () => UndrainAsync(u)));
-        Receive<AdviseQuery>(a => Reply("advise", () =>
-            DecisionEngine.Advise(Snapshot(), _policy.Policy, _state, a.CpuCores, a.MemoryBytes)));
+        Receive<AdviseQuery>(a => Reply("advise", () => _book.Advise(Now, a.CpuCores, a.MemoryBytes)));
         ReceiveAsync<ReloadPolicy>(r => ReplyAsync("reload", () => ReloadAsync(r)));
-        Receive<GetPolicy>(_ => Sender.Tell(_policy));
+        Receive<GetPolicy>(_ => Sender.Tell(_book.Policy));
         Receive<GetRebalancerView>(_ => Sender.Tell(View()));
         Receive<RetryRecovery>(_ => { });
         Receive<RecoveryFailed>(_ => { });
@@ -172,11 +213,9 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
     private DateTimeOffset Now => _time.GetUtcNow();
 
-    private Snapshot Snapshot() => _view.ToSnapshot(Now, _drained);
-
     private void OnGuestReport(GuestReportReceived r)
     {
-        _view = _view.WithGuestReport(r.Report, r.ReceivedAt);
+        _book.ObserveGuestReport(r.Report, r.ReceivedAt);
         CoordinatorMetrics.SnapshotReports.WithLabels("guest").Inc();
         foreach (var node in r.Report.Nodes)
         {
@@ -197,48 +236,60 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         }
     }
 
-    /// <summary>The log was read back from this member's replica (caught up to a majority's highest position).</summary>
+    /// <summary>The log was read back from this member's replica (caught up to a majority's highest position): replay it.</summary>
     private void Recovered(ReplicaLog log)
     {
         _lastSeq = log.Highest;
-        var records = log.Entries.Select(e => e.Record).OfType<JournalRecord>().ToList();
-        var changes = log.Entries.Select(e => e.State).OfType<StateRecord>().ToList();
-        var state = ReplicatedState.Fold(changes, _settings.Vm);
-        _drained = state.Drained;
-        _paused = state.Paused;
-        _pauseReason = state.PauseReason;
-        if (state.Policy is { PolicyText: { } text } record)
+        var events = ReplicatedEvents.ToEvents(log, _settings.Vm, _book.Policy, Now);
+        foreach (var e in events)
         {
-            var source = record.PolicySource ?? "replicated";
-            var loaded = PolicyLoader.Load(text, source);
-            if (loaded.Ok && loaded.Policy is not null)
+            foreach (var effect in _book.Apply(e))
             {
-                _policy = new PolicyInForce(loaded.Policy, text, source, record.PolicyVersion ?? _policy.Version, record.Time);
-            }
-            else
-            {
-                _log.LogError("The replicated policy (sequence {Seq}) does not load here; keeping {PolicyName}: {Errors}",
-                    record.Seq, _policy.Policy.Name, string.Join("; ", loaded.Errors));
+                if (effect is PolicyNotRestored rejected)
+                {
+                    _log.LogError("The replicated policy (version {Version}) does not load here; keeping {PolicyName}: {Errors}",
+                        rejected.Event.Version, _book.Policy.Policy.Name, string.Join("; ", rejected.Errors));
+                }
             }
         }
 
-        RebuildFromJournal(records);
-        RestorePending(records);
+        Started($"{log.Entries.Count} replicated log entries replayed as {events.Count} events");
+    }
+
+    /// <summary>The store's event log recovered: take its state.</summary>
+    private void RecoveredFromStore(RecoveredState recovered)
+    {
+        _lastSeq = recovered.SequenceNr;
+        foreach (var effect in _book.Restore(recovered.State))
+        {
+            Execute([effect]);
+        }
+
+        Started(recovered.FromSnapshot
+            ? $"store: snapshot and {recovered.EventsReplayed} later events"
+            : $"store: {recovered.EventsReplayed} events");
+    }
+
+    private void Started(string from)
+    {
+        Execute(_book.RecoveryCompleted());
         _majorityAvailable = true;
         _majorityProblem = null;
         CoordinatorMetrics.MajorityAvailable.Set(1);
-        CoordinatorMetrics.Paused.Set(_paused ? 1 : 0);
-        Timers.StartPeriodicTimer(RoundTimer, RunRound.Instance, _policy.Policy.Interval);
+        CoordinatorMetrics.Paused.Set(_book.Paused ? 1 : 0);
+        CoordinatorMetrics.PendingMigrations.Set(_book.Pending.Count);
+        var policy = _book.Policy;
+        Timers.StartPeriodicTimer(RoundTimer, RunRound.Instance, policy.Policy.Interval);
         _log.LogInformation(
-            "Rebalancer for {Vm} started on member {Member} at log position {Seq} ({Records} journal records, {Changes} state changes): " +
+            "Rebalancer for {Vm} started on member {Member} at log position {Seq} ({From}): " +
             "policy {PolicyName} v{Version} ({Mode}, every {Interval}, dry-run {DryRun}), drained [{Drained}], paused {Paused}, {Pending} command(s) awaiting a result",
-            _settings.Vm, _settings.Member, _lastSeq, records.Count, changes.Count, _policy.Policy.Name, _policy.Version,
-            PolicyModeText.Name(_policy.Policy.Mode), _policy.Policy.Interval, _policy.Policy.DryRun, string.Join(",", _drained), _paused, _pending.Count);
+            _settings.Vm, _settings.Member, _lastSeq, from, policy.Policy.Name, policy.Version,
+            PolicyModeText.Name(policy.Policy.Mode), policy.Policy.Interval, policy.Policy.DryRun, string.Join(",", _book.Drained), _book.Paused, _book.Pending.Count);
     }
 
     private async Task AutoRoundAsync()
     {
-        if (!_majorityAvailable)
+        if (!_majorityAvailable && _replication is not null)
         {
             // Nothing may be written until a majority answers again: ask the replicas (nothing is written).
             if (!_replication.MajorityReachable() || !await _replication.ProbeAsync())
@@ -250,97 +301,82 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
             MajorityBack();
         }
 
-        if (_paused)
+        if (_book.Paused)
         {
             CoordinatorMetrics.Rounds.WithLabels("paused").Inc();
             return;
         }
 
-        if (_view.Guest is null)
+        if (_book.View.Guest is null)
         {
             CoordinatorMetrics.Rounds.WithLabels("no_data").Inc();
             return;
         }
 
-        if (!_replication.MajorityReachable())
+        if (_replication is not null && !_replication.MajorityReachable())
         {
             NoMajority("round", $"fewer than {ClusterMajority.Of(_replication.ClusterSize)} of {_replication.ClusterSize} members reachable");
             CoordinatorMetrics.Rounds.WithLabels("no_majority").Inc();
             return;
         }
 
-        var decided = await RoundAsync(_policy.Policy, MigrationTriggers.Auto, keepState: true);
+        var decided = await RoundAsync(_book.Policy.Policy, MigrationTriggers.Auto, keepState: true);
         CoordinatorMetrics.Rounds.WithLabels(decided.Count > 0 ? "decided" : "idle").Inc();
     }
 
     private async Task<RebalanceOutcome> ManualRoundAsync(bool dryRun)
     {
-        if (_view.Guest is null)
+        if (_book.View.Guest is null)
         {
             return new RebalanceOutcome([], "no guest report yet: nothing to decide on");
         }
 
         // A dry-run request must not leave cooldowns behind for moves that never happen.
-        var policy = dryRun ? _policy.Policy with { DryRun = true } : _policy.Policy;
-        var decided = await RoundAsync(policy, MigrationTriggers.Manual, keepState: !dryRun || _policy.Policy.DryRun);
+        var inForce = _book.Policy.Policy;
+        var policy = dryRun ? inForce with { DryRun = true } : inForce;
+        var decided = await RoundAsync(policy, MigrationTriggers.Manual, keepState: !dryRun || inForce.DryRun);
         var message = decided.Count > 0
             ? $"{decided.Count} decision(s)"
             : !_majorityAvailable
                 ? "no move: " + _majorityProblem
-                : "no move: " + (_nodes.Any(n => n.Hot) ? "hot node(s) but no eligible move" : "no hot node");
+                : "no move: " + (_book.Nodes.Any(n => n.Hot) ? "hot node(s) but no eligible move" : "no hot node");
         return new RebalanceOutcome(decided, message);
     }
 
     private async Task<List<ExecutedDecision>> RoundAsync(Policy policy, string trigger, bool keepState)
     {
         var started = Stopwatch.GetTimestamp();
-        var snapshot = Snapshot();
-        var before = _state;
-        var result = DecisionEngine.Decide(snapshot, policy, _state);
-        _nodes = result.Nodes;
-        if (keepState)
-        {
-            _state = result.State;
-        }
-
-        foreach (var node in result.Nodes)
+        var plan = _book.PlanRound(Now, policy, trigger, keepState);
+        foreach (var node in _book.Nodes)
         {
             CoordinatorMetrics.NodeSmoothedSteal.WithLabels(node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(node.SmoothedStealRatio);
         }
 
-        foreach (var note in result.Notes)
+        foreach (var note in plan.Notes)
         {
             _log.LogDebug("Round note: {Note}", note);
         }
 
-        var executed = await ExecuteAllAsync(result.Decisions, trigger, policy);
-        if (keepState && executed.Count < result.Decisions.Count && snapshot.Time is { } time)
-        {
-            // Decisions no majority acknowledged were never sent: no cooldown for them.
-            _state = executed.Where(e => !e.Decision.DryRun).Aggregate(
-                result.State with { LastMoves = before.LastMoves, RecentMoves = before.RecentMoves },
-                (state, e) => state.WithMove(e.Decision.Pid, e.Decision.StartTime, e.Decision.From, e.Decision.To, time));
-        }
-
-        _lastRound = snapshot.Time;
-        _lastRoundDecisions = executed.Count;
+        var executed = await RecordDecisionsAsync(plan.Decisions);
+        // Decisions no majority acknowledged were never sent: no cooldown for them.
+        _book.AbandonRound(plan, executed.Count);
+        _book.CompleteRound(plan.Time, executed.Count);
         CoordinatorMetrics.RoundDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         return executed;
     }
 
-    /// <summary>Executes decisions in order; stops at the first one a majority did not acknowledge.</summary>
-    private async Task<List<ExecutedDecision>> ExecuteAllAsync(IEnumerable<Decision> decisions, string trigger, Policy policy)
+    /// <summary>Records decisions in order (each command is sent once its decision is); stops at the first one a majority did not acknowledge.</summary>
+    private async Task<List<ExecutedDecision>> RecordDecisionsAsync(IEnumerable<PlannedDecision> decisions)
     {
         var executed = new List<ExecutedDecision>();
-        foreach (var decision in decisions)
+        foreach (var planned in decisions)
         {
-            var done = await ExecuteAsync(decision, trigger, policy);
-            if (done is null)
+            if (!await RecordDecisionAsync(planned))
             {
                 break;
             }
 
-            executed.Add(done);
+            executed.Add(planned.Executed);
         }
 
         return executed;
@@ -348,73 +384,58 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
     private async Task<MoveOutcome> MoveAsync(MoveTask move)
     {
-        var snapshot = Snapshot();
-        var policy = move.DryRun ? _policy.Policy with { DryRun = true } : _policy.Policy;
-        var check = DecisionEngine.CheckMove(snapshot, policy, _state, move.Pid, move.ToNode);
-        if (check.Decision is null)
+        var plan = _book.PlanMove(Now, move.Pid, move.ToNode, move.DryRun);
+        if (plan.Planned is not { } planned)
         {
-            return new MoveOutcome(null, check.Refusal ?? "refused");
+            return new MoveOutcome(null, plan.Refusal ?? "refused");
         }
 
-        var decision = check.Decision with { DryRun = check.Decision.DryRun || move.DryRun || _policy.Policy.DryRun };
-        var executed = await ExecuteAsync(decision, MigrationTriggers.Move, policy);
-        if (executed is not null && !decision.DryRun && snapshot.Time is { } time)
-        {
-            _state = _state.WithMove(decision.Pid, decision.StartTime, decision.From, decision.To, time);
-        }
-
-        return executed is null
-            ? new MoveOutcome(null, "the decision could not be journaled by a majority of members (see the coordinator's log): " + (_majorityProblem ?? "write failed"))
-            : new MoveOutcome(executed, null);
+        return await RecordDecisionAsync(planned)
+            ? new MoveOutcome(planned.Executed, null)
+            : new MoveOutcome(null, "the decision could not be journaled by a majority of members (see the coordinator's log): " + (_majorityProblem ?? "write failed"));
     }
 
     private async Task<DrainOutcome> DrainAsync(DrainNode drain)
     {
-        var snapshot = Snapshot();
-        if (snapshot.Nodes.Count > 0 && snapshot.Nodes.All(n => n.Id != drain.Node))
+        var plan = _book.PlanDrain(Now, drain.Node, drain.Evacuate);
+        if (plan.Event is not { } drained)
         {
-            return new DrainOutcome(_drained.ToList(), [], $"unknown node {drain.Node} (nodes: {string.Join(",", snapshot.Nodes.Select(n => n.Id))})");
+            return new DrainOutcome(_book.Drained.ToList(), [], plan.Refusal);
         }
 
-        if (!await ReplicateStateAsync(StateKinds.Drain, r => r with { Node = drain.Node }))
+        if (!await RecordAsync(drained, "state"))
         {
-            return new DrainOutcome(_drained.ToList(), [], null, "drain not recorded: " + _majorityProblem);
+            return new DrainOutcome(_book.Drained.ToList(), [], null, "drain not recorded: " + _majorityProblem);
         }
 
-        _drained = _drained.Add(drain.Node);
         _log.LogInformation("Node {NodeId} drained (evacuate {Evacuate})", drain.Node, drain.Evacuate);
-        if (!drain.Evacuate || _view.Guest is null)
+        if (!drain.Evacuate)
         {
-            return new DrainOutcome(_drained.ToList(), [], null);
+            return new DrainOutcome(_book.Drained.ToList(), [], null);
         }
 
-        var result = DecisionEngine.Evacuate(Snapshot(), _policy.Policy, _state, drain.Node);
-        _state = result.State;
-        var executed = await ExecuteAllAsync(result.Decisions, MigrationTriggers.Evacuate, _policy.Policy);
-        return new DrainOutcome(_drained.ToList(), executed, null);
+        var executed = await RecordDecisionsAsync(_book.PlanEvacuation(Now, drain.Node));
+        return new DrainOutcome(_book.Drained.ToList(), executed, null);
     }
 
     private async Task<DrainOutcome> UndrainAsync(UndrainNode undrain)
     {
-        if (!await ReplicateStateAsync(StateKinds.Undrain, r => r with { Node = undrain.Node }))
+        if (!await RecordAsync(_book.PlanUndrain(Now, undrain.Node), "state"))
         {
-            return new DrainOutcome(_drained.ToList(), [], null, "undrain not recorded: " + _majorityProblem);
+            return new DrainOutcome(_book.Drained.ToList(), [], null, "undrain not recorded: " + _majorityProblem);
         }
 
-        _drained = _drained.Remove(undrain.Node);
         _log.LogInformation("Node {NodeId} undrained", undrain.Node);
-        return new DrainOutcome(_drained.ToList(), [], null);
+        return new DrainOutcome(_book.Drained.ToList(), [], null);
     }
 
     private async Task<PauseState> PauseAsync(PauseRebalancing pause)
     {
-        if (!await ReplicateStateAsync(StateKinds.Pause, r => r with { Reason = pause.Reason }))
+        if (!await RecordAsync(_book.PlanPause(Now, pause.Reason), "state"))
         {
-            return new PauseState(_paused, "pause not recorded: " + _majorityProblem);
+            return new PauseState(_book.Paused, "pause not recorded: " + _majorityProblem);
         }
 
-        _paused = true;
-        _pauseReason = pause.Reason;
         CoordinatorMetrics.Paused.Set(1);
         _log.LogWarning("Automatic rebalancing paused ({Reason})", pause.Reason ?? "no reason given");
         return new PauseState(true);
@@ -422,212 +443,164 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
     private async Task<PauseState> ResumeAsync()
     {
-        if (!await ReplicateStateAsync(StateKinds.Resume, r => r))
+        if (!await RecordAsync(_book.PlanResume(Now), "state"))
         {
-            return new PauseState(_paused, "resume not recorded: " + _majorityProblem);
+            return new PauseState(_book.Paused, "resume not recorded: " + _majorityProblem);
         }
 
-        _paused = false;
-        _pauseReason = null;
         CoordinatorMetrics.Paused.Set(0);
         _log.LogInformation("Automatic rebalancing resumed");
         return new PauseState(false);
     }
 
     /// <summary>
-    /// Journals the decision (acknowledged by a majority of members' journals), then sends its
-    /// command unless dry-run. Null when no majority acknowledged it: nothing was sent.
+    /// Records the decision (acknowledged by a majority of members' journals), then applies it:
+    /// its command is sent unless dry-run. False when no majority acknowledged it: nothing was sent.
     /// </summary>
-    private async Task<ExecutedDecision?> ExecuteAsync(Decision decision, string trigger, Policy policy)
+    private async Task<bool> RecordDecisionAsync(PlannedDecision planned)
     {
-        var now = Now;
-        var migrationId = NewId("m");
-        var commandId = decision.DryRun ? null : NewId("c");
-        var record = new JournalRecord
-        {
-            Id = NewId("r"),
-            Kind = JournalKinds.Decision,
-            MigrationId = migrationId,
-            CommandId = commandId,
-            Time = now,
-            Vm = _settings.Vm,
-            Trigger = trigger,
-            DryRun = decision.DryRun,
-            Pid = decision.Pid,
-            StartTime = decision.StartTime,
-            Comm = decision.Comm,
-            From = decision.From,
-            To = decision.To,
-            Reason = decision.Reason,
-            Status = decision.DryRun ? MigrationStatuses.DryRun : MigrationStatuses.Pending,
-            Member = _settings.Member,
-            Seq = ++_lastSeq,
-        };
-
-        if (!await ReplicateAsync(ReplicatedEntry.Of(record), "decision"))
+        var decision = planned.Decision;
+        var record = planned.Event.Decision;
+        if (!await ReplicateAsync(planned.Event, "decision"))
         {
             _log.LogError("The decision to move pid {Pid} from node {From} to node {To} was not journaled by a majority of members; no command sent",
                 decision.Pid, decision.From, decision.To);
-            return null;
+            return false;
         }
 
-        CoordinatorMetrics.Decisions.WithLabels(trigger, decision.DryRun ? "true" : "false").Inc();
+        CoordinatorMetrics.Decisions.WithLabels(record.Trigger, decision.DryRun ? "true" : "false").Inc();
         _log.LogInformation("Decision {MigrationId} ({Trigger}{DryRunNote}): pid {Pid} ({Comm}) node {From} -> {To}: {Reason}",
-            migrationId, trigger, decision.DryRun ? ", dry-run" : "", decision.Pid, decision.Comm, decision.From, decision.To, decision.Reason);
-        if (decision.DryRun || commandId is null)
+            record.MigrationId, record.Trigger, decision.DryRun ? ", dry-run" : "", decision.Pid, decision.Comm, decision.From, decision.To, decision.Reason);
+        if (!decision.DryRun && record.CommandId is not null)
         {
-            return new ExecutedDecision(decision, migrationId, null, trigger);
+            _settings.AfterDecisionJournaled?.Invoke();
         }
 
-        _settings.AfterDecisionJournaled?.Invoke();
-        var deadline = now + policy.CommandTimeout;
-        var command = new MigrateCommand
-        {
-            CommandId = commandId,
-            MigrationId = migrationId,
-            Vm = _settings.Vm,
-            Pid = decision.Pid,
-            StartTimeTicks = decision.StartTime ?? 0,
-            Comm = decision.Comm ?? "",
-            ToNode = (uint)decision.To,
-            DryRun = false,
-            Deadline = Timestamp.FromDateTimeOffset(deadline),
-        };
-        command.FromNodes.Add((uint)decision.From);
-        _pending[commandId] = new PendingMigration(record, deadline);
-        CoordinatorMetrics.PendingMigrations.Set(_pending.Count);
-        _movesLastHour.Enqueue(now);
-        Timers.StartSingleTimer(commandId, new CommandDeadlinePassed(commandId), policy.CommandTimeout);
-        var deliver = new DeliverToGuest(_settings.Vm, commandId, new CoordinatorMessage { Migrate = command });
-        if (_guestSession is { } session)
-        {
-            session.Tell(deliver);
-        }
-        else
-        {
-            Self.Tell(new CommandUndeliverable(commandId, $"no guest agent connected for vm {_settings.Vm}"));
-        }
-
-        return new ExecutedDecision(decision, migrationId, commandId, trigger);
+        Execute(_book.Apply(planned.Event));
+        CoordinatorMetrics.PendingMigrations.Set(_book.Pending.Count);
+        return true;
     }
 
     private async Task OnResultAsync(MigrationResultData result)
     {
-        var decision = _pending.Remove(result.CommandId, out var pending)
-            ? pending.Decision
-            : _recentByCommand.GetValueOrDefault(result.CommandId);
-        Timers.Cancel(result.CommandId);
-        CoordinatorMetrics.PendingMigrations.Set(_pending.Count);
-        var late = pending is null;
-        var record = ResultRecord(decision, result.CommandId, result.MigrationId, result.Status) with
+        var late = !_book.IsPending(result.CommandId);
+        if (_book.PlanResult(Now, result) is not { } recorded)
         {
-            Pid = decision?.Pid ?? result.Pid,
-            PagesMoved = result.PagesMoved,
-            PagesLeft = result.PagesLeft,
-            DurationMs = result.DurationMs,
-            Error = result.Error,
-        };
-        await AppendResultAsync(record);
+            _log.LogInformation("Result {Status} for migration {MigrationId} (command {CommandId}) was recorded already: not recorded again",
+                result.Status, result.MigrationId, result.CommandId);
+            return;
+        }
+
+        await RecordResultAsync(recorded);
+        var record = recorded.Result;
         _log.LogInformation("Result {Status} for migration {MigrationId} (pid {Pid}){LateNote}: {PagesMoved} pages moved, {PagesLeft} left, {DurationMs} ms {Error}",
             result.Status, result.MigrationId, record.Pid, late ? ", after its deadline or unknown" : "", result.PagesMoved, result.PagesLeft, result.DurationMs, result.Error);
     }
 
     private async Task OnDeadlineAsync(string commandId)
     {
-        if (!_pending.Remove(commandId, out var pending))
+        if (_book.PlanDeadline(Now, commandId) is not { } timeout)
         {
             return;
         }
 
-        CoordinatorMetrics.PendingMigrations.Set(_pending.Count);
-        var record = ResultRecord(pending.Decision, commandId, pending.Decision.MigrationId, MigrationStatuses.Timeout) with
-        {
-            Error = $"no result by the deadline {pending.Deadline:O}",
-        };
-        await AppendResultAsync(record);
-        _log.LogWarning("Migration {MigrationId} (pid {Pid}) timed out: no result by {Deadline}", pending.Decision.MigrationId, pending.Decision.Pid, pending.Deadline);
+        var deadline = _book.Pending[commandId].Deadline;
+        await RecordResultAsync(timeout);
+        _log.LogWarning("Migration {MigrationId} (pid {Pid}) timed out: no result by {Deadline}", timeout.Result.MigrationId, timeout.Result.Pid, deadline);
     }
 
     private async Task OnUndeliverableAsync(CommandUndeliverable undeliverable)
     {
-        if (!_pending.Remove(undeliverable.CommandId, out var pending))
+        if (_book.PlanUndeliverable(Now, undeliverable.CommandId, undeliverable.Reason) is not { } failed)
         {
             return;
         }
 
-        Timers.Cancel(undeliverable.CommandId);
-        CoordinatorMetrics.PendingMigrations.Set(_pending.Count);
-        var record = ResultRecord(pending.Decision, undeliverable.CommandId, pending.Decision.MigrationId, MigrationStatuses.Failed) with
-        {
-            Error = "command not delivered: " + undeliverable.Reason,
-        };
-        await AppendResultAsync(record);
-        _log.LogWarning("Migration {MigrationId} (pid {Pid}) not delivered: {Reason}", pending.Decision.MigrationId, pending.Decision.Pid, undeliverable.Reason);
+        await RecordResultAsync(failed);
+        _log.LogWarning("Migration {MigrationId} (pid {Pid}) not delivered: {Reason}", failed.Result.MigrationId, failed.Result.Pid, undeliverable.Reason);
     }
 
-    private JournalRecord ResultRecord(JournalRecord? decision, string commandId, string migrationId, string status) => new()
+    /// <summary>
+    /// A result reports what happened: it is applied (the command is no longer pending) even when
+    /// no majority acknowledged it, which is logged.
+    /// </summary>
+    private async Task RecordResultAsync(ResultRecorded recorded)
     {
-        Id = NewId("r"),
-        Kind = JournalKinds.Result,
-        MigrationId = decision?.MigrationId ?? migrationId,
-        CommandId = commandId,
-        Time = Now,
-        Vm = _settings.Vm,
-        Trigger = decision?.Trigger ?? MigrationTriggers.Auto,
-        DryRun = false,
-        Pid = decision?.Pid ?? 0,
-        StartTime = decision?.StartTime,
-        Comm = decision?.Comm,
-        From = decision?.From,
-        To = decision?.To,
-        Reason = decision?.Reason,
-        Status = status,
-        Member = _settings.Member,
-    };
-
-    private async Task AppendResultAsync(JournalRecord record)
-    {
-        record = record with { Seq = ++_lastSeq };
-        if (!await ReplicateAsync(ReplicatedEntry.Of(record), "result"))
+        if (!await ReplicateAsync(recorded, "result"))
         {
-            _log.LogError("Result {Status} of migration {MigrationId} was not journaled by a majority of members", record.Status, record.MigrationId);
+            _log.LogError("Result {Status} of migration {MigrationId} was not journaled by a majority of members", recorded.Result.Status, recorded.Result.MigrationId);
         }
 
-        CoordinatorMetrics.Migrations.WithLabels(record.Status).Inc();
-        Remember(record);
+        Execute(_book.Apply(recorded));
+        CoordinatorMetrics.PendingMigrations.Set(_book.Pending.Count);
+        CoordinatorMetrics.Migrations.WithLabels(recorded.Result.Status).Inc();
     }
 
-    /// <summary>Keeps a migration's decision by command id, so a result arriving later (or after a failover) is journaled with it.</summary>
-    private void Remember(JournalRecord record)
+    /// <summary>A state change, acknowledged by a majority before it takes effect (false: it did not).</summary>
+    private async Task<bool> RecordAsync(RebalancerEvent e, string kind)
     {
-        if (record.CommandId is { } commandId && !_recentByCommand.ContainsKey(commandId))
+        if (!await ReplicateAsync(e, kind))
         {
-            _recentByCommand[commandId] = record with { Kind = JournalKinds.Decision };
-            _recentOrder.Enqueue(commandId);
-            while (_recentOrder.Count > RecentLimit)
+            return false;
+        }
+
+        Execute(_book.Apply(e));
+        return true;
+    }
+
+    /// <summary>Does what applying an event asks for.</summary>
+    private void Execute(IReadOnlyList<RebalancerEffect> effects)
+    {
+        foreach (var effect in effects)
+        {
+            switch (effect)
             {
-                _recentByCommand.Remove(_recentOrder.Dequeue());
+                case SendCommand send:
+                    var deliver = new DeliverToGuest(_settings.Vm, send.Command.CommandId, new CoordinatorMessage { Migrate = send.Command });
+                    if (_guestSession is { } session)
+                    {
+                        session.Tell(deliver);
+                    }
+                    else
+                    {
+                        Self.Tell(new CommandUndeliverable(send.Command.CommandId, $"no guest agent connected for vm {_settings.Vm}"));
+                    }
+
+                    break;
+                case StartDeadline start:
+                    var left = start.Deadline - Now;
+                    if (left > TimeSpan.Zero)
+                    {
+                        Timers.StartSingleTimer(start.CommandId, new CommandDeadlinePassed(start.CommandId), left);
+                    }
+                    else
+                    {
+                        Self.Tell(new CommandDeadlinePassed(start.CommandId));
+                    }
+
+                    break;
+                case CancelDeadline cancel:
+                    Timers.Cancel(cancel.CommandId);
+                    break;
+                case SetRoundInterval interval:
+                    Timers.StartPeriodicTimer(RoundTimer, RunRound.Instance, interval.Interval);
+                    break;
+                case PolicyNotRestored rejected:
+                    _log.LogError("Policy version {Version} does not load here; keeping {PolicyName}: {Errors}",
+                        rejected.Event.Version, _book.Policy.Policy.Name, string.Join("; ", rejected.Errors));
+                    break;
             }
         }
     }
 
-    /// <summary>A state change, acknowledged by a majority before it takes effect.</summary>
-    private Task<bool> ReplicateStateAsync(string kind, Func<StateRecord, StateRecord> fill)
+    private async Task<bool> ReplicateAsync(RebalancerEvent e, string kind)
     {
-        var change = fill(new StateRecord
+        if (_replication is null)
         {
-            Id = NewId("s"),
-            Seq = ++_lastSeq,
-            Kind = kind,
-            Time = Now,
-            Vm = _settings.Vm,
-            Member = _settings.Member,
-        });
-        return ReplicateAsync(ReplicatedEntry.Of(change), "state");
-    }
+            return await PersistAsync(e, kind);
+        }
 
-    private async Task<bool> ReplicateAsync(ReplicatedEntry entry, string kind)
-    {
+        var entry = ReplicatedEvents.ToEntry(e, _settings.Vm, ++_lastSeq, NewId);
         bool acknowledged;
         string problem;
         if (!_replication.MajorityReachable())
@@ -695,9 +668,26 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
             return;
         }
 
-        if (!await _replication.AppendLocalAsync(cancel))
+        if (!await _replication!.AppendLocalAsync(cancel))
         {
             _log.LogError("Could not write entry {Cancel} cancelling the unacknowledged log entry {Id} to this member's replica", cancel.Id, failed.Id);
+        }
+    }
+
+    /// <summary>Persists the event through the store's event log; false (and why, in the view) when it did not say so in time.</summary>
+    private async Task<bool> PersistAsync(RebalancerEvent e, string kind)
+    {
+        try
+        {
+            _lastSeq = (await _store!.Ask<EventRecorded>(new RecordEvent(e), StoreTimeout)).SequenceNr;
+            MajorityBack();
+            return true;
+        }
+        catch (Exception failure) when (failure is not ActorKilledException)
+        {
+            CoordinatorMetrics.ReplicationFailures.WithLabels(kind).Inc();
+            NoMajority(kind, "store: " + failure.GetBaseException().Message);
+            return false;
         }
     }
 
@@ -742,117 +732,40 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
             text = reload.Content;
         }
 
-        if (!result.Ok || result.Policy is null)
+        var plan = _book.PlanReload(Now, result, text, source);
+        if (plan.Rejected)
         {
-            var errors = result.Errors.Select(e => e.ToString()).ToList();
             CoordinatorMetrics.PolicyReloads.WithLabels("rejected").Inc();
             _log.LogWarning("Policy reload ({Cause}) from {Source} rejected, policy {PolicyName} v{Version} stays: {Errors}",
-                reload.Cause, source, _policy.Policy.Name, _policy.Version, string.Join("; ", errors));
-            return new PolicyReloadOutcome(false, errors, _policy, []);
+                reload.Cause, source, _book.Policy.Policy.Name, _book.Policy.Version, string.Join("; ", plan.Errors));
+            return new PolicyReloadOutcome(false, plan.Errors, _book.Policy, []);
         }
 
-        var diff = PolicyDiff.Describe(_policy.Policy, result.Policy);
-        if (diff.Count == 0 && text == _policy.Text)
+        if (plan.Event is not { } reloaded)
         {
             CoordinatorMetrics.PolicyReloads.WithLabels("unchanged").Inc();
             _log.LogInformation("Policy reload ({Cause}) from {Source}: unchanged", reload.Cause, source);
-            return new PolicyReloadOutcome(true, [], _policy, []);
+            return new PolicyReloadOutcome(true, [], _book.Policy, []);
         }
 
-        var version = _policy.Version + 1;
-        if (!await ReplicateStateAsync(StateKinds.Policy, r => r with { PolicyText = text, PolicySource = source, PolicyVersion = version }))
+        if (!await RecordAsync(reloaded, "state"))
         {
             CoordinatorMetrics.PolicyReloads.WithLabels("unavailable").Inc();
-            return new PolicyReloadOutcome(false, [], _policy, [], "policy reload not recorded: " + _majorityProblem);
+            return new PolicyReloadOutcome(false, [], _book.Policy, [], "policy reload not recorded: " + _majorityProblem);
         }
 
-        var old = _policy.Policy;
-        _policy = new PolicyInForce(result.Policy, text, source, version, Now);
         CoordinatorMetrics.PolicyReloads.WithLabels("accepted").Inc();
         _log.LogInformation("Policy reload ({Cause}) from {Source} accepted: {PolicyName} v{Version}, in force from the next round; changes: {Diff}",
-            reload.Cause, source, _policy.Policy.Name, _policy.Version, diff.Count == 0 ? "(none)" : string.Join("; ", diff));
-        if (old.Interval != result.Policy.Interval)
-        {
-            Timers.StartPeriodicTimer(RoundTimer, RunRound.Instance, result.Policy.Interval);
-        }
-
-        return new PolicyReloadOutcome(true, [], _policy, diff);
+            reload.Cause, source, _book.Policy.Policy.Name, _book.Policy.Version, plan.Diff.Count == 0 ? "(none)" : string.Join("; ", plan.Diff));
+        return new PolicyReloadOutcome(true, [], _book.Policy, plan.Diff);
     }
 
     private RebalancerView View()
     {
-        var hourAgo = Now - TimeSpan.FromHours(1);
-        while (_movesLastHour.Count > 0 && _movesLastHour.Peek() < hourAgo)
-        {
-            _movesLastHour.Dequeue();
-        }
-
-        return new RebalancerView(Snapshot(), _nodes, _state, _policy, _paused, _pauseReason, _drained.ToList(),
-            _lastRound, _lastRoundDecisions, _movesLastHour.Count, _pending.Count,
+        var now = Now;
+        return new RebalancerView(_book.Snapshot(now), _book.Nodes, _book.State, _book.Policy, _book.Paused, _book.PauseReason, _book.Drained.ToList(),
+            _book.LastRound, _book.LastRoundDecisions, _book.MovesInHourBefore(now), _book.Pending.Count,
             _settings.Member, _settings.MemberAddress, _majorityAvailable && _majorityProblem is null, _majorityProblem, _lastSeq);
-    }
-
-    /// <summary>Cooldowns and return blocks from the journal: every real move that may have happened in the last day.</summary>
-    private void RebuildFromJournal(IReadOnlyList<JournalRecord> records)
-    {
-        var since = Now - TimeSpan.FromDays(1);
-        var hourAgo = Now - TimeSpan.FromHours(1);
-        var rebuilt = 0;
-        foreach (var migration in MigrationHistory.Fold(records))
-        {
-            var d = migration.Decision;
-            if (d.DryRun || d.Vm != _settings.Vm || d.From is not { } from || d.To is not { } to || d.Time < since
-                || !MigrationStatuses.MayHaveMoved(migration.Status))
-            {
-                continue;
-            }
-
-            _state = _state.WithMove(d.Pid, d.StartTime, from, to, d.Time);
-            if (d.Time >= hourAgo)
-            {
-                _movesLastHour.Enqueue(d.Time);
-            }
-
-            rebuilt++;
-        }
-
-        _log.LogInformation("Journal read: {Records} records, cooldowns rebuilt from {Moves} recent moves", records.Count, rebuilt);
-    }
-
-    /// <summary>
-    /// Commands a previous rebalancer sent that have no result yet: their results are still
-    /// journaled when they come, and a timeout when their deadline passes first.
-    /// </summary>
-    private void RestorePending(IReadOnlyList<JournalRecord> records)
-    {
-        foreach (var migration in MigrationHistory.Fold(records))
-        {
-            var d = migration.Decision;
-            if (d.CommandId is not { } commandId || d.DryRun || d.Vm != _settings.Vm)
-            {
-                continue;
-            }
-
-            Remember(d);
-            if (migration.Status != MigrationStatuses.Pending || migration.Latest.Kind != JournalKinds.Decision)
-            {
-                continue;
-            }
-
-            var deadline = d.Time + _policy.Policy.CommandTimeout;
-            _pending[commandId] = new PendingMigration(d, deadline);
-            var left = deadline - Now;
-            if (left > TimeSpan.Zero)
-            {
-                Timers.StartSingleTimer(commandId, new CommandDeadlinePassed(commandId), left);
-            }
-            else
-            {
-                Self.Tell(new CommandDeadlinePassed(commandId));
-            }
-        }
-
-        CoordinatorMetrics.PendingMigrations.Set(_pending.Count);
     }
 
     private async Task GuardedAsync(string what, Func<Task> action)

@@ -1,0 +1,83 @@
+using Akka.Actor;
+using Akka.Persistence;
+using GiantVm.Coordinator.Policies;
+using GiantVm.Coordinator.Rebalancing.Bookkeeping;
+
+namespace GiantVm.Coordinator.Persistence;
+
+/// <summary>
+/// One GiantVM instance's rebalancer events in the store (persistence id <c>rebalancer-VM</c>):
+/// persists each event before it is acknowledged, folds it into a
+/// <see cref="RebalancerBookkeeping"/>, saves a snapshot every N events, and on start rebuilds
+/// the state from the newest snapshot and the events after it. The journal's unique
+/// (persistence id, sequence number) key refuses a second writer of the same sequence number: a
+/// persist that fails stops this actor (Akka.Persistence's rule), and the asker gets the failure.
+/// </summary>
+public sealed class RebalancerEventLog : ReceivePersistentActor
+{
+    private readonly RebalancerBookkeeping _book;
+    private readonly int _snapshotEvery;
+    private long _replayed;
+    private bool _fromSnapshot;
+    private IActorRef? _waiting;
+
+    public RebalancerEventLog(string vm, PolicyInForce defaultPolicy, int snapshotEvery)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(snapshotEvery, 1);
+        PersistenceId = PersistenceIdOf(vm);
+        _snapshotEvery = snapshotEvery;
+        _book = new RebalancerBookkeeping(vm, "", defaultPolicy);
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            _book.Restore((RebalancerSnapshot)offer.Snapshot);
+            _fromSnapshot = true;
+        });
+        Recover<RebalancerEvent>(e =>
+        {
+            _book.Apply(e);
+            _replayed++;
+        });
+
+        Command<RecordEvent>(r =>
+        {
+            _waiting = Sender;
+            Persist(r.Event, e =>
+            {
+                _waiting = null;
+                _book.Apply(e);
+                Sender.Tell(new EventRecorded(LastSequenceNr));
+                if (LastSequenceNr % _snapshotEvery == 0)
+                {
+                    SaveSnapshot(_book.TakeSnapshot());
+                }
+            });
+        });
+        Command<GetRecoveredState>(_ => Sender.Tell(new RecoveredState(_book.TakeSnapshot(), LastSequenceNr, _replayed, _fromSnapshot)));
+        Command<SaveSnapshotSuccess>(s =>
+            DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(_ => { }); // the next one is tried N events later; the journal holds everything
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
+    }
+
+    public override string PersistenceId { get; }
+
+    public static string PersistenceIdOf(string vm) => "rebalancer-" + vm;
+
+    public static Props Props(string vm, PolicyInForce defaultPolicy, int snapshotEvery) =>
+        Akka.Actor.Props.Create(() => new RebalancerEventLog(vm, defaultPolicy, snapshotEvery));
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        _waiting?.Tell(new Status.Failure(new InvalidOperationException($"the store did not persist event {sequenceNr} of {PersistenceId}: {cause.GetBaseException().Message}", cause)));
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        _waiting?.Tell(new Status.Failure(new InvalidOperationException($"the store rejected event {sequenceNr} of {PersistenceId}: {cause.GetBaseException().Message}", cause)));
+        _waiting = null;
+        base.OnPersistRejected(cause, @event, sequenceNr);
+    }
+}
