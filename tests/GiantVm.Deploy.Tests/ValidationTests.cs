@@ -187,6 +187,23 @@ public sealed class ValidationTests : IDisposable
     }
 
     [Fact]
+    public async Task IdentitiesANodeNoLongerHas_AreRemoved_ItsOwnAndTheCaStay()
+    {
+        var first = await InstallConfigAsync("127.0.0.1");
+        Assert.True(first.ExitCode == 0, first.Describe());
+        // As if node0 had backed node 7 before, and coord0 had been member "old".
+        var nodeTls = Installed("node0", "/etc/giantvm/tls");
+        var coordTls = Installed("coord0", "/etc/giantvm/tls");
+        File.WriteAllText(Path.Combine(nodeTls, "host-giantvm-7.key"), "stale");
+        File.WriteAllText(Path.Combine(nodeTls, "host-giantvm-7.crt"), "stale");
+        File.WriteAllText(Path.Combine(coordTls, "coordinator-old.key"), "stale");
+        var second = await InstallConfigAsync("127.0.0.1");
+        Assert.True(second.ExitCode == 0, second.Describe());
+        Assert.Equal(["ca.crt", "host-giantvm-0.crt", "host-giantvm-0.key"], Directory.GetFiles(nodeTls).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["ca.crt", "coordinator-coord0.crt", "coordinator-coord0.key"], Directory.GetFiles(coordTls).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task CoordinatorOnLoopback_WithoutTlsMaterial_InstallsThePlaintextDevelopmentMode()
     {
         var run = await InstallConfigAsync("127.0.0.1", "-e", "giantvm_tls_generate=false");
