@@ -8,13 +8,13 @@ namespace GiantVm.Deploy.Tests;
 
 /// <summary>
 /// The unit and config files the staged run rendered for two physical hosts, the guest and a
-/// three-member coordinator group (coord0..2 on 127.0.0.1..3).
+/// three-member coordinator group (coord0..2 on 127.0.0.1..3), with TLS (the default).
 /// </summary>
 [Collection(AnsibleCollection.Name)]
 [Trait("Category", "e2e")]
 public sealed class RenderedTemplateTests(StagedDeployment deployment)
 {
-    private const string Coordinators = "http://127.0.0.1:5000,http://127.0.0.2:5000,http://127.0.0.3:5000";
+    private const string Coordinators = "https://127.0.0.1:5000,https://127.0.0.2:5000,https://127.0.0.3:5000";
 
     [Theory]
     [InlineData("node0")]
@@ -28,12 +28,14 @@ public sealed class RenderedTemplateTests(StagedDeployment deployment)
     }
 
     [Fact]
-    public void HostConfig_WithoutLcCgroup_IsTheHostRoleOfItsNode()
+    public void HostConfig_WithoutLcCgroup_IsTheHostRoleOfItsNode_WithItsOwnIdentity()
     {
         Assert.Equal(
             new Dictionary<string, string>
             {
-                ["Role"] = "host", ["Vm"] = "giantvm", ["Coordinator"] = Coordinators, ["NodeId"] = "0", ["LogLevel"] = "Information",
+                ["Role"] = "host", ["Vm"] = "giantvm", ["Coordinator"] = Coordinators, ["NodeId"] = "0",
+                ["Tls:Cert"] = "/etc/giantvm/tls/host-giantvm-0.crt", ["Tls:Key"] = "/etc/giantvm/tls/host-giantvm-0.key",
+                ["Tls:Ca"] = "/etc/giantvm/tls/ca.crt", ["LogLevel"] = "Information",
             },
             AgentSection("node0"));
     }
@@ -44,6 +46,7 @@ public sealed class RenderedTemplateTests(StagedDeployment deployment)
         var agent = AgentSection("node1");
         Assert.Equal("1", agent["NodeId"]);
         Assert.Equal("lc.slice", agent["LcCgroup"]);
+        Assert.Equal("/etc/giantvm/tls/host-giantvm-1.crt", agent["Tls:Cert"]);
     }
 
     [Fact]
@@ -53,7 +56,9 @@ public sealed class RenderedTemplateTests(StagedDeployment deployment)
             new Dictionary<string, string>
             {
                 ["Role"] = "guest", ["Vm"] = "giantvm", ["Coordinator"] = Coordinators, ["Executor"] = "numactl",
-                ["BeCgroup"] = "be.slice", ["BeComm"] = StagedDeployment.GuestBeComm, ["LogLevel"] = "Information",
+                ["BeCgroup"] = "be.slice", ["BeComm"] = StagedDeployment.GuestBeComm,
+                ["Tls:Cert"] = "/etc/giantvm/tls/guest-giantvm.crt", ["Tls:Key"] = "/etc/giantvm/tls/guest-giantvm.key",
+                ["Tls:Ca"] = "/etc/giantvm/tls/ca.crt", ["LogLevel"] = "Information",
             },
             AgentSection("guest"));
     }
@@ -110,15 +115,20 @@ public sealed class RenderedTemplateTests(StagedDeployment deployment)
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(2)]
-    public void CoordinatorConfig_NamesTheMemberItsAddressesAndEverySeed(int member)
+    public void CoordinatorConfig_NamesTheMemberItsHttpsAddressesItsIdentityAndEverySeed(int member)
     {
         var host = StagedDeployment.Coordinators[member];
         var address = $"127.0.0.{member + 1}";
         using var json = deployment.Json(host, "/etc/giantvm/coordinator.json");
         var root = json.RootElement;
         var coordinator = root.GetProperty("Coordinator");
-        Assert.Equal($"http://{address}:5000", root.GetProperty("urls").GetString());
+        Assert.Equal($"https://{address}:5000", root.GetProperty("urls").GetString());
+        // On loopback the metrics may stay plain HTTP (off loopback: https, see ValidationTests).
         Assert.Equal($"http://{address}:5001", coordinator.GetProperty("MetricsUrl").GetString());
+        var tls = coordinator.GetProperty("Tls");
+        Assert.Equal($"/etc/giantvm/tls/coordinator-{host}.crt", tls.GetProperty("Cert").GetString());
+        Assert.Equal($"/etc/giantvm/tls/coordinator-{host}.key", tls.GetProperty("Key").GetString());
+        Assert.Equal("/etc/giantvm/tls/ca.crt", tls.GetProperty("Ca").GetString());
         Assert.Equal(host, coordinator.GetProperty("MemberName").GetString());
         Assert.Equal("/var/lib/giantvm-coordinator", coordinator.GetProperty("DataDir").GetString());
         Assert.Equal(address, coordinator.GetProperty("Akka").GetProperty("Hostname").GetString());
@@ -139,6 +149,9 @@ public sealed class RenderedTemplateTests(StagedDeployment deployment)
         Assert.Equal("coord2", options.MemberName);
         Assert.Equal("giantvm", options.Vm);
         Assert.False(options.Insecure);
+        Assert.Equal("/etc/giantvm/tls/coordinator-coord2.crt", options.Tls.Cert);
+        Assert.Equal("/etc/giantvm/tls/coordinator-coord2.key", options.Tls.Key);
+        Assert.Equal("/etc/giantvm/tls/ca.crt", options.Tls.Ca);
         Assert.False(options.WatchPolicyFile); // the playbook reloads with SIGHUP instead
         Assert.Equal(3, options.Akka.SeedNodes.Count);
     }
@@ -164,11 +177,27 @@ public sealed class RenderedTemplateTests(StagedDeployment deployment)
         Assert.Empty(PolicyDiff.Describe(Policy.Default, loaded.Policy!));
     }
 
-    /// <summary>The "Agent" section of a host's agent.json, every value as text.</summary>
+    /// <summary>The "Agent" section of a host's agent.json as configuration keys ("Tls:Cert"), every value as text.</summary>
     private Dictionary<string, string> AgentSection(string host)
     {
         using var json = deployment.Json(host, "/etc/giantvm/agent.json");
-        return json.RootElement.GetProperty("Agent").EnumerateObject()
-            .ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText());
+        var keys = new Dictionary<string, string>();
+        Flatten(json.RootElement.GetProperty("Agent"), "", keys);
+        return keys;
+    }
+
+    private static void Flatten(JsonElement element, string prefix, Dictionary<string, string> keys)
+    {
+        foreach (var p in element.EnumerateObject())
+        {
+            if (p.Value.ValueKind == JsonValueKind.Object)
+            {
+                Flatten(p.Value, prefix + p.Name + ":", keys);
+            }
+            else
+            {
+                keys.Add(prefix + p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText());
+            }
+        }
     }
 }

@@ -53,6 +53,7 @@ public sealed partial class StagedDeploymentTests(StagedDeployment deployment)
         Assert.True(PlayRecap.Parse(run.Output).Changed > 0, "a fresh machine should need changes:\n" + run.Describe());
         Assert.Contains("+ExecStart=/opt/giantvm/bin/giantvm-agent run --config /etc/giantvm/agent.json", run.Output, StringComparison.Ordinal);
         Assert.Contains("+User=giantvm-fresh-c", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("PRIVATE KEY", run.Output, StringComparison.Ordinal); // no key in the diff
         Assert.False(Directory.Exists(fresh), $"--check wrote {fresh}");
         var user = await ProcessRunner.RunAsync("getent", ["passwd", "giantvm-fresh-a"], "/", timeout: TimeSpan.FromSeconds(30));
         Assert.True(user.ExitCode != 0, "--check created the user giantvm-fresh-a");
@@ -94,12 +95,75 @@ public sealed partial class StagedDeploymentTests(StagedDeployment deployment)
     [InlineData("coord1", "/etc/giantvm/policy.yaml", "root", "giantvm-coordinator", "640")]
     [InlineData("coord1", "/etc/systemd/system/giantvm-coordinator.service", "root", "root", "644")]
     [InlineData("coord1", "/var/lib/giantvm-coordinator", "giantvm-coordinator", "giantvm-coordinator", "750")]
+    [InlineData("node0", "/etc/giantvm/tls", "root", "root", "755")]
+    [InlineData("node0", "/etc/giantvm/tls/ca.crt", "root", "root", "644")]
+    [InlineData("node0", "/etc/giantvm/tls/host-giantvm-0.crt", "root", "root", "644")]
+    [InlineData("node0", "/etc/giantvm/tls/host-giantvm-0.key", "root", "giantvm-agent", "640")]
+    [InlineData("guest", "/etc/giantvm/tls/guest-giantvm.key", "root", "giantvm-agent", "640")]
+    [InlineData("coord1", "/etc/giantvm/tls/coordinator-coord1.crt", "root", "root", "644")]
+    [InlineData("coord1", "/etc/giantvm/tls/coordinator-coord1.key", "root", "giantvm-coordinator", "640")]
     public async Task InstalledFile_HasItsOwnerGroupAndMode(string host, string path, string owner, string group, string octalMode)
     {
         var file = deployment.Installed(host, path);
         Assert.True(File.Exists(file) || Directory.Exists(file), $"{path} was not installed on {host} ({file})");
         var stat = await ProcessRunner.RunAsync("stat", ["-c", "%U %G %a", file], "/", timeout: TimeSpan.FromSeconds(30));
         Assert.Equal($"{owner} {group} {octalMode}", stat.StdOut.Trim());
+    }
+
+    [Theory]
+    [InlineData("node0", "host-giantvm-0")]
+    [InlineData("node1", "host-giantvm-1")]
+    [InlineData("guest", "guest-giantvm")]
+    [InlineData("coord0", "coordinator-coord0")]
+    [InlineData("coord2", "coordinator-coord2")]
+    public void TlsFolder_HoldsTheCaCertificate_AndOnlyThisNodesOwnIdentity(string host, string identity)
+    {
+        var folder = deployment.Installed(host, "/etc/giantvm/tls");
+        Assert.Equal(
+            new[] { "ca.crt", identity + ".crt", identity + ".key" }.Order(StringComparer.Ordinal),
+            Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(deployment.TlsDir, "ca.crt")), File.ReadAllBytes(Path.Combine(folder, "ca.crt")));
+    }
+
+    [Fact]
+    public void NoNode_GetsTheCaKeyOrAnOperatorsKey()
+    {
+        var keys = Directory.GetFiles(deployment.StageRoot(""), "*.key", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
+        Assert.Equal(
+            ["coordinator-coord0.key", "coordinator-coord1.key", "coordinator-coord2.key", "guest-giantvm.key", "host-giantvm-0.key", "host-giantvm-1.key"],
+            keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Controller_HoldsTheCaAndEveryIdentityOfTheInventory_WithTheOperator()
+    {
+        Assert.Equal(
+            [
+                "ca.crt", "ca.key", "coordinator-coord0", "coordinator-coord1", "coordinator-coord2", "guest-giantvm",
+                "host-giantvm-0", "host-giantvm-1", "operator-admin",
+            ],
+            Directory.GetFiles(deployment.TlsDir).Select(Path.GetFileName)
+                .Select(f => f!.StartsWith("ca.", StringComparison.Ordinal) ? f : Path.GetFileNameWithoutExtension(f))
+                .Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("node1", "host-giantvm-1", "URI:spiffe://giantvm/vm/giantvm/host/1")]
+    [InlineData("guest", "guest-giantvm", "URI:spiffe://giantvm/vm/giantvm/guest")]
+    [InlineData("coord1", "coordinator-coord1", "URI:spiffe://giantvm/coordinator/coord1, IP Address:127.0.0.2")]
+    public async Task InstalledCertificate_ChainsToTheInstalledCa_AndNamesTheNodesIdentity(string host, string identity, string subjectAltName)
+    {
+        var tls = deployment.Installed(host, "/etc/giantvm/tls");
+        var cert = Path.Combine(tls, identity + ".crt");
+        var verify = await ProcessRunner.RunAsync("openssl", ["verify", "-CAfile", Path.Combine(tls, "ca.crt"), cert], "/", timeout: TimeSpan.FromSeconds(30));
+        Assert.True(verify.ExitCode == 0, verify.Describe());
+        var san = await ProcessRunner.RunAsync("openssl", ["x509", "-in", cert, "-noout", "-ext", "subjectAltName"], "/", timeout: TimeSpan.FromSeconds(30));
+        Assert.True(san.ExitCode == 0, san.Describe());
+        Assert.Equal(subjectAltName, san.StdOut.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)[^1]);
+        var keyPublic = await ProcessRunner.RunAsync("openssl", ["pkey", "-in", Path.Combine(tls, identity + ".key"), "-pubout"], "/", timeout: TimeSpan.FromSeconds(30));
+        var certKey = await ProcessRunner.RunAsync("openssl", ["x509", "-in", cert, "-noout", "-pubkey"], "/", timeout: TimeSpan.FromSeconds(30));
+        Assert.True(keyPublic.ExitCode == 0, keyPublic.Describe());
+        Assert.Equal(certKey.StdOut, keyPublic.StdOut); // the key installed beside it is the certificate's
     }
 
     [GeneratedRegex(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?\+[0-9a-f]{40}$")]

@@ -45,10 +45,32 @@ public sealed class ValidationTests : IDisposable
 
         """;
 
+    /// <summary>giantvm_tls_dir of these runs (never the repository's artifacts/certs).</summary>
+    private string TlsDir => _folder.Combine("certs");
+
     private Task<ProcessResult> ValidateAsync(string inventory, params string[] extra) =>
         AnsibleRunner.PlaybookAsync(
             _folder.Write("inventory.ini", LocalVars + inventory),
-            ["--tags", "validate", "-e", $"giantvm_bin_dir={_folder.Combine("bin")}", "-e", "{\"giantvm_coordinator_binaries\": []}", .. extra]);
+            [
+                "--tags", "validate", "-e", $"giantvm_bin_dir={_folder.Combine("bin")}", "-e", "{\"giantvm_coordinator_binaries\": []}",
+                "-e", $"giantvm_tls_dir={TlsDir}", .. extra,
+            ]);
+
+    /// <summary>Installs the coordinator's and node0's files (no executables) into staging roots under this test's folder.</summary>
+    private Task<ProcessResult> InstallConfigAsync(string coordinatorAddress, params string[] extra) =>
+        AnsibleRunner.PlaybookAsync(
+            _folder.Write("inventory.ini", LocalVars + $"""
+                [giantvm_hosts]
+                node0 ansible_host=127.0.0.1 giantvm_node_id=0 giantvm_stage_root={_folder.Combine("stage", "node0")}
+
+                """ + Guest + $"[giantvm_coordinators]\ncoord0 ansible_host={coordinatorAddress} giantvm_stage_root={_folder.Combine("stage", "coord0")}\n"),
+            [
+                "--limit", "coord0,node0", "--tags", "validate,users,config,units",
+                "-e", "giantvm_manage_services=false", "-e", $"giantvm_tls_dir={TlsDir}",
+                "-e", $"giantvm_bin_dir={_folder.Combine("bin")}", "-e", "{\"giantvm_coordinator_binaries\": []}", .. extra,
+            ]);
+
+    private string Installed(string host, string absolutePath) => _folder.Combine("stage", host) + absolutePath;
 
     private static void AssertStopped(ProcessResult run, params string[] messageParts)
     {
@@ -115,27 +137,83 @@ public sealed class ValidationTests : IDisposable
     }
 
     [Fact]
-    public async Task CoordinatorBeyondLoopback_WithoutInsecure_StopsThePlay()
+    public async Task CoordinatorBeyondLoopback_WithoutTlsMaterial_StopsThePlay_SayingHowToIssueIt()
     {
-        var run = await ValidateAsync(TwoHosts + Guest + "[giantvm_coordinators]\ncoord0 ansible_host=192.0.2.10\n");
-        AssertStopped(run, "would listen on 192.0.2.10", "NOT authenticated", "giantvm_coordinator_insecure=true");
+        var run = await ValidateAsync(
+            TwoHosts + Guest + "[giantvm_coordinators]\ncoord0 ansible_host=192.0.2.10\n", "-e", "giantvm_tls_generate=false");
+        AssertStopped(
+            run,
+            "coordinator coord0 on 192.0.2.10 would listen off loopback without TLS",
+            $"scripts/gen-certs.sh --out {TlsDir} --vm giantvm --hosts 2 --members coord0@192.0.2.10 --operators admin",
+            "giantvm_tls_generate=true");
+        Assert.False(Directory.Exists(TlsDir), "validation issued certificates");
     }
 
     [Fact]
-    public async Task CoordinatorBeyondLoopback_WithInsecure_GetsTheInsecureSwitch()
+    public async Task ProvidedTlsMaterial_WithAMissingIdentity_StopsThePlay_NamingIt()
     {
-        var stage = _folder.Combine("stage");
-        var run = await AnsibleRunner.PlaybookAsync(
-            _folder.Write("inventory.ini", LocalVars + TwoHosts + Guest + $"[giantvm_coordinators]\ncoord0 ansible_host=192.0.2.10 giantvm_stage_root={stage}\n"),
-            [
-                "--limit", "coord0", "--tags", "validate,users,config,units",
-                "-e", "giantvm_manage_services=false", "-e", "giantvm_coordinator_insecure=true",
-                "-e", $"giantvm_bin_dir={_folder.Combine("bin")}", "-e", "{\"giantvm_coordinator_binaries\": []}",
-            ]);
+        var issue = await ProcessRunner.RunAsync(
+            Path.Combine(RepoPaths.Scripts, "gen-certs.sh"),
+            ["--out", TlsDir, "--vm", "giantvm", "--hosts", "1", "--members", "coord0@127.0.0.1", "--operators", "admin"],
+            RepoPaths.Root, timeout: TimeSpan.FromMinutes(1));
+        Assert.True(issue.ExitCode == 0, issue.Describe());
+        var run = await ValidateAsync(TwoHosts + Guest + OneCoordinator, "-e", "giantvm_tls_generate=false");
+        AssertStopped(run, $"{TlsDir} lacks host-giantvm-1.crt, host-giantvm-1.key", "--hosts 2");
+    }
+
+    [Fact]
+    public async Task CaCertificateWithoutItsKey_WhenIdentitiesAreMissing_StopsThePlay()
+    {
+        _folder.Write("certs/ca.crt", "not read: only its presence matters here");
+        var run = await ValidateAsync(TwoHosts + Guest + OneCoordinator);
+        AssertStopped(run, "it has ca.crt but not ca.key", "a new CA would invalidate");
+    }
+
+    [Fact]
+    public async Task CoordinatorBeyondLoopback_WithGeneratedTls_ListensOnHttps_MetricsIncluded()
+    {
+        var run = await InstallConfigAsync("192.0.2.10");
         Assert.True(run.ExitCode == 0, run.Describe());
-        var unit = UnitFile.Parse(File.ReadAllText(stage + "/etc/systemd/system/giantvm-coordinator.service"));
-        Assert.Equal("--insecure", unit.ExecStart()[^1]);
-        Assert.Contains("\"urls\": \"http://192.0.2.10:5000\"", File.ReadAllText(stage + "/etc/giantvm/coordinator.json"), StringComparison.Ordinal);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Installed("coord0", "/etc/giantvm/coordinator.json")));
+        Assert.Equal("https://192.0.2.10:5000", json.RootElement.GetProperty("urls").GetString());
+        Assert.Equal("https://192.0.2.10:5001", json.RootElement.GetProperty("Coordinator").GetProperty("MetricsUrl").GetString());
+        Assert.Equal("/etc/giantvm/tls/coordinator-coord0.key", json.RootElement.GetProperty("Coordinator").GetProperty("Tls").GetProperty("Key").GetString());
+        Assert.Contains("\"Coordinator\": \"https://192.0.2.10:5000\"", File.ReadAllText(Installed("node0", "/etc/giantvm/agent.json")), StringComparison.Ordinal);
+        Assert.Equal(["--config", "/etc/giantvm/coordinator.json", "--policy", "/etc/giantvm/policy.yaml"],
+            UnitFile.Parse(File.ReadAllText(Installed("coord0", "/etc/systemd/system/giantvm-coordinator.service"))).ExecStart().Skip(1));
+        var san = await ProcessRunner.RunAsync(
+            "openssl", ["x509", "-in", Path.Combine(TlsDir, "coordinator-coord0.crt"), "-noout", "-ext", "subjectAltName"], "/", timeout: TimeSpan.FromSeconds(30));
+        Assert.Contains("IP Address:192.0.2.10", san.StdOut, StringComparison.Ordinal); // the address the agents dial
+    }
+
+    [Fact]
+    public async Task IdentitiesANodeNoLongerHas_AreRemoved_ItsOwnAndTheCaStay()
+    {
+        var first = await InstallConfigAsync("127.0.0.1");
+        Assert.True(first.ExitCode == 0, first.Describe());
+        // As if node0 had backed node 7 before, and coord0 had been member "old".
+        var nodeTls = Installed("node0", "/etc/giantvm/tls");
+        var coordTls = Installed("coord0", "/etc/giantvm/tls");
+        File.WriteAllText(Path.Combine(nodeTls, "host-giantvm-7.key"), "stale");
+        File.WriteAllText(Path.Combine(nodeTls, "host-giantvm-7.crt"), "stale");
+        File.WriteAllText(Path.Combine(coordTls, "coordinator-old.key"), "stale");
+        var second = await InstallConfigAsync("127.0.0.1");
+        Assert.True(second.ExitCode == 0, second.Describe());
+        Assert.Equal(["ca.crt", "host-giantvm-0.crt", "host-giantvm-0.key"], Directory.GetFiles(nodeTls).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["ca.crt", "coordinator-coord0.crt", "coordinator-coord0.key"], Directory.GetFiles(coordTls).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task CoordinatorOnLoopback_WithoutTlsMaterial_InstallsThePlaintextDevelopmentMode()
+    {
+        var run = await InstallConfigAsync("127.0.0.1", "-e", "giantvm_tls_generate=false");
+        Assert.True(run.ExitCode == 0, run.Describe());
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Installed("coord0", "/etc/giantvm/coordinator.json")));
+        Assert.Equal("http://127.0.0.1:5000", json.RootElement.GetProperty("urls").GetString());
+        Assert.False(json.RootElement.GetProperty("Coordinator").TryGetProperty("Tls", out _));
+        Assert.Contains("\"Coordinator\": \"http://127.0.0.1:5000\"", File.ReadAllText(Installed("node0", "/etc/giantvm/agent.json")), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Installed("node0", "/etc/giantvm/tls")));
+        Assert.False(Directory.Exists(TlsDir));
     }
 
     public void Dispose() => _folder.Dispose();

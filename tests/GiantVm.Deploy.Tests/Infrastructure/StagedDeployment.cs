@@ -8,6 +8,7 @@ namespace GiantVm.Deploy.Tests.Infrastructure;
 /// staging root; services are not managed (no systemd here). System users are created for real.
 /// Runs three times: the install, a second run (must change nothing) and a --check --diff run.
 /// The agent is published framework-dependent (quick); the coordinator executables are left out.
+/// TLS as by default: the first run issues the CA and the identities into <see cref="TlsDir"/>.
 /// </summary>
 public sealed class StagedDeployment : IAsyncLifetime
 {
@@ -23,6 +24,9 @@ public sealed class StagedDeployment : IAsyncLifetime
     public string BinDir => _root.Combine("bin");
 
     public string Inventory => _root.Combine("inventory.ini");
+
+    /// <summary>giantvm_tls_dir: the controller's CA and identities (scripts/gen-certs.sh --out).</summary>
+    public string TlsDir => _root.Combine("certs");
 
     internal ProcessResult Publish { get; private set; } = null!;
 
@@ -52,6 +56,7 @@ public sealed class StagedDeployment : IAsyncLifetime
         "-e", "giantvm_manage_services=false",
         "-e", $"giantvm_bin_dir={BinDir}",
         "-e", "{\"giantvm_coordinator_binaries\": []}",
+        "-e", $"giantvm_tls_dir={TlsDir}",
     ];
 
     public async ValueTask InitializeAsync()
