@@ -22,6 +22,11 @@ internal static class CoordinatorMetrics
         "giantvm_agent_messages_rejected_total", "Agent messages rejected (the stream ends with a gRPC status), by reason.",
         new CounterConfiguration { LabelNames = ["reason"] });
 
+    public static readonly Counter LimitRefused = Prometheus.Metrics.CreateCounter(
+        "giantvm_limit_refused_total",
+        "Inputs refused because a bound was exceeded, by limit (hello_timeout, max_streams, one_stream_per_agent, report_rate, string_length, tasks_per_report, nodes_per_message, duplicate_pid, agent_outbox, follow_backlog).",
+        new CounterConfiguration { LabelNames = ["limit"] });
+
     public static readonly Gauge Sessions = Prometheus.Metrics.CreateGauge(
         "giantvm_agent_sessions", "Connected agent sessions, by role.",
         new GaugeConfiguration { LabelNames = ["role"] });
