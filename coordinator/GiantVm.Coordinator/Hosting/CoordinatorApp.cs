@@ -95,6 +95,7 @@ public static class CoordinatorApp
         builder.Services.AddOptions<CoordinatorOptions>().BindConfiguration(CoordinatorOptions.Section);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(member);
+        builder.Services.AddSingleton<MemberExit>();
         builder.Services.AddSingleton(new JournalFeed(options.MaxFollowBacklog));
         builder.Services.AddSingleton(new AgentStreamGate(options.MaxStreams));
         builder.Services.AddSingleton<TopologyBook>();
@@ -311,6 +312,8 @@ public static class CoordinatorApp
                     createProxyToo: true)
                 .AddStartup((system, _) =>
                 {
+                    sp.GetRequiredService<MemberExit>().Watch(
+                        system, sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<MemberExit>>(), member.Value);
                     if (akka.SeedNodes.Count == 0)
                     {
                         var cluster = Cluster.Get(system);

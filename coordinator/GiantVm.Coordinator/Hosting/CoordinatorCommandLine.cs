@@ -31,7 +31,7 @@ public static class CoordinatorCommandLine
         var root = new RootCommand(
             "giantvm-coordinator: decides BE-task migrations between the virtual NUMA nodes of a GiantVM guest. " +
             "Agents connect over gRPC (AgentService), giantvmctl over AdminService; decisions are journaled to " +
-            "DATA_DIR/migrations.jsonl (acknowledged by a majority of the cluster's members, each writing its own DATA_DIR) before their commands are sent. Exit codes: 0 clean stop, 1 runtime failure, 2 usage or policy error.");
+            "DATA_DIR/migrations.jsonl (acknowledged by a majority of the cluster's members, each writing its own DATA_DIR) before their commands are sent. Exit codes: 0 clean stop, 1 runtime failure (including this member being downed or removed from the cluster: restart it), 2 usage or policy error.");
         foreach (var option in new Option[] { policy, config, urls, metricsUrl, dataDir, insecure, vm, member, akkaPort, seedNodes, clusterSize, maxStreams, maxReportRate, maxTasks, logLevel, verbose })
         {
             root.Options.Add(option);
