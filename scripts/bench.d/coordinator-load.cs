@@ -49,6 +49,10 @@ var coordinator = CoordinatorApp.Build(new CoordinatorLaunch(null, new Dictionar
     ["urls"] = $"http://127.0.0.1:{grpcPort}",
     ["Coordinator:MetricsUrl"] = $"http://127.0.0.1:{metricsPort}",
     ["Coordinator:MaxNodeId"] = agents.ToString(CultureInfo.InvariantCulture),
+    // Each simulated agent reports as fast as its acks come back: lift the per-stream report rate
+    // (default 10/s) and the stream cap (default 5,000) so the benchmark measures ingest, not the limits.
+    ["Coordinator:MaxReportRate"] = "1000000",
+    ["Coordinator:MaxStreams"] = Math.Max(5000, agents * 2).ToString(CultureInfo.InvariantCulture),
 }));
 await coordinator.StartAsync();
 var coordinatorResult = await Load.RunAsync($"http://127.0.0.1:{grpcPort}", agents, seconds, $"http://127.0.0.1:{metricsPort}/metrics");

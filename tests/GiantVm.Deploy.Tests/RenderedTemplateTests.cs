@@ -97,12 +97,13 @@ public sealed class RenderedTemplateTests(StagedDeployment deployment)
     [InlineData("node0", "giantvm-agent.service", "giantvm-agent")]
     [InlineData("guest", "giantvm-agent.service", "giantvm-agent")]
     [InlineData("coord0", "giantvm-coordinator.service", "giantvm-coordinator")]
-    public void Unit_RunsAsItsUser_RestartsOnFailure_AndIsHardened(string host, string name, string user)
+    public void Unit_RunsAsItsUser_AlwaysRestartsButNotOnAConfigError_AndIsHardened(string host, string name, string user)
     {
         var unit = deployment.Unit(host, name);
         Assert.Equal(user, unit.Get("Service", "User"));
         Assert.Equal(user, unit.Get("Service", "Group"));
-        Assert.Equal("on-failure", unit.Get("Service", "Restart"));
+        Assert.Equal("always", unit.Get("Service", "Restart"));
+        Assert.Equal("2", unit.Get("Service", "RestartPreventExitStatus"));
         Assert.Equal("yes", unit.Get("Service", "NoNewPrivileges"));
         Assert.Equal("strict", unit.Get("Service", "ProtectSystem"));
         Assert.Equal("yes", unit.Get("Service", "ProtectHome"));

@@ -14,6 +14,7 @@ using GiantVm.Scheduling.Model;
 using GiantVm.Scheduling.Policies;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ProtoJournalRecord = GiantVm.Contracts.V1.JournalRecord;
 using Status = Grpc.Core.Status;
@@ -33,7 +34,8 @@ public sealed class AdminServiceImpl(
     IMigrationJournal journal,
     JournalFeed feed,
     IOptions<CoordinatorOptions> options,
-    MemberName member) : AdminService.AdminServiceBase
+    MemberName member,
+    ILogger<AdminServiceImpl> log) : AdminService.AdminServiceBase
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(15);
     private readonly CoordinatorOptions _options = options.Value;
@@ -288,6 +290,11 @@ public sealed class AdminServiceImpl(
         {
             // The client went away.
         }
+        catch (Exception e) when (FeedOverflowException.Is(e))
+        {
+            log.LogWarning("WatchMigrations client {Peer} disconnected: {Reason}", context.Peer, e.InnerException?.Message ?? e.Message);
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"--follow ended by the coordinator: {e.InnerException?.Message ?? e.Message}"));
+        }
     }
 
     public override async Task<PolicyReply> GetPolicy(GetPolicyRequest request, ServerCallContext context)
@@ -401,6 +408,10 @@ public sealed class AdminServiceImpl(
         catch (OperationCanceledException) when (!token.IsCancellationRequested)
         {
             return (found, true);
+        }
+        catch (Exception e) when (FeedOverflowException.Is(e))
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"waiting for results ended: {e.InnerException?.Message ?? e.Message}"));
         }
 
         return (found, false);

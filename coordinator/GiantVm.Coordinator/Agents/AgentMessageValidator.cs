@@ -7,7 +7,8 @@ namespace GiantVm.Coordinator.Agents;
 /// <summary>
 /// Checks agent messages before anything of them reaches the rebalancer: protocol version,
 /// roles, node ids, ratios (finite, 0..1), non-negative quantities, timestamps not far in the
-/// future. Pure: every input it needs is passed in.
+/// future; string lengths, list lengths and duplicate pids (<see cref="AgentLimits"/>). Pure: every
+/// input it needs is passed in.
 /// </summary>
 public static class AgentMessageValidator
 {
@@ -21,6 +22,15 @@ public static class AgentMessageValidator
         }
 
         var hello = message.Hello;
+        var tooLong = AgentLimits.Length(hello.Vm, AgentLimits.MaxIdBytes, "hello.vm")
+            ?? AgentLimits.Length(hello.AgentVersion, AgentLimits.MaxVersionBytes, "hello.agent_version")
+            ?? AgentLimits.Length(hello.Hostname, AgentLimits.MaxHostnameBytes, "hello.hostname")
+            ?? AgentLimits.Length(hello.Executor, AgentLimits.MaxVersionBytes, "hello.executor");
+        if (tooLong is not null)
+        {
+            return tooLong;
+        }
+
         if (!ProtocolVersion.IsSupported(hello.ProtocolVersion))
         {
             return new Rejection(StatusCode.FailedPrecondition, "protocol_version",
@@ -50,8 +60,20 @@ public static class AgentMessageValidator
         if (hello.Role == AgentRole.Guest && hello.Topology is not null)
         {
             var ids = new HashSet<uint>();
+            var count = AgentLimits.Count(hello.Topology.Nodes.Count, maxNodeId + 1, "hello.topology.nodes", "nodes_per_message");
+            if (count is not null)
+            {
+                return count;
+            }
+
             foreach (var n in hello.Topology.Nodes)
             {
+                var cpus = AgentLimits.Length(n.Cpus, AgentLimits.MaxCpuListBytes, $"hello.topology[node {n.NodeId}].cpus");
+                if (cpus is not null)
+                {
+                    return cpus;
+                }
+
                 if (n.NodeId > maxNodeId)
                 {
                     return Rejection.Invalid("unknown_node", $"hello.topology: node id {n.NodeId} is above the limit {maxNodeId}");
@@ -74,12 +96,13 @@ public static class AgentMessageValidator
         IReadOnlySet<int>? knownNodes,
         int maxNodeId,
         DateTimeOffset now,
-        TimeSpan maxClockSkew) => message.PayloadCase switch
+        TimeSpan maxClockSkew,
+        int maxTasksPerReport = AgentLimits.DefaultMaxTasksPerReport) => message.PayloadCase switch
         {
             AgentMessage.PayloadOneofCase.GuestReport when identity.Role != AgentRole.Guest =>
                 Rejection.Invalid("wrong_role", "guest_report on a host agent's stream"),
             AgentMessage.PayloadOneofCase.GuestReport =>
-                ValidateGuestReport(message.GuestReport, identity.Vm, knownNodes, maxNodeId, now, maxClockSkew),
+                ValidateGuestReport(message.GuestReport, identity.Vm, knownNodes, maxNodeId, now, maxClockSkew, maxTasksPerReport),
             AgentMessage.PayloadOneofCase.HostReport when identity.Role != AgentRole.Host =>
                 Rejection.Invalid("wrong_role", "host_report on a guest agent's stream"),
             AgentMessage.PayloadOneofCase.HostReport =>
@@ -94,9 +117,13 @@ public static class AgentMessageValidator
         };
 
     public static Rejection? ValidateGuestReport(
-        GuestReport report, string vm, IReadOnlySet<int>? knownNodes, int maxNodeId, DateTimeOffset now, TimeSpan maxClockSkew)
+        GuestReport report, string vm, IReadOnlySet<int>? knownNodes, int maxNodeId, DateTimeOffset now, TimeSpan maxClockSkew,
+        int maxTasksPerReport = AgentLimits.DefaultMaxTasksPerReport)
     {
-        var rejection = Check.Vm(report.Vm, vm, "guest_report.vm") ?? Check.Time(report.SampleTime, "guest_report.sample_time", now, maxClockSkew)
+        var rejection = AgentLimits.Count(report.Tasks.Count, maxTasksPerReport, "guest_report.tasks", "tasks_per_report")
+            ?? AgentLimits.Count(report.Nodes.Count, maxNodeId + 1, "guest_report.nodes", "nodes_per_message")
+            ?? AgentLimits.Length(report.Vm, AgentLimits.MaxIdBytes, "guest_report.vm")
+            ?? Check.Vm(report.Vm, vm, "guest_report.vm") ?? Check.Time(report.SampleTime, "guest_report.sample_time", now, maxClockSkew)
             ?? Check.NonNegative(report.IntervalSeconds, "guest_report.interval_seconds");
         if (rejection is not null)
         {
@@ -108,6 +135,7 @@ public static class AgentMessageValidator
         {
             var where = $"guest_report.nodes[node {node.NodeId}]";
             rejection = Check.NodeId(node.NodeId, where + ".node_id", maxNodeId, knownNodes)
+                ?? AgentLimits.Length(node.Cpus, AgentLimits.MaxCpuListBytes, where + ".cpus")
                 ?? Check.Ratio(node.StealRatio, where + ".steal_ratio")
                 ?? Check.Ratio(node.BusyRatio, where + ".busy_ratio");
             if (rejection is not null)
@@ -126,12 +154,26 @@ public static class AgentMessageValidator
             }
         }
 
+        var pids = new HashSet<int>();
         foreach (var task in report.Tasks)
         {
             var where = $"guest_report.tasks[pid {task.Pid}]";
             if (task.Pid <= 1)
             {
                 return Rejection.Invalid("invalid_value", $"{where}: pid must be > 1");
+            }
+
+            if (!pids.Add(task.Pid))
+            {
+                return Rejection.Limited("duplicate_pid", StatusCode.InvalidArgument, $"guest_report.tasks: pid {task.Pid} listed twice");
+            }
+
+            rejection = AgentLimits.Chars(task.Comm, AgentLimits.MaxCommChars, where + ".comm")
+                ?? AgentLimits.Length(task.CpusAllowed, AgentLimits.MaxCpuListBytes, where + ".cpus_allowed")
+                ?? AgentLimits.Count(task.PagesPerNode.Count, AgentLimits.MaxNodeEntries, where + ".pages_per_node", "nodes_per_message");
+            if (rejection is not null)
+            {
+                return rejection;
             }
 
             if (!nodes.Contains((int)task.NodeId))
@@ -156,7 +198,8 @@ public static class AgentMessageValidator
             return Rejection.Invalid("unknown_node", $"host_report.node_id {report.NodeId} differs from hello's node {identity.NodeId}");
         }
 
-        return Check.Vm(report.Vm, identity.Vm, "host_report.vm")
+        return AgentLimits.Length(report.Vm, AgentLimits.MaxIdBytes, "host_report.vm")
+            ?? Check.Vm(report.Vm, identity.Vm, "host_report.vm")
             ?? Check.Time(report.SampleTime, "host_report.sample_time", now, maxClockSkew)
             ?? Check.NonNegative(report.IntervalSeconds, "host_report.interval_seconds")
             ?? Check.NonNegative(report.CapacityCores, "host_report.capacity_cores")
@@ -170,6 +213,19 @@ public static class AgentMessageValidator
         if (string.IsNullOrWhiteSpace(result.CommandId) || string.IsNullOrWhiteSpace(result.MigrationId))
         {
             return Rejection.Invalid("invalid_value", "migration_result needs command_id and migration_id");
+        }
+
+        var tooLong = AgentLimits.Length(result.CommandId, AgentLimits.MaxIdBytes, "migration_result.command_id")
+            ?? AgentLimits.Length(result.MigrationId, AgentLimits.MaxIdBytes, "migration_result.migration_id")
+            ?? AgentLimits.Length(result.Vm, AgentLimits.MaxIdBytes, "migration_result.vm")
+            ?? AgentLimits.Length(result.AffinityBefore, AgentLimits.MaxCpuListBytes, "migration_result.affinity_before")
+            ?? AgentLimits.Length(result.AffinityAfter, AgentLimits.MaxCpuListBytes, "migration_result.affinity_after")
+            ?? AgentLimits.Length(result.Error, AgentLimits.MaxErrorBytes, "migration_result.error")
+            ?? AgentLimits.Count(result.PagesBefore.Count, AgentLimits.MaxNodeEntries, "migration_result.pages_before", "nodes_per_message")
+            ?? AgentLimits.Count(result.PagesAfter.Count, AgentLimits.MaxNodeEntries, "migration_result.pages_after", "nodes_per_message");
+        if (tooLong is not null)
+        {
+            return tooLong;
         }
 
         if (result.Status is MigrationStatus.Unspecified or MigrationStatus.Pending || !Enum.IsDefined(result.Status))

@@ -19,12 +19,15 @@ namespace GiantVm.Coordinator.Agents;
 /// hello and every message (<see cref="AgentMessageValidator"/>), converts them
 /// (<see cref="AgentMessageConverter"/>) and hands them to the session; acknowledges reports; pumps
 /// the session's outbox to the agent. Bad input ends the stream with a gRPC status, a log line
-/// and a counted rejection.
+/// and a counted rejection. Bounds (counted in giantvm_limit_refused_total): <c>--max-streams</c>
+/// streams per member, hello within <c>HelloTimeoutSeconds</c>, <c>--max-report-rate</c> reports a
+/// second per stream (the excess is dropped, not acknowledged), a bounded outbox per session.
 /// </summary>
 public sealed class AgentServiceImpl(
     IRequiredActor<SessionManagerActor> sessions,
     IRequiredActor<RebalancerActor> rebalancer,
     TopologyBook topology,
+    AgentStreamGate gate,
     TimeProvider time,
     IOptions<CoordinatorOptions> options,
     MemberName member,
@@ -40,9 +43,32 @@ public sealed class AgentServiceImpl(
         IServerStreamWriter<CoordinatorMessage> responseStream,
         ServerCallContext context)
     {
+        if (!gate.TryEnter())
+        {
+            CoordinatorMetrics.LimitRefused.WithLabels("max_streams").Inc();
+            log.LogWarning("Agent stream from {Peer} refused: this member already serves {MaxStreams} agent streams (--max-streams)", context.Peer, gate.MaxStreams);
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"this coordinator member already serves {gate.MaxStreams} agent streams (--max-streams); connect to another member or retry later"));
+        }
+
+        try
+        {
+            await ServeAsync(requestStream, responseStream, context);
+        }
+        finally
+        {
+            gate.Leave();
+        }
+    }
+
+    private async Task ServeAsync(
+        IAsyncStreamReader<AgentMessage> requestStream,
+        IServerStreamWriter<CoordinatorMessage> responseStream,
+        ServerCallContext context)
+    {
         using var streamEnd = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-        var replaced = false;
-        if (!await Read(requestStream, streamEnd.Token, context))
+        string? endedBecause = null;
+        if (!await ReadHello(requestStream, streamEnd.Token, context))
         {
             return;
         }
@@ -69,9 +95,9 @@ public sealed class AgentServiceImpl(
             topology.Record(identity.Vm, hello.Topology);
         }
 
-        void EndReplaced()
+        void EndStream(string reason)
         {
-            replaced = true;
+            endedBecause ??= reason;
             try
             {
                 streamEnd.Cancel();
@@ -82,10 +108,16 @@ public sealed class AgentServiceImpl(
             }
         }
 
-        var outbox = Channel.CreateUnbounded<CoordinatorMessage>(new UnboundedChannelOptions { SingleReader = true });
+        // Commands only (acks are written inline); full means the agent stopped reading its stream:
+        // the session then refuses the command (the rebalancer is told) and ends the stream.
+        var outbox = Channel.CreateBounded<CoordinatorMessage>(new BoundedChannelOptions(AgentLimits.SessionOutboxCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
         var opened = await (await sessions.GetAsync(streamEnd.Token)).Ask<SessionOpened>(
             new OpenSession(identity, hello.Hostname, hello.AgentVersion, time.GetUtcNow(), outbox.Writer,
-                () => EndReplaced(), await rebalancer.GetAsync(streamEnd.Token)),
+                EndStream, await rebalancer.GetAsync(streamEnd.Token)),
             AskTimeout, streamEnd.Token);
 
         // One writer at a time on the response stream: the pump (session messages, commands) and
@@ -109,12 +141,27 @@ public sealed class AgentServiceImpl(
             pump = PumpAsync(outbox.Reader, responseStream, writeGate, identity.Role == AgentRole.Guest ? identity.Vm : null, streamEnd.Token);
 
             var maxSkew = TimeSpan.FromSeconds(_options.MaxClockSkewSeconds);
-            while (await Read(requestStream, streamEnd.Token, context, () => replaced))
+            var rate = new ReportRateLimiter(_options.MaxReportRate, time.GetUtcNow());
+            while (await Read(requestStream, streamEnd.Token, context, () => endedBecause))
             {
                 var message = requestStream.Current;
                 var now = time.GetUtcNow();
+                if (message.PayloadCase is AgentMessage.PayloadOneofCase.GuestReport or AgentMessage.PayloadOneofCase.HostReport
+                    && !rate.TryTake(now))
+                {
+                    // Dropped before it is validated or acknowledged: a flood costs one parse each.
+                    CoordinatorMetrics.LimitRefused.WithLabels("report_rate").Inc();
+                    if (rate.Dropped == 1)
+                    {
+                        log.LogWarning("{Agent} from {Peer} sends more than {MaxReportRate} reports a second (--max-report-rate): the excess is dropped, only counted from now on",
+                            identity, context.Peer, _options.MaxReportRate);
+                    }
+
+                    continue;
+                }
+
                 var knownNodes = topology.NodesOf(identity.Vm);
-                Reject(AgentMessageValidator.ValidateFollowUp(message, identity, knownNodes, _options.MaxNodeId, now, maxSkew), context, identity);
+                Reject(AgentMessageValidator.ValidateFollowUp(message, identity, knownNodes, _options.MaxNodeId, now, maxSkew, _options.MaxTasksPerReport), context, identity);
                 object? payload;
                 string kind;
                 switch (message.PayloadCase)
@@ -149,6 +196,7 @@ public sealed class AgentServiceImpl(
                     opened.Session.Tell(new AgentPayload(payload, now));
                     CoordinatorMetrics.ReportsReceived.WithLabels(kind).Inc();
                 }
+
                 await writeGate.WaitAsync(streamEnd.Token);
                 try
                 {
@@ -160,9 +208,9 @@ public sealed class AgentServiceImpl(
                 }
             }
         }
-        catch (OperationCanceledException) when (replaced)
+        catch (OperationCanceledException) when (endedBecause is not null)
         {
-            throw new RpcException(new Status(StatusCode.Aborted, "replaced by a newer connection of the same agent"));
+            throw new RpcException(new Status(StatusCode.Aborted, endedBecause));
         }
         finally
         {
@@ -203,8 +251,26 @@ public sealed class AgentServiceImpl(
         }
     }
 
-    /// <summary>Reads the next message; false at the end of the stream. Oversized messages and replacement become RpcExceptions.</summary>
-    private async Task<bool> Read(IAsyncStreamReader<AgentMessage> stream, CancellationToken token, ServerCallContext context, Func<bool>? replaced = null)
+    /// <summary>Reads the first message, waiting at most HelloTimeoutSeconds; false at the end of the stream.</summary>
+    private async Task<bool> ReadHello(IAsyncStreamReader<AgentMessage> stream, CancellationToken token, ServerCallContext context)
+    {
+        var limit = TimeSpan.FromSeconds(_options.HelloTimeoutSeconds);
+        using var helloWait = new CancellationTokenSource(limit, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(token, helloWait.Token);
+        try
+        {
+            return await Read(stream, either.Token, context);
+        }
+        catch (Exception e) when (helloWait.IsCancellationRequested && !token.IsCancellationRequested && e is OperationCanceledException or IOException)
+        {
+            CoordinatorMetrics.LimitRefused.WithLabels("hello_timeout").Inc();
+            log.LogWarning("Agent stream from {Peer} ended: no hello within {HelloTimeoutSeconds} s of opening", context.Peer, limit.TotalSeconds);
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"no hello within {limit.TotalSeconds:0.###} s of the stream opening"));
+        }
+    }
+
+    /// <summary>Reads the next message; false at the end of the stream. Oversized messages and a stream ended by its session become RpcExceptions.</summary>
+    private async Task<bool> Read(IAsyncStreamReader<AgentMessage> stream, CancellationToken token, ServerCallContext context, Func<string?>? endedBecause = null)
     {
         try
         {
@@ -216,9 +282,9 @@ public sealed class AgentServiceImpl(
             log.LogWarning("Agent message from {Peer} rejected: {Detail} (limit {MaxMessageBytes} bytes)", context.Peer, e.Status.Detail, _options.MaxMessageBytes);
             throw;
         }
-        catch (OperationCanceledException) when (replaced?.Invoke() == true)
+        catch (OperationCanceledException) when (endedBecause?.Invoke() is { } reason)
         {
-            throw new RpcException(new Status(StatusCode.Aborted, "replaced by a newer connection of the same agent"));
+            throw new RpcException(new Status(StatusCode.Aborted, reason));
         }
     }
 
@@ -230,6 +296,11 @@ public sealed class AgentServiceImpl(
         }
 
         CoordinatorMetrics.ReportsRejected.WithLabels(rejection.Reason).Inc();
+        if (rejection.Limit is { } limit)
+        {
+            CoordinatorMetrics.LimitRefused.WithLabels(limit).Inc();
+        }
+
         log.LogWarning("Agent message from {Peer} ({Agent}) rejected with {StatusCode}: {Rejection}",
             context.Peer, identity?.ToString() ?? "before hello", rejection.Code, rejection.Message);
         throw rejection.ToRpcException();

@@ -31,13 +31,19 @@ public sealed class AgentSessionActor : ReceiveActor
         {
             if (!_open.Outbox.TryWrite(d.Message))
             {
-                Sender.Tell(new CommandUndeliverable(d.CommandId, $"the {_info.Identity} closed its stream"));
+                // Full (the agent does not read) or already completed (the stream is ending): either
+                // way the command is refused, never queued without bound or dropped unseen.
+                CoordinatorMetrics.LimitRefused.WithLabels("agent_outbox").Inc();
+                var reason = $"the {_info.Identity} has {AgentLimits.SessionOutboxCapacity} commands unsent (it does not read its stream) or its stream closed";
+                _log.LogWarning("Command {CommandId} not queued: {Reason}; ending the stream", d.CommandId, reason);
+                Sender.Tell(new CommandUndeliverable(d.CommandId, reason));
+                _open.EndStream($"ended by the coordinator: {reason}");
             }
         });
         Receive<SessionReplaced>(_ =>
         {
             _log.LogInformation("Session {SessionId} of {Agent} replaced by a newer connection", _info.SessionId, _info.Identity);
-            _open.EndStream();
+            _open.EndStream("replaced by a newer connection of the same agent");
             Context.Stop(Self);
         });
         Receive<GetSessionInfo>(_ => Sender.Tell(_info with { LastReport = _lastReport }));

@@ -7,7 +7,7 @@ namespace GiantVm.Coordinator.Agents;
 
 /// <summary>Handler -> SessionManagerActor: a stream said hello; replies <see cref="SessionOpened"/>.</summary>
 /// <param name="Outbox">Where the session writes messages for the agent (the handler pumps it to the stream).</param>
-/// <param name="EndStream">Ends the gRPC call (the session was replaced by a newer one).</param>
+/// <param name="EndStream">Ends the gRPC call with ABORTED and the given reason (replaced by a newer stream, or not reading its commands).</param>
 /// <param name="ReportsTo">Where the session forwards reports and results (the rebalancer).</param>
 public sealed record OpenSession(
     AgentIdentity Identity,
@@ -15,7 +15,7 @@ public sealed record OpenSession(
     string AgentVersion,
     DateTimeOffset ConnectedAt,
     ChannelWriter<CoordinatorMessage> Outbox,
-    Action EndStream,
+    Action<string> EndStream,
     IActorRef ReportsTo);
 
 /// <summary>SessionManagerActor -> handler: the session actor now holding the stream.</summary>

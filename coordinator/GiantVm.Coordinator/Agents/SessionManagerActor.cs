@@ -1,5 +1,6 @@
 using Akka.Actor;
 using GiantVm.Contracts.V1;
+using GiantVm.Coordinator.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace GiantVm.Coordinator.Agents;
@@ -58,6 +59,9 @@ public sealed class SessionManagerActor : ReceiveActor
         var sessionId = $"s{Interlocked.Increment(ref _sequence)}-{Guid.NewGuid():N}"[..20];
         if (_byIdentity.TryGetValue(open.Identity, out var older))
         {
+            // One live stream per agent identity: the newest wins (an agent that reconnects after a
+            // network cut must not wait for the old stream to time out).
+            CoordinatorMetrics.LimitRefused.WithLabels("one_stream_per_agent").Inc();
             older.Session.Tell(SessionReplaced.Instance);
             _bySessionId.Remove(older.SessionId);
         }

@@ -85,6 +85,7 @@ public static class CoordinatorApp
             throw new UsageException("Coordinator:Akka:StableAfterSeconds and Coordinator:ReplicationAckTimeoutSeconds must be positive");
         }
 
+        CheckLimits(options);
         var dataDir = Path.GetFullPath(options.DataDir);
         try
         {
@@ -102,7 +103,9 @@ public static class CoordinatorApp
         builder.Services.AddOptions<CoordinatorOptions>().BindConfiguration(CoordinatorOptions.Section);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(member);
-        builder.Services.AddSingleton<JournalFeed>();
+        builder.Services.AddSingleton<MemberExit>();
+        builder.Services.AddSingleton(new JournalFeed(options.MaxFollowBacklog));
+        builder.Services.AddSingleton(new AgentStreamGate(options.MaxStreams));
         builder.Services.AddSingleton<TopologyBook>();
         builder.Services.AddSingleton<IMigrationJournal>(sp => new FileMigrationJournal(
             dataDir, options.JournalMaxFileBytes, options.JournalMaxFiles, sp.GetRequiredService<TimeProvider>()));
@@ -139,6 +142,35 @@ public static class CoordinatorApp
         app.MapHealthChecks("/healthz");
         app.MapMetrics("/metrics");
         return app;
+    }
+
+    private static void CheckLimits(CoordinatorOptions options)
+    {
+        static bool Positive(double value) => double.IsFinite(value) && value > 0;
+        if (!Positive(options.HelloTimeoutSeconds))
+        {
+            throw new UsageException($"Coordinator:HelloTimeoutSeconds must be a positive number of seconds (got {options.HelloTimeoutSeconds})");
+        }
+
+        if (options.MaxStreams < 1)
+        {
+            throw new UsageException($"--max-streams must be at least 1 (got {options.MaxStreams})");
+        }
+
+        if (!Positive(options.MaxReportRate))
+        {
+            throw new UsageException($"--max-report-rate must be a positive number of reports a second (got {options.MaxReportRate})");
+        }
+
+        if (options.MaxTasksPerReport < 1)
+        {
+            throw new UsageException($"--max-tasks-per-report must be at least 1 (got {options.MaxTasksPerReport})");
+        }
+
+        if (options.MaxFollowBacklog < 1)
+        {
+            throw new UsageException($"Coordinator:MaxFollowBacklog must be at least 1 (got {options.MaxFollowBacklog})");
+        }
     }
 
     private static void AddConfiguration(ConfigurationManager configuration, CoordinatorLaunch launch)
@@ -370,6 +402,8 @@ public static class CoordinatorApp
                     createProxyToo: true)
                 .AddStartup((system, _) =>
                 {
+                    sp.GetRequiredService<MemberExit>().Watch(
+                        system, sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<MemberExit>>(), member.Value);
                     if (akka.SeedNodes.Count == 0)
                     {
                         var cluster = Cluster.Get(system);

@@ -25,14 +25,17 @@ public static class CoordinatorCommandLine
         var akkaPort = new Option<int?>("--akka-port") { Description = "Akka remoting port, 0 = any free port (Coordinator:Akka:Port) [default: 0]", HelpName = "PORT" };
         var seedNodes = new Option<string>("--seed-nodes") { Description = "Comma-separated Akka seed node addresses of the coordinator cluster, e.g. akka.tcp://giantvm@127.0.0.1:4053,akka.tcp://giantvm@127.0.0.1:4054 (Coordinator:Akka:SeedNodes) [default: none: a one-member cluster]", HelpName = "ADDRS" };
         var clusterSize = new Option<int?>("--cluster-size") { Description = "Configured number of members; a majority of it must acknowledge every journal record before its command is sent (Coordinator:ClusterSize) [default: number of seed nodes, or 1]", HelpName = "N" };
+        var maxStreams = new Option<int?>("--max-streams") { Description = "Agent streams this member serves at once; more are refused RESOURCE_EXHAUSTED (Coordinator:MaxStreams) [default: 5000]", HelpName = "N" };
+        var maxReportRate = new Option<double?>("--max-report-rate") { Description = "Reports a second accepted on one agent stream; the excess is dropped and counted (Coordinator:MaxReportRate) [default: 10]", HelpName = "N" };
+        var maxTasks = new Option<int?>("--max-tasks-per-report") { Description = "Tasks one guest report may list; a longer one ends the stream RESOURCE_EXHAUSTED (Coordinator:MaxTasksPerReport) [default: 100000]", HelpName = "N" };
         var logLevel = new Option<string>("--log-level") { Description = "Verbose, Debug, Information, Warning, Error (Coordinator:LogLevel) [default: Information]", HelpName = "LEVEL" };
         var verbose = new Option<bool>("--verbose") { Description = "Print stack traces with errors" };
 
         var root = new RootCommand(
             "giantvm-coordinator: decides BE-task migrations between the virtual NUMA nodes of a GiantVM guest. " +
             "Agents connect over gRPC (AgentService), giantvmctl over AdminService; decisions are journaled to " +
-            "DATA_DIR/migrations.jsonl (acknowledged by a majority of the cluster's members, each writing its own DATA_DIR) before their commands are sent. With --tls-cert/--tls-key/--tls-ca every channel is mutually authenticated (docs/security.md). Exit codes: 0 clean stop, 1 runtime failure, 2 usage or policy error.");
-        foreach (var option in new Option[] { policy, config, urls, metricsUrl, dataDir, insecure, tlsCert, tlsKey, tlsCa, vm, member, akkaPort, seedNodes, clusterSize, logLevel, verbose })
+            "DATA_DIR/migrations.jsonl (acknowledged by a majority of the cluster's members, each writing its own DATA_DIR) before their commands are sent. With --tls-cert/--tls-key/--tls-ca every channel is mutually authenticated (docs/security.md). Exit codes: 0 clean stop, 1 runtime failure (including this member being downed or removed from the cluster: restart it), 2 usage or policy error.");
+        foreach (var option in new Option[] { policy, config, urls, metricsUrl, dataDir, insecure, tlsCert, tlsKey, tlsCa, vm, member, akkaPort, seedNodes, clusterSize, maxStreams, maxReportRate, maxTasks, logLevel, verbose })
         {
             root.Options.Add(option);
         }
@@ -59,6 +62,9 @@ public static class CoordinatorCommandLine
             Set("Coordinator:Tls:Key", parse.GetValue(tlsKey));
             Set("Coordinator:Tls:Ca", parse.GetValue(tlsCa));
             Set("Coordinator:Akka:Port", parse.GetValue(akkaPort)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Set("Coordinator:MaxStreams", parse.GetValue(maxStreams)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Set("Coordinator:MaxReportRate", parse.GetValue(maxReportRate)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Set("Coordinator:MaxTasksPerReport", parse.GetValue(maxTasks)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Set("Coordinator:ClusterSize", parse.GetValue(clusterSize)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (parse.GetValue(seedNodes) is { } seeds)
             {

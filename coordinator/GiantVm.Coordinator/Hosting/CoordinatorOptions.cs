@@ -1,3 +1,5 @@
+using GiantVm.Coordinator.Agents;
+
 namespace GiantVm.Coordinator.Hosting;
 
 /// <summary>
@@ -32,6 +34,24 @@ public sealed class CoordinatorOptions
 
     /// <summary>Largest accepted agent message, in bytes (larger ones end the stream RESOURCE_EXHAUSTED).</summary>
     public int MaxMessageBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>An agent stream that sends no hello within this many seconds of opening is ended DEADLINE_EXCEEDED.</summary>
+    public double HelloTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Agent streams this member serves at once; one more is refused RESOURCE_EXHAUSTED before its hello is read.</summary>
+    public int MaxStreams { get; set; } = 5000;
+
+    /// <summary>Reports (guest and host) accepted per second on one stream; the excess is dropped and counted (results are never dropped).</summary>
+    public double MaxReportRate { get; set; } = 10;
+
+    /// <summary>Tasks one guest report may list; a longer report ends the stream RESOURCE_EXHAUSTED.</summary>
+    public int MaxTasksPerReport { get; set; } = AgentLimits.DefaultMaxTasksPerReport;
+
+    /// <summary>
+    /// Records a WatchMigrations (giantvmctl migrations --follow) client may have pending; a client that
+    /// falls further behind is disconnected RESOURCE_EXHAUSTED (it can reconnect: --follow replays the journal).
+    /// </summary>
+    public int MaxFollowBacklog { get; set; } = 1024;
 
     /// <summary>Reports stamped further than this in the future are rejected.</summary>
     public double MaxClockSkewSeconds { get; set; } = 300;

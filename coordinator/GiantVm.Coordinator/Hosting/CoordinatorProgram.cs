@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace GiantVm.Coordinator.Hosting;
@@ -43,6 +44,11 @@ public static class CoordinatorProgram
             }
 
             await app.WaitForShutdownAsync(token);
+            if (app.Services.GetRequiredService<MemberExit>().Failure is { } failure)
+            {
+                await stderr.WriteLineAsync($"giantvm-coordinator: exiting with code 1: {failure}");
+                return 1;
+            }
         }
 
         return ExitCodes.Ok;

@@ -26,6 +26,11 @@ internal static class CoordinatorMetrics
         "giantvm_auth_denied_total", "Calls and messages refused for the caller's certificate identity (role, hello binding, result binding, no identity).",
         new CounterConfiguration { LabelNames = ["reason"] });
 
+    public static readonly Counter LimitRefused = Prometheus.Metrics.CreateCounter(
+        "giantvm_limit_refused_total",
+        "Inputs refused because a bound was exceeded, by limit (hello_timeout, max_streams, one_stream_per_agent, report_rate, string_length, tasks_per_report, nodes_per_message, duplicate_pid, agent_outbox, follow_backlog).",
+        new CounterConfiguration { LabelNames = ["limit"] });
+
     public static readonly Gauge Sessions = Prometheus.Metrics.CreateGauge(
         "giantvm_agent_sessions", "Connected agent sessions, by role.",
         new GaugeConfiguration { LabelNames = ["role"] });

@@ -40,7 +40,21 @@ public static class BoundedYaml
         }
 
         var stream = new YamlStream();
-        stream.Load(new DepthLimitedParser(new Parser(new StringReader(text))));
+        var parser = new DepthLimitedParser(new Parser(new StringReader(text)));
+        try
+        {
+            stream.Load(parser);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // Found by fuzzing (scripts/fuzz.sh policy-yaml): on some malformed input YamlDotNet
+            // fails with these instead of a YamlException (a merge key "<<:" chain of aliases
+            // reaching YamlNode.ParseNode, a scanner state error in ScanPlainScalar). They are bad
+            // YAML like any other: report them as such, with the parser's position.
+            var at = parser.Current?.Start ?? Mark.Empty;
+            throw new YamlException(at, at, $"not valid YAML ({e.Message})", e);
+        }
+
         return stream;
     }
 

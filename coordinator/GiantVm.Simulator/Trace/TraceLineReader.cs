@@ -7,10 +7,15 @@ namespace GiantVm.Simulator.Trace;
 /// Streams the lines of part files in order: a background thread reads and decompresses
 /// (<see cref="GZipStream"/> for <c>.gz</c>, plain otherwise) into pooled chunks of whole lines,
 /// the consumer parses them, so decompression and parsing overlap on two cores. Memory is
-/// bounded by the pool (a few MiB), never by the file sizes.
+/// bounded by the pool (a few MiB), never by the file sizes: a line longer than
+/// <see cref="MaxLineBytes"/> (no newline within 64 KiB: not a trace CSV) is a
+/// <see cref="TraceFormatException"/> naming the file and line, not a buffer that grows.
 /// </summary>
 internal sealed class TraceLineReader : IDisposable
 {
+    /// <summary>Longest accepted line, newline excluded.</summary>
+    public const int MaxLineBytes = 64 * 1024;
+
     private const int DefaultChunkBytes = 1 << 20;
     private const int PoolSize = 6;
 
@@ -175,6 +180,10 @@ internal sealed class TraceLineReader : IDisposable
                 chunk.Length += n;
                 Interlocked.Exchange(ref _bytesRead, _completedBytes + Math.Min(file.Position, _fileSizes[fileIndex]));
                 int lastNewline = chunk.Buffer.AsSpan(0, chunk.Length).LastIndexOf((byte)'\n');
+                if (chunk.Length - (lastNewline + 1) > MaxLineBytes)
+                {
+                    throw LineTooLong(path, _lineInFile + chunk.Buffer.AsSpan(0, lastNewline + 1).Count((byte)'\n'));
+                }
                 if (lastNewline < 0 || chunk.Length < chunk.Buffer.Length)
                 {
                     continue;
@@ -207,9 +216,26 @@ internal sealed class TraceLineReader : IDisposable
     private void Publish(LineChunk chunk)
     {
         chunk.FirstLine = _lineInFile;
-        _lineInFile += chunk.Data.Count((byte)'\n');
+        // Counts the lines and checks each one's length in the same pass (a line that arrived
+        // whole in one read was not seen by the pending-tail check in ReadFile).
+        var rest = chunk.Data;
+        while (!rest.IsEmpty)
+        {
+            int end = rest.IndexOf((byte)'\n');
+            if (end > MaxLineBytes)
+            {
+                throw LineTooLong(_files[chunk.FileIndex], _lineInFile);
+            }
+
+            _lineInFile++;
+            rest = rest[(end + 1)..];
+        }
+
         _full.Add(chunk, _stop.Token);
     }
+
+    private static TraceFormatException LineTooLong(string path, long line) =>
+        new($"{path}:{line}: line longer than {MaxLineBytes} bytes (no newline within 64 KiB; is this a trace CSV?)");
 
     public void Dispose()
     {

@@ -7,6 +7,8 @@ namespace GiantVm.NodeAgent.Execution;
 /// The agent's BE selection asked about one process (the sampler's <see cref="BeTaskSelector"/>
 /// answers for all of them): its comm matches, it is listed in the pid file, or it is in the BE
 /// cgroup or below. Kernel threads and the agent itself are refused separately by the executor.
+/// A pid file that is not trusted (<see cref="PidFileTrust"/>: owner or mode changed since the
+/// agent started) selects nothing.
 /// </summary>
 internal sealed class BeClassifier
 {
@@ -26,7 +28,7 @@ internal sealed class BeClassifier
             return true;
         }
 
-        if (_selection.PidFile is { } file && File.Exists(file)
+        if (_selection.PidFile is { } file && File.Exists(file) && PidFileTrust.Check(file) is null
             && PidList.Parse(File.ReadAllText(file), file).Contains(stat.Pid))
         {
             return true;

@@ -8,6 +8,8 @@ namespace GiantVm.NodeAgent.Execution;
 /// (cgroup v2 forbids tasks in a cgroup whose children hold controllers). A move writes the pid
 /// into the target's leaf, created on demand with that node's <c>cpuset.cpus</c> and
 /// <c>cpuset.mems</c> (since Linux 5.15 the kernel then migrates its pages), then verifies.
+/// With <c>--be-comm</c> (a name any user can give a process) it is confined: it only moves tasks
+/// already in the BE cgroup or below, never one out of another cgroup (a user's own service).
 /// </summary>
 internal sealed class CpusetExecutor : IMigrationExecutor
 {
@@ -15,10 +17,13 @@ internal sealed class CpusetExecutor : IMigrationExecutor
     private readonly string _beDirectory;
     private readonly TimeProvider _time;
     private readonly int _selfPid;
+    private readonly bool _confined;
 
     /// <param name="beDirectory">the BE cgroup's directory in the cgroup2 file system.</param>
-    public CpusetExecutor(ITaskInspector inspector, string beDirectory, TimeProvider time, int selfPid)
+    /// <param name="confineToBeCgroup">refuse tasks that are not already under the BE cgroup (set with --be-comm).</param>
+    public CpusetExecutor(ITaskInspector inspector, string beDirectory, TimeProvider time, int selfPid, bool confineToBeCgroup = false)
     {
+        _confined = confineToBeCgroup;
         _inspector = inspector;
         _beDirectory = beDirectory;
         _time = time;
@@ -39,6 +44,13 @@ internal sealed class CpusetExecutor : IMigrationExecutor
         }
 
         ct.ThrowIfCancellationRequested();
+        if (_confined && !UnderBeCgroup(request.Pid))
+        {
+            return Task.FromResult(MigrationOutcome.Untouched(ExecutionStatus.Refused,
+                $"pid {request.Pid} ({move.Stat.Comm}) is not in the BE cgroup {_beDirectory} or below: with --be-comm (a name any user can choose) the cpuset executor does not move tasks out of other cgroups",
+                move.Status.CpusAllowedList, move.PagesBefore) with { Duration = _time.GetElapsedTime(start) });
+        }
+
         var leaf = Path.Combine(_beDirectory, LeafName(request.ToNode));
         try
         {
@@ -59,6 +71,15 @@ internal sealed class CpusetExecutor : IMigrationExecutor
                 with { Duration = _time.GetElapsedTime(start) });
         }
 
+        if (_inspector.Stat(request.Pid) is { } now && now.StartTime != request.StartTime)
+        {
+            // Another process took the pid between the preflight and the write. It was not moved
+            // back: its earlier cgroup is not known here (docs/reliability.md, known limits).
+            return Task.FromResult(MigrationOutcome.Untouched(ExecutionStatus.Vanished,
+                $"process {request.Pid} exited during the move and pid {request.Pid} now names another process (start time {now.StartTime}, the command names {request.StartTime}); that process was written into {leaf} and is not moved back",
+                move.Status.CpusAllowedList, move.PagesBefore) with { Duration = _time.GetElapsedTime(start) });
+        }
+
         var procs = Path.Combine(leaf, "cgroup.procs");
         var member = PidList.Parse(File.ReadAllText(procs), procs).Contains(request.Pid);
         var outcome = Verification.Finish(move, _inspector, _time.GetElapsedTime(start), "");
@@ -68,6 +89,20 @@ internal sealed class CpusetExecutor : IMigrationExecutor
         }
 
         return Task.FromResult(outcome);
+    }
+
+    /// <summary>Whether the pid is listed in cgroup.procs of the BE cgroup or any cgroup below it.</summary>
+    private bool UnderBeCgroup(int pid)
+    {
+        try
+        {
+            return Directory.EnumerateFiles(_beDirectory, "cgroup.procs", SearchOption.AllDirectories)
+                .Any(procs => PidList.Parse(File.ReadAllText(procs), procs).Contains(pid));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ProcParseException)
+        {
+            return false; // cannot tell: refuse
+        }
     }
 
     /// <summary>Creates the node's leaf (enabling cpuset for the BE cgroup's children) or corrects its lists.</summary>

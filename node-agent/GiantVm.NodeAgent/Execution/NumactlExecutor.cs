@@ -1,10 +1,15 @@
+using GiantVm.Linux;
 using GiantVm.Linux.Syscalls;
 
 namespace GiantVm.NodeAgent.Execution;
 
 /// <summary>
 /// The default backend: sched_setaffinity on every thread (walking the thread list until a walk
-/// finds no new thread), then <c>migratepages PID FROM TO</c>, then verification.
+/// finds no new thread), then <c>migratepages PID FROM TO</c>, then verification. The pid's start
+/// time is checked again right after the affinity walk and after the page migration: a different
+/// one means the process exited and another took its pid meanwhile, so the result is
+/// <c>vanished</c> and every thread of the new process whose affinity this move changed gets its
+/// own earlier affinity back (read just before each change).
 /// </summary>
 internal sealed class NumactlExecutor : IMigrationExecutor
 {
@@ -41,6 +46,7 @@ internal sealed class NumactlExecutor : IMigrationExecutor
         var pid = request.Pid;
         var cpus = move.Target.Cpus;
         var set = new HashSet<int>();
+        var before = new Dictionary<int, string>(); // tid -> its affinity just before this move set it
         for (var walk = 0; walk < MaxWalks; walk++)
         {
             var fresh = _inspector.Threads(pid).Where(t => !set.Contains(t)).ToList();
@@ -51,6 +57,11 @@ internal sealed class NumactlExecutor : IMigrationExecutor
 
             foreach (var tid in fresh)
             {
+                if (_inspector.ThreadStatus(pid, tid)?.CpusAllowedList is { Length: > 0 } was)
+                {
+                    before[tid] = was;
+                }
+
                 var errno = _affinity.Set(tid, cpus);
                 if (errno is 0 or SchedAffinity.Esrch)
                 {
@@ -60,7 +71,7 @@ internal sealed class NumactlExecutor : IMigrationExecutor
 
                 if (_inspector.Stat(pid)?.StartTime != request.StartTime)
                 {
-                    return Gone(move, start);
+                    return Replaced(move, start, before, "during the affinity change");
                 }
 
                 return new MigrationOutcome(ExecutionStatus.Failed, move.PagesBefore ?? new Dictionary<int, ulong>(), move.PagesBefore ?? new Dictionary<int, ulong>(),
@@ -74,23 +85,79 @@ internal sealed class NumactlExecutor : IMigrationExecutor
             return Gone(move, start);
         }
 
+        if (_inspector.Stat(pid)?.StartTime != request.StartTime)
+        {
+            return Replaced(move, start, before, "during the affinity change");
+        }
+
         ct.ThrowIfCancellationRequested();
         var toolError = "";
         if (move.SourceNodes.Count > 0)
         {
             var run = await _tool.RunAsync(pid, move.SourceNodes, [request.ToNode], ct);
+            if (_inspector.Stat(pid)?.StartTime != request.StartTime)
+            {
+                return Replaced(move, start, before, "during the page migration");
+            }
+
             if (run.ExitCode != 0)
             {
-                if (_inspector.Stat(pid)?.StartTime != request.StartTime)
-                {
-                    return Gone(move, start);
-                }
-
                 toolError = $"migratepages exited {run.ExitCode}: {run.Output}";
             }
         }
 
         return Verification.Finish(move, _inspector, _time.GetElapsedTime(start), toolError);
+    }
+
+    /// <summary>
+    /// The pid no longer names the commanded process. Threads now under that pid whose affinity
+    /// this move changed (a new process that took the pid, or tids it reused) get their own earlier
+    /// affinity back; the outcome is vanished either way.
+    /// </summary>
+    private MigrationOutcome Replaced(PreparedMove move, long start, IReadOnlyDictionary<int, string> before, string when)
+    {
+        var pid = move.Request.Pid;
+        var now = _inspector.Stat(pid);
+        if (now is null)
+        {
+            return Gone(move, start);
+        }
+
+        var restored = 0;
+        var failed = new List<string>();
+        foreach (var tid in _inspector.Threads(pid))
+        {
+            if (!before.TryGetValue(tid, out var was))
+            {
+                continue; // not touched by this move
+            }
+
+            int errno;
+            try
+            {
+                errno = _affinity.Set(tid, ListFormat.Parse(was, $"thread {tid} Cpus_allowed_list"));
+            }
+            catch (ProcParseException e)
+            {
+                failed.Add($"tid {tid}: {e.Message}");
+                continue;
+            }
+
+            if (errno == 0)
+            {
+                restored++;
+            }
+            else if (errno != SchedAffinity.Esrch)
+            {
+                failed.Add($"tid {tid}: {SchedAffinity.Describe(errno)}");
+            }
+        }
+
+        var detail = $"process {pid} exited {when} and pid {pid} now names another process (start time {now.StartTime}, the command names {move.Request.StartTime})";
+        detail += restored > 0 ? $"; affinity of {restored} of its threads restored" : "; none of its threads had been touched";
+        detail += failed.Count > 0 ? $"; restoring failed for {string.Join(", ", failed)}" : "";
+        return MigrationOutcome.Untouched(ExecutionStatus.Vanished, detail, move.Status.CpusAllowedList, move.PagesBefore)
+            with { Duration = _time.GetElapsedTime(start) };
     }
 
     private MigrationOutcome Gone(PreparedMove move, long start) =>

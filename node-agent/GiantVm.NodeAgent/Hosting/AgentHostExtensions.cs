@@ -48,6 +48,11 @@ internal static class AgentHostExtensions
         Func<Hello> hello;
         if (s.Role == "guest")
         {
+            if (s.Sensing.BePidFile is { } pidFile && PidFileTrust.Check(pidFile) is { } distrust)
+            {
+                throw new AgentConfigException(distrust);
+            }
+
             var sampler = SamplerFactory.Guest(s.Sensing, time);
             var sys = new SysFs(s.Sensing.SysRoot);
             var executorName = s.Executor;
@@ -124,7 +129,7 @@ internal static class AgentHostExtensions
         return s.Executor switch
         {
             "numactl" => (_ => new NumactlExecutor(inspector, new SchedAffinitySetter(), new MigratePagesProcess(), time, self), dryRun),
-            "cpuset" => (_ => new CpusetExecutor(inspector, beDirectory!, time, self), dryRun),
+            "cpuset" => (_ => new CpusetExecutor(inspector, beDirectory!, time, self, confineToBeCgroup: p.BeComm is not null), dryRun),
             "emulated" => (_ => new EmulatedExecutor(inspector, s.EmulatorRoot!, time, self), dryRun),
             _ => (dryRun, dryRun),
         };

@@ -54,8 +54,8 @@ internal static class RunCommandLine
         Add<string>("--sys-root", "SysRoot", "sys file system to read [default: /sys]", "DIR");
         Add<string>("--cgroup-root", "CgroupRoot", "cgroup2 root (default: <sys-root>/fs/cgroup if it holds cgroup.controllers, else <sys-root>/fs/cgroup/unified)", "DIR");
         Add<string>("--be-cgroup", "BeCgroup", "guest: BE tasks are the processes of this cgroup v2 path (recursive)", "PATH");
-        Add<string>("--be-comm", "BeComm", "guest: BE tasks are the processes whose comm matches this regex", "REGEX");
-        Add<string>("--be-pid-file", "BePidFile", "guest: BE tasks are the pids listed in this file", "FILE");
+        Add<string>("--be-comm", "BeComm", "guest: BE tasks are the processes whose comm matches this regex (any user can choose a name: with --executor cpuset only tasks already under --be-cgroup are moved)", "REGEX");
+        Add<string>("--be-pid-file", "BePidFile", "guest: BE tasks are the pids listed in this file; it must be owned by root or the agent's user and not group/other-writable, else the agent refuses to start", "FILE");
         Add<bool?>("--numa-maps", "NumaMaps", "guest: read numa_maps of BE tasks for their pages per node [default: true]", "true|false");
         Add<int?>("--numa-maps-every", "NumaMapsEvery", "guest: re-read the numa_maps of a task that ran or changed its RSS every N samples (first sight and after a migration always; 1 = every sample) [default: 10]", "N");
         Add<int?>("--numa-maps-max-age", "NumaMapsMaxAge", "guest: re-read the numa_maps of a task that neither ran nor changed its RSS every N samples [default: 300]", "N");

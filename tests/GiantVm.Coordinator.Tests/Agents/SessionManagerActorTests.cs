@@ -17,7 +17,7 @@ public sealed class SessionManagerActorTests : Akka.Hosting.TestKit.TestKit
     {
     }
 
-    private OpenSession Open(AgentIdentity identity, Channel<CoordinatorMessage> outbox, Action endStream) =>
+    private OpenSession Open(AgentIdentity identity, Channel<CoordinatorMessage> outbox, Action<string> endStream) =>
         new(identity, "h", "test", DateTimeOffset.UtcNow, outbox.Writer, endStream, TestActor);
 
     [Fact]
@@ -27,9 +27,9 @@ public sealed class SessionManagerActorTests : Akka.Hosting.TestKit.TestKit
         var olderEnded = new TaskCompletionSource();
         var older = Channel.CreateUnbounded<CoordinatorMessage>();
 
-        await manager.Ask<SessionOpened>(Open(Guest, older, () => olderEnded.TrySetResult()), TimeSpan.FromSeconds(5), Ct);
+        await manager.Ask<SessionOpened>(Open(Guest, older, _ => olderEnded.TrySetResult()), TimeSpan.FromSeconds(5), Ct);
         var newer = Channel.CreateUnbounded<CoordinatorMessage>();
-        await manager.Ask<SessionOpened>(Open(Guest, newer, () => { }), TimeSpan.FromSeconds(5), Ct);
+        await manager.Ask<SessionOpened>(Open(Guest, newer, _ => { }), TimeSpan.FromSeconds(5), Ct);
 
         await olderEnded.Task.WaitAsync(TimeSpan.FromSeconds(5), Ct);
         var agents = await manager.Ask<AgentsList>(GetAgents.Instance, TimeSpan.FromSeconds(5), Ct);
@@ -41,7 +41,7 @@ public sealed class SessionManagerActorTests : Akka.Hosting.TestKit.TestKit
     {
         var manager = Sys.ActorOf(SessionManagerActor.Props(NullLogger<SessionManagerActor>.Instance));
         var outbox = Channel.CreateUnbounded<CoordinatorMessage>();
-        await manager.Ask<SessionOpened>(Open(Guest, outbox, () => { }), TimeSpan.FromSeconds(5), Ct);
+        await manager.Ask<SessionOpened>(Open(Guest, outbox, _ => { }), TimeSpan.FromSeconds(5), Ct);
         var command = new CoordinatorMessage { Migrate = new MigrateCommand { CommandId = "c-1" } };
 
         manager.Tell(new DeliverToGuest("giantvm", "c-1", command));
@@ -54,7 +54,7 @@ public sealed class SessionManagerActorTests : Akka.Hosting.TestKit.TestKit
     {
         var manager = Sys.ActorOf(SessionManagerActor.Props(NullLogger<SessionManagerActor>.Instance));
         var host = Channel.CreateUnbounded<CoordinatorMessage>();
-        await manager.Ask<SessionOpened>(Open(new AgentIdentity(AgentRole.Host, 1, "giantvm"), host, () => { }), TimeSpan.FromSeconds(5), Ct);
+        await manager.Ask<SessionOpened>(Open(new AgentIdentity(AgentRole.Host, 1, "giantvm"), host, _ => { }), TimeSpan.FromSeconds(5), Ct);
 
         manager.Tell(new DeliverToGuest("giantvm", "c-1", new CoordinatorMessage()));
 
@@ -66,10 +66,27 @@ public sealed class SessionManagerActorTests : Akka.Hosting.TestKit.TestKit
     public async Task Reports_AreForwardedToTheRebalancer()
     {
         var manager = Sys.ActorOf(SessionManagerActor.Props(NullLogger<SessionManagerActor>.Instance));
-        var opened = await manager.Ask<SessionOpened>(Open(Guest, Channel.CreateUnbounded<CoordinatorMessage>(), () => { }), TimeSpan.FromSeconds(5), Ct);
+        var opened = await manager.Ask<SessionOpened>(Open(Guest, Channel.CreateUnbounded<CoordinatorMessage>(), _ => { }), TimeSpan.FromSeconds(5), Ct);
 
         opened.Session.Tell(new AgentPayload("report", DateTimeOffset.UtcNow));
 
         Assert.Equal("report", await ExpectMsgAsync<string>(cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task DeliverToGuest_WhenTheOutboxIsFull_RepliesUndeliverableAndEndsTheStream()
+    {
+        var manager = Sys.ActorOf(SessionManagerActor.Props(NullLogger<SessionManagerActor>.Instance));
+        var outbox = Channel.CreateBounded<CoordinatorMessage>(1);
+        var ended = new TaskCompletionSource<string>();
+        await manager.Ask<SessionOpened>(Open(Guest, outbox, r => ended.TrySetResult(r)), TimeSpan.FromSeconds(5), Ct);
+        manager.Tell(new DeliverToGuest("giantvm", "c-1", new CoordinatorMessage { Migrate = new MigrateCommand { CommandId = "c-1" } }));
+
+        manager.Tell(new DeliverToGuest("giantvm", "c-2", new CoordinatorMessage { Migrate = new MigrateCommand { CommandId = "c-2" } }));
+
+        var reply = await ExpectMsgAsync<CommandUndeliverable>(cancellationToken: Ct);
+        Assert.Equal("c-2", reply.CommandId);
+        Assert.Contains("commands unsent", await ended.Task.WaitAsync(TimeSpan.FromSeconds(5), Ct), StringComparison.Ordinal);
+        Assert.Equal("c-1", (await outbox.Reader.ReadAsync(Ct)).Migrate.CommandId);
     }
 }
