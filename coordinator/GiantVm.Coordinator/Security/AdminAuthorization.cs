@@ -49,6 +49,13 @@ public sealed class AdminAuthorization(ServerTls serverTls, IOptions<Coordinator
             : AccessRules.Admin(caller, verb, request is AdviseRequest advise ? advise.Vm : "", options.Value.Vm);
         if (reason is null)
         {
+            if (!AccessRules.ReadOnlyVerbs.Contains(verb) && verb != "Advise")
+            {
+                // every change an operator asks for is logged with who asked (the journal's own
+                // actor field is not built yet: docs/security.md)
+                log.LogInformation("{Verb} requested by {Identity}", verb, caller);
+            }
+
             return;
         }
 

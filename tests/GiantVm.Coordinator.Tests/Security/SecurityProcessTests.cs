@@ -167,6 +167,8 @@ public sealed class SecurityProcessTests : IDisposable
         Assert.Equal(StatusCode.PermissionDenied, hostAdvise.StatusCode);
         Assert.True(operatorPause.Paused);
         Assert.Contains("Denied Move to spiffe://giantvm/viewer/bob", coordinator.Output, StringComparison.Ordinal);
+        await Until(() => Task.FromResult(coordinator.Output.Contains("Pause requested by spiffe://giantvm/operator/alice", StringComparison.Ordinal)), 10, () => coordinator.Output);
+        Assert.DoesNotContain("ListNodes requested by", coordinator.Output, StringComparison.Ordinal);
     }
 
     [Fact]
