@@ -8,6 +8,8 @@ command -v numactl >/dev/null 2>&1 || need+=(numactl)
 command -v migratepages >/dev/null 2>&1 || need+=(numactl)
 command -v taskset >/dev/null 2>&1 || need+=(util-linux)
 command -v zcat >/dev/null 2>&1 || need+=(gzip)
+# scripts/gen-certs.sh (the demo, the end-to-end tests and the playbook issue certificates with it).
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # The deployment tests (tests/GiantVm.Deploy.Tests) lint and run the Ansible playbook.
 command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
 command -v ansible-lint >/dev/null 2>&1 || need+=(ansible-lint)
