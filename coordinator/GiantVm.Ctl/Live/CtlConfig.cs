@@ -1,7 +1,6 @@
 using System.Text;
 using GiantVm.Ctl.Cli;
 using GiantVm.Scheduling.Yaml;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace GiantVm.Ctl.Live;
@@ -46,22 +45,24 @@ internal sealed record CtlConfig(string Path, string? CurrentContext, IReadOnlyL
             return new CtlConfig(path, null, []);
         }
 
-        YamlStream yaml;
+        string text;
         try
         {
-            yaml = BoundedYaml.Load(BoundedYaml.ReadFile(path, BoundedYaml.MaxPolicyBytes), BoundedYaml.MaxPolicyBytes);
+            text = BoundedYaml.ReadFile(path, BoundedYaml.MaxPolicyBytes);
         }
         catch (YamlLimitException e)
         {
-            throw CtlException.Input(e.Line > 0 ? $"{path}:{e.Line}: {e.Message}" : $"{path}: {e.Message}");
-        }
-        catch (YamlException e)
-        {
-            throw CtlException.Input($"{path}:{e.Start.Line}: not valid YAML: {e.Message.Split('\n')[0]}");
+            throw CtlException.Input($"{path}: {e.Message}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw CtlException.Input($"{path}: cannot read: {e.Message}");
+        }
+
+        // the same loading and one-line errors as the policy and scenario loaders
+        if (!YamlInput.TryLoad(text, BoundedYaml.MaxPolicyBytes, out var yaml, out var problem))
+        {
+            throw CtlException.Input(problem.Line > 0 ? $"{path}:{problem.Line}: {problem.Message}" : $"{path}: {problem.Message}");
         }
 
         if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
