@@ -15,6 +15,23 @@ public class PidFileCacheTests
         return System.Diagnostics.Process.Start(start)!;
     }
 
+    /// <summary>
+    /// A child that has just exec'd may still be on its first time slice: the kernel adds
+    /// runtime to schedstat only when the task is descheduled or at a tick, so until then the
+    /// field reads 0 and then grows. Once the child sleeps in nanosleep its runtime is
+    /// accounted and stays put.
+    /// </summary>
+    private static void WaitUntilAsleep(int pid)
+    {
+        var proc = new ProcFs();
+        var deadline = Stopwatch.StartNew();
+        while (proc.TryReadPidStat(pid) is not { State: 'S' })
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), $"sleep (pid {pid}) never went to sleep");
+            Thread.Sleep(5);
+        }
+    }
+
     [Fact]
     public void OnAFakeTree_ReadsThePathEveryTime_AndKeepsNothingOpen()
     {
@@ -87,6 +104,7 @@ public class PidFileCacheTests
     public void OnTheRealProc_RunNs_IsTheSameInstanceOnlyThroughAHeldFile_AndAnExitedProcessVanishes()
     {
         using var child = StartSleep();
+        WaitUntilAsleep(child.Id);
         using var files = new PidFileCache(new ProcFs());
         Assert.True(files.TryReadRunNs(child.Id, out var first, out var same));
         Assert.False(same); // just opened: nothing to compare with
