@@ -1,7 +1,6 @@
 using System.Text;
 using GiantVm.Contracts.V1;
 using GiantVm.Coordinator.Agents;
-using GiantVm.Coordinator.Replication;
 using GiantVm.Ctl.Cli;
 using GiantVm.Ctl.Live;
 using GiantVm.Linux;
@@ -43,7 +42,6 @@ public static class Targets
             input => Expect<SnapshotFormatException>(() => SnapshotJson.ReadSeries(Utf8(input), "snap.json"))),
         new("journal-jsonl", "JournalFormatException (file:line: field)", () => [Encoding.UTF8.GetBytes(JournalSeed)],
             input => Expect<JournalFormatException>(() => JournalJson.ReadLines(Utf8(input), "migrations.jsonl"))),
-        new("state-jsonl", "InvalidDataException (file:line: not a state record)", () => [Encoding.UTF8.GetBytes(StateSeed)], StateFileTarget),
         new("ctl-journal-file", "CtlException (input error naming file and line)", () => [Encoding.UTF8.GetBytes(JournalSeed)], CtlJournalFileTarget),
         new("trace-machine-events", "TraceFormatException (file:line: column)", () => [Encoding.ASCII.GetBytes(MachineEventsSeed)],
             input => TraceFile(input, path => MachineTable.Read([path], 10))),
@@ -99,13 +97,6 @@ public static class Targets
 
     private static void TraceFile(byte[] input, Action<string> read) =>
         WithTempFile(input, "part-00000-of-00001.csv", path => Expect<TraceFormatException>(() => read(path)));
-
-    private static void StateFileTarget(byte[] input) =>
-        WithTempFile(input, StateFile.FileName, path =>
-        {
-            using var file = new StateFile(Path.GetDirectoryName(path)!);
-            Expect<InvalidDataException>(() => file.ReadAll());
-        });
 
     private static void CtlJournalFileTarget(byte[] input) =>
         WithTempFile(input, "migrations.jsonl", path => Expect<CtlException>(() => JournalFiles.Read(path)));
@@ -192,7 +183,6 @@ public static class Targets
         new JournalRecord { Id = "r2", Kind = JournalKinds.Result, MigrationId = "m-1", CommandId = "c-1", Time = Now.AddSeconds(1), Status = MigrationStatuses.Done, Pid = 4242, PagesMoved = 256, Seq = 2 },
     ]);
 
-    private static string StateSeed => StateFile.Serialize(new StateRecord { Id = "s1", Seq = 1, Kind = StateKinds.Pause, Time = Now, Member = "m", Reason = "maintenance" }) + "\n";
 
     private const string MachineEventsSeed = "0,1,0,platform,0.5,0.5\n0,2,0,platform,1,1\n100,1,1,,,\n";
 

@@ -52,6 +52,7 @@ public static class AdminProto
             DurationMs = record.DurationMs ?? 0,
             Error = record.Error ?? "",
             Member = record.Member ?? "",
+            Actor = record.Actor ?? "",
         };
         if (record.From is { } from)
         {

@@ -7,7 +7,8 @@ using GiantVm.Coordinator.Hosting;
 using GiantVm.Coordinator.Journal;
 using GiantVm.Coordinator.Policies;
 using GiantVm.Coordinator.Rebalancing;
-using GiantVm.Coordinator.Replication;
+using GiantVm.Coordinator.Security;
+using GiantVm.Coordinator.Persistence;
 using GiantVm.Scheduling.Engine;
 using GiantVm.Scheduling.Journal;
 using GiantVm.Scheduling.Model;
@@ -31,10 +32,11 @@ public sealed class AdminServiceImpl(
     IRequiredActor<RebalancerActor> rebalancerRef,
     IRequiredActor<SessionManagerActor> sessionsRef,
     ActorSystem system,
-    IMigrationJournal journal,
+    MigrationLogDb migrationLog,
     JournalFeed feed,
     IOptions<CoordinatorOptions> options,
     MemberName member,
+    ServerTls tls,
     ILogger<AdminServiceImpl> log) : AdminService.AdminServiceBase
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(15);
@@ -55,7 +57,7 @@ public sealed class AdminServiceImpl(
             LastRound = view.LastRound is { } last ? Timestamp.FromDateTimeOffset(last) : null,
             LastRoundDecisions = (uint)view.LastRoundDecisions,
             MigrationsLastHour = (uint)view.MigrationsLastHour,
-            MajorityAvailable = view.MajorityAvailable,
+            Recording = view.Recording,
             Vm = _options.Vm,
         };
         reply.Members.AddRange(cluster.State.Members.Select(m => new MemberInfo
@@ -82,9 +84,9 @@ public sealed class AdminServiceImpl(
         try
         {
             var timeout = TimeSpan.FromSeconds(3);
-            var replica = await ReplicaActor.PeerOf(system, address).Ask<ReplicaStatus>(GetReplicaStatus.Instance, timeout, token);
+            var info = await MemberInfoActor.Of(system, address).Ask<MemberEndpoint>(GetMemberInfo.Instance, timeout, token);
             var agents = await system.ActorSelection(new RootActorPath(address) / "user" / "sessions").Ask<AgentsList>(GetAgents.Instance, timeout, token);
-            return (address, replica.Member, replica.GrpcUrl, agents.Agents);
+            return (address, info.Member, info.GrpcUrl, agents.Agents);
         }
         catch (Exception e) when (e is AskTimeoutException or TaskCanceledException or ActorNotFoundException)
         {
@@ -182,7 +184,7 @@ public sealed class AdminServiceImpl(
     {
         CheckVm(request.Vm);
         using var results = feed.Subscribe();
-        var outcome = await Ask<RebalanceOutcome>(new RebalanceNow(request.DryRun), context);
+        var outcome = await Ask<RebalanceOutcome>(new RebalanceNow(request.DryRun, Caller(context)), context);
         var reply = new RebalanceReply { Message = outcome.Message };
         reply.Decisions.AddRange(outcome.Decisions.Select(d => AdminProto.ToProto(d, _options.Vm)));
         if (request.Wait)
@@ -199,7 +201,7 @@ public sealed class AdminServiceImpl(
     {
         CheckVm(request.Vm);
         using var results = feed.Subscribe();
-        var outcome = await Ask<MoveOutcome>(new MoveTask(request.Pid, (int)request.ToNode, request.DryRun), context);
+        var outcome = await Ask<MoveOutcome>(new MoveTask(request.Pid, (int)request.ToNode, request.DryRun, Caller(context)), context);
         if (outcome.Decision is null)
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"move of pid {request.Pid} to node {request.ToNode} refused: {outcome.Refusal}"));
@@ -219,14 +221,14 @@ public sealed class AdminServiceImpl(
     public override async Task<PauseReply> Pause(PauseRequest request, ServerCallContext context)
     {
         CheckVm(request.Vm);
-        var state = await Ask<PauseState>(new PauseRebalancing(string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason), context);
+        var state = await Ask<PauseState>(new PauseRebalancing(string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason, Caller(context)), context);
         return ToReply(state);
     }
 
     public override async Task<PauseReply> Resume(ResumeRequest request, ServerCallContext context)
     {
         CheckVm(request.Vm);
-        var state = await Ask<PauseState>(ResumeRebalancing.Instance, context);
+        var state = await Ask<PauseState>(new ResumeRebalancing(Caller(context)), context);
         return ToReply(state);
     }
 
@@ -234,7 +236,7 @@ public sealed class AdminServiceImpl(
     {
         CheckVm(request.Vm);
         using var results = feed.Subscribe();
-        var outcome = await Ask<DrainOutcome>(new DrainNode((int)request.NodeId, request.Evacuate), context);
+        var outcome = await Ask<DrainOutcome>(new DrainNode((int)request.NodeId, request.Evacuate, Caller(context)), context);
         if (outcome.Refusal is not null)
         {
             throw new RpcException(new Status(StatusCode.NotFound, outcome.Refusal));
@@ -254,15 +256,15 @@ public sealed class AdminServiceImpl(
     public override async Task<DrainReply> Undrain(UndrainRequest request, ServerCallContext context)
     {
         CheckVm(request.Vm);
-        return ToReply(await Ask<DrainOutcome>(new UndrainNode((int)request.NodeId), context));
+        return ToReply(await Ask<DrainOutcome>(new UndrainNode((int)request.NodeId, Caller(context)), context));
     }
 
-    public override Task<MigrationsReply> ListMigrations(MigrationsQuery request, ServerCallContext context)
+    public override async Task<MigrationsReply> ListMigrations(MigrationsQuery request, ServerCallContext context)
     {
         var query = AdminProto.ToQuery(request, _options.Vm);
         var reply = new MigrationsReply();
-        reply.Records.AddRange(query.Apply(InLogOrder()).Select(AdminProto.ToProto));
-        return Task.FromResult(reply);
+        reply.Records.AddRange((await ReadLogAsync(query, context.CancellationToken)).Select(AdminProto.ToProto));
+        return reply;
     }
 
     public override async Task WatchMigrations(MigrationsQuery request, IServerStreamWriter<ProtoJournalRecord> responseStream, ServerCallContext context)
@@ -270,7 +272,7 @@ public sealed class AdminServiceImpl(
         var query = AdminProto.ToQuery(request, _options.Vm);
         using var live = feed.Subscribe();
         var sent = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var record in query.Apply(InLogOrder()))
+        foreach (var record in await ReadLogAsync(query, context.CancellationToken))
         {
             sent.Add(record.Id);
             await responseStream.WriteAsync(AdminProto.ToProto(record), context.CancellationToken);
@@ -322,7 +324,7 @@ public sealed class AdminServiceImpl(
             RefuseOversized(PolicyLoader.Load(content, string.IsNullOrWhiteSpace(request.SourceName) ? "admin" : request.SourceName));
         }
 
-        var outcome = await Ask<PolicyReloadOutcome>(new Rebalancing.ReloadPolicy(content, request.SourceName, "admin"), context);
+        var outcome = await Ask<PolicyReloadOutcome>(new Rebalancing.ReloadPolicy(content, request.SourceName, "admin", Caller(context)), context);
         if (outcome.Unavailable is { } unavailable)
         {
             throw new RpcException(new Status(StatusCode.Unavailable, unavailable));
@@ -417,14 +419,27 @@ public sealed class AdminServiceImpl(
         return (found, false);
     }
 
-    /// <summary>This member's own journal in replicated-log order (a record caught up late was appended after later ones).</summary>
-    private List<GiantVm.Scheduling.Journal.JournalRecord> InLogOrder() => journal.ReadAll().OrderBy(r => r.Seq ?? 0).ToList();
+    /// <summary>The migration log's records the query selects, from the store's read model; UNAVAILABLE with the store's reason when it cannot be read.</summary>
+    private async Task<IReadOnlyList<GiantVm.Scheduling.Journal.JournalRecord>> ReadLogAsync(JournalQuery query, CancellationToken token)
+    {
+        try
+        {
+            return await migrationLog.QueryAsync(query, token);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"the migration log cannot be read from the store ({migrationLog.Store}): {e.GetBaseException().Message}"));
+        }
+    }
 
     private async Task<T> Ask<T>(object message, ServerCallContext context)
     {
         var rebalancer = await rebalancerRef.GetAsync(context.CancellationToken);
         return await rebalancer.Ask<T>(message, AskTimeout, context.CancellationToken);
     }
+
+    /// <summary>The caller's certificate identity (what the journal records as the actor), null without TLS.</summary>
+    private string? Caller(ServerCallContext context) => CallerIdentity.Of(context, tls.Material)?.ToString();
 
     private void CheckVm(string vm)
     {

@@ -10,7 +10,7 @@ internal static class StatusView
     {
         var p = s.Policy;
         w.WriteLine($"vm:           {s.Vm}");
-        w.WriteLine($"rebalancer:   {s.RebalancerMember}{(s.MajorityAvailable ? "" : "  (no majority: commands held back)")}");
+        w.WriteLine($"rebalancer:   {s.RebalancerMember}{(s.Recording ? "" : "  (store not persisting: commands held back)")}");
         w.WriteLine($"policy:       {p?.Name} v{p?.Version} (mode {p?.Mode}{(p?.DryRun == true ? ", dry-run" : "")}), " +
                     $"loaded {LiveText.Ago(p?.LoadedAt?.ToDateTimeOffset(), now)}");
         w.WriteLine($"  source:     {LiveText.Cut(p?.Source ?? "-", LiveText.Width - 14)}");
@@ -47,7 +47,7 @@ internal static class StatusView
     {
         ["vm"] = s.Vm,
         ["rebalancerMember"] = s.RebalancerMember,
-        ["majorityAvailable"] = s.MajorityAvailable,
+        ["recording"] = s.Recording,
         ["members"] = LiveJson.Array(s.Members, m => new JsonObject
         {
             ["address"] = m.Address,

@@ -25,7 +25,7 @@ public sealed class LiveVerbTests
         AssertHas(@"\nguest  -     guest     fake-1 ", table.Out);
         AssertFits(table.Out);
         using var doc = JsonDocument.Parse(json.Out);
-        Assert.Equal(["vm", "rebalancerMember", "majorityAvailable", "members", "agents", "policy", "paused", "lastRound", "lastRoundDecisions", "migrationsLastHour"],
+        Assert.Equal(["vm", "rebalancerMember", "recording", "members", "agents", "policy", "paused", "lastRound", "lastRoundDecisions", "migrationsLastHour"],
             doc.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.True(Assert.Single(doc.RootElement.GetProperty("members").EnumerateArray()).GetProperty("runsRebalancer").GetBoolean());
         Assert.Equal("guest", Assert.Single(doc.RootElement.GetProperty("agents").EnumerateArray()).GetProperty("role").GetString());
