@@ -221,6 +221,7 @@ public sealed class SecurityProcessTests : IDisposable
     public async Task AkkaCluster_AMemberWithAForeignCa_CannotJoin_ASameCaMemberCan()
     {
         _foreign.More("--members", "m9");
+        await using var postgres = await GiantVm.Testing.TestPostgres.StartAsync(Ct); // a cluster's members share one store
         var akka = (A: FreePort.Fixed(), B: FreePort.Fixed(), C: FreePort.Fixed());
         var seeds = $"akka.tcp://giantvm@127.0.0.1:{akka.A}";
         CoordinatorProcess Member(string name, int akkaPort, TestCertificates certs, string data)
@@ -228,7 +229,7 @@ public sealed class SecurityProcessTests : IDisposable
             var (grpc, metrics) = (FreePort.Next(), FreePort.Next());
             var member = CoordinatorProcess.Start(
                 ["--policy", "demo", "--data-dir", data, "--member-name", name, "--akka-port", akkaPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                 "--seed-nodes", seeds, "--cluster-size", "3", .. certs.ServerArgs("coordinator-" + name),
+                 "--seed-nodes", seeds, "--cluster-size", "3", "--store", postgres.StoreUri, .. certs.ServerArgs("coordinator-" + name),
                  "--urls", $"https://127.0.0.1:{grpc}", "--metrics-url", $"http://127.0.0.1:{metrics}"],
                 withPorts: false, ports: (grpc, metrics));
             _cleanup.Add(member);
