@@ -42,6 +42,7 @@ public static class Targets
             input => Expect<SnapshotFormatException>(() => SnapshotJson.ReadSeries(Utf8(input), "snap.json"))),
         new("journal-jsonl", "JournalFormatException (file:line: field)", () => [Encoding.UTF8.GetBytes(JournalSeed)],
             input => Expect<JournalFormatException>(() => JournalJson.ReadLines(Utf8(input), "migrations.jsonl"))),
+        new("stored-event", "JsonException (bad bytes) or ArgumentException (unknown manifest)", StoredEventSeeds, StoredEventTarget),
         new("ctl-journal-file", "CtlException (input error naming file and line)", () => [Encoding.UTF8.GetBytes(JournalSeed)], CtlJournalFileTarget),
         new("trace-machine-events", "TraceFormatException (file:line: column)", () => [Encoding.ASCII.GetBytes(MachineEventsSeed)],
             input => TraceFile(input, path => MachineTable.Read([path], 10))),
@@ -78,6 +79,35 @@ public static class Targets
         {
             // the documented error for bad input
         }
+    }
+
+    /// <summary>An event as the store holds it: its manifest, a tab, its bytes (what the journal's manifest and message columns hold).</summary>
+    private static void StoredEventTarget(byte[] input)
+    {
+        var tab = Array.IndexOf(input, (byte)'\t');
+        var manifest = tab < 0 ? "" : Encoding.UTF8.GetString(input, 0, tab);
+        var payload = tab < 0 ? input : input[(tab + 1)..];
+        try
+        {
+            GiantVm.Coordinator.Persistence.RebalancerEventFormat.FromBytes(payload, manifest);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException)
+        {
+            // the documented errors for bytes that are not a stored event
+        }
+    }
+
+    private static List<byte[]> StoredEventSeeds()
+    {
+        static byte[] Stored(object value) =>
+            [.. Encoding.UTF8.GetBytes(GiantVm.Coordinator.Persistence.RebalancerEventFormat.ManifestOf(value) + "\t"), .. GiantVm.Coordinator.Persistence.RebalancerEventFormat.ToBytes(value)];
+        var record = JournalJson.ReadLines(JournalSeed, "seed")[0];
+        return
+        [
+            Stored(new GiantVm.Coordinator.Rebalancing.Bookkeeping.Decided(record, Now, HoldsCooldown: true)),
+            Stored(new GiantVm.Coordinator.Rebalancing.Bookkeeping.NodeDrained(Now, "m", 1, Evacuate: true) { Actor = "spiffe://giantvm/operator/alice" }),
+            Stored(new GiantVm.Coordinator.Rebalancing.Bookkeeping.RebalancingPaused(Now, "m", "maintenance")),
+        ];
     }
 
     private static void WithTempFile(byte[] input, string name, Action<string> use)

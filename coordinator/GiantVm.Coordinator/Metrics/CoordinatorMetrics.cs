@@ -86,9 +86,6 @@ internal static class CoordinatorMetrics
         "giantvm_rebalancer_record_failures_total", "Events the store did not persist, by kind (decision, result, state).",
         new CounterConfiguration { LabelNames = ["kind"] });
 
-    public static readonly Gauge ReplicaHighestSeq = Prometheus.Metrics.CreateGauge(
-        "giantvm_replica_highest_sequence", "Highest replicated log sequence number in this member's own journal.");
-
     /// <summary>Touches the class so the defaults are suppressed before /metrics is first served.</summary>
     public static bool EnsureInitialized() => DefaultsSuppressed;
 
