@@ -187,13 +187,9 @@ public sealed class AdminServiceImpl(
         var outcome = await Ask<RebalanceOutcome>(new RebalanceNow(request.DryRun, Caller(context)), context);
         var reply = new RebalanceReply { Message = outcome.Message };
         reply.Decisions.AddRange(outcome.Decisions.Select(d => AdminProto.ToProto(d, _options.Vm)));
-        if (request.Wait)
-        {
-            var (records, timedOut) = await WaitForResults(results, outcome.Decisions, request.TimeoutSeconds, context.CancellationToken);
-            reply.Results.AddRange(records);
-            reply.TimedOut = timedOut;
-        }
-
+        var (records, timedOut) = await WaitInLogAsync(results, outcome.Decisions, request.Wait, request.TimeoutSeconds, context.CancellationToken);
+        reply.Results.AddRange(records);
+        reply.TimedOut = timedOut;
         return reply;
     }
 
@@ -208,13 +204,9 @@ public sealed class AdminServiceImpl(
         }
 
         var reply = new MoveReply { Decision = AdminProto.ToProto(outcome.Decision, _options.Vm) };
-        if (request.Wait)
-        {
-            var (records, timedOut) = await WaitForResults(results, [outcome.Decision], request.TimeoutSeconds, context.CancellationToken);
-            reply.Result = records.FirstOrDefault();
-            reply.TimedOut = timedOut;
-        }
-
+        var (records, timedOut) = await WaitInLogAsync(results, [outcome.Decision], request.Wait, request.TimeoutSeconds, context.CancellationToken);
+        reply.Result = records.FirstOrDefault();
+        reply.TimedOut = timedOut;
         return reply;
     }
 
@@ -243,13 +235,9 @@ public sealed class AdminServiceImpl(
         }
 
         var reply = ToReply(outcome);
-        if (request.Wait && outcome.Decisions.Count > 0)
-        {
-            var (records, timedOut) = await WaitForResults(results, outcome.Decisions, request.TimeoutSeconds, context.CancellationToken);
-            reply.Results.AddRange(records);
-            reply.TimedOut = timedOut;
-        }
-
+        var (records, timedOut) = await WaitInLogAsync(results, outcome.Decisions, request.Wait, request.TimeoutSeconds, context.CancellationToken);
+        reply.Results.AddRange(records);
+        reply.TimedOut = timedOut;
         return reply;
     }
 
@@ -388,19 +376,30 @@ public sealed class AdminServiceImpl(
         return reply;
     }
 
-    /// <summary>Waits until every sent decision has a result record (a timeout record counts) or the wait ends.</summary>
-    private static async Task<(List<ProtoJournalRecord> Records, bool TimedOut)> WaitForResults(
-        JournalFeed.Subscription results, IReadOnlyList<ExecutedDecision> decisions, double timeoutSeconds, CancellationToken token)
+    /// <summary>How long a verb waits for its decisions to reach the migration log's read model (it follows the journal within about 250 ms).</summary>
+    private static readonly TimeSpan ListedWait = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// The one wait of the verbs that decide (rebalance, move, drain --evacuate): until every
+    /// decision is in the migration log's read model (so that <c>migrations</c> right after the
+    /// verb lists it; at most <see cref="ListedWait"/>), and, when <paramref name="waitResults"/>,
+    /// until every sent decision has a result record there (a timeout record counts) or
+    /// <paramref name="timeoutSeconds"/> pass (then TimedOut).
+    /// </summary>
+    private static async Task<(List<ProtoJournalRecord> Records, bool TimedOut)> WaitInLogAsync(
+        JournalFeed.Subscription log, IReadOnlyList<ExecutedDecision> decisions, bool waitResults, double timeoutSeconds, CancellationToken token)
     {
-        var waiting = decisions.Where(d => d.CommandId is not null).Select(d => d.MigrationId).ToHashSet(StringComparer.Ordinal);
+        var unlisted = decisions.Select(d => d.MigrationId).ToHashSet(StringComparer.Ordinal);
+        var waiting = waitResults ? decisions.Where(d => d.CommandId is not null).Select(d => d.MigrationId).ToHashSet(StringComparer.Ordinal) : [];
         var found = new List<ProtoJournalRecord>();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
-        timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds > 0 ? timeoutSeconds : 60));
+        timeout.CancelAfter(waiting.Count > 0 ? TimeSpan.FromSeconds(timeoutSeconds > 0 ? timeoutSeconds : 60) : ListedWait);
         try
         {
-            while (waiting.Count > 0)
+            while (unlisted.Count > 0 || waiting.Count > 0)
             {
-                var record = await results.Records.ReadAsync(timeout.Token);
+                var record = await log.Records.ReadAsync(timeout.Token);
+                unlisted.Remove(record.MigrationId);
                 if (record.Kind == JournalKinds.Result && waiting.Remove(record.MigrationId))
                 {
                     found.Add(AdminProto.ToProto(record));
@@ -409,7 +408,8 @@ public sealed class AdminServiceImpl(
         }
         catch (OperationCanceledException) when (!token.IsCancellationRequested)
         {
-            return (found, true);
+            // results not all in: TimedOut; decisions not yet listed: the read model follows shortly
+            return (found, waiting.Count > 0);
         }
         catch (Exception e) when (FeedOverflowException.Is(e))
         {
