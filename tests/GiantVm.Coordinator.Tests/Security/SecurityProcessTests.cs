@@ -145,6 +145,31 @@ public sealed class SecurityProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task OperatorMoveAndDrain_AreRecordedWithTheOperatorsIdentityAsActor()
+    {
+        var coordinator = await StartAsync();
+        using var guest = await AgentStream.ConnectAsync(new AgentService.AgentServiceClient(Channel(coordinator, "guest-giantvm")), AgentStream.GuestHello());
+        await guest.SendAckedAsync(new AgentMessage { GuestReport = Agents.AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow, 0.1, 0.0) });
+        var admin = Admin(Channel(coordinator, "operator-alice"));
+
+        var moved = await admin.MoveAsync(new MoveRequest { Pid = 4242, ToNode = 1 }, cancellationToken: Ct);
+        Assert.Equal(1u, moved.Decision.ToNode);
+        await admin.DrainAsync(new DrainRequest { NodeId = 1 }, cancellationToken: Ct);
+
+        const string alice = "spiffe://giantvm/operator/alice";
+        // what `giantvmctl migrations -o json` prints comes from the store: the actor is there
+        var log = await admin.ListMigrationsAsync(new MigrationsQuery(), cancellationToken: Ct);
+        var decision = Assert.Single(log.Records, r => r.Kind == "decision");
+        Assert.Equal((alice, MigrationTrigger.Move), (decision.Actor, decision.Trigger));
+        // and so is the state change, as sqlite3 reads it
+        var store = new GiantVm.Coordinator.Persistence.MigrationLogDb(GiantVm.Coordinator.Persistence.StoreLocation.Parse("sqlite:" + Path.Combine(_data, "giantvm.db")));
+        await Until(async () => (await store.StateChangesAsync("giantvm", 0, Ct)).Any(c => c.Kind == "drain"), 10, () => coordinator.Output);
+        var drain = Assert.Single(await store.StateChangesAsync("giantvm", 0, Ct), c => c.Kind == "drain");
+        Assert.Equal((alice, "node 1"), (drain.Actor, drain.Detail));
+        Assert.Contains($"Node 1 drained (evacuate False) for {alice}", coordinator.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Roles_ViewerReads_OperatorActs_AgentsMayOnlyAskAdviceForTheirVm()
     {
         var coordinator = await StartAsync();
