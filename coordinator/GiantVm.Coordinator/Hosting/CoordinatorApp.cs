@@ -131,10 +131,7 @@ public static class CoordinatorApp
         builder.Services.AddGrpcHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
 
         var initialPolicy = new PolicyInForce(loaded.Policy, text, options.Policy, 1, DateTimeOffset.UtcNow);
-        var crashHook = options.TestHooks.CrashAfterDecisionJournaled
-            ? () => Process.GetCurrentProcess().Kill()
-            : (Action?)null;
-        AddAkka(builder, options, member, new RebalancerSettings(options.Vm, member.Value, options.Policy, crashHook), initialPolicy, tls, store);
+        AddAkka(builder, options, member, new RebalancerSettings(options.Vm, member.Value, options.Policy, FaultInjection.AfterDecisionPersisted()), initialPolicy, tls, store);
         builder.Services.AddHostedService<PolicyReloadTriggers>();
 
         customize?.Invoke(builder);

@@ -95,7 +95,6 @@ public sealed class CoordinatorOptions
     /// <summary>The cluster size in force (see <see cref="ClusterSize"/>).</summary>
     public int EffectiveClusterSize => ClusterSize ?? Math.Max(1, Akka.SeedNodes.Count);
 
-    public TestHookSettings TestHooks { get; set; } = new();
 }
 
 /// <summary>TLS files (<c>Coordinator:Tls</c>); all three or none.</summary>
@@ -128,11 +127,4 @@ public sealed class AkkaSettings
     /// faster failover but more risk of downing a member that is only slow.
     /// </summary>
     public double StableAfterSeconds { get; set; } = 5;
-}
-
-/// <summary>Fault injection for end-to-end tests only.</summary>
-public sealed class TestHookSettings
-{
-    /// <summary>Kill the process (SIGKILL) right after a decision record is acknowledged by a majority, before its command.</summary>
-    public bool CrashAfterDecisionJournaled { get; set; }
 }

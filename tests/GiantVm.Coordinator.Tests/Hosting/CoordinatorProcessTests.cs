@@ -32,7 +32,7 @@ public sealed class CoordinatorProcessTests : IDisposable
         var dataDir = Path.Combine(_folder, "data");
         using var coordinator = CoordinatorProcess.Start(
             ["--policy", PolicyFile(), "--data-dir", dataDir],
-            new Dictionary<string, string> { ["GIANTVM_Coordinator__TestHooks__CrashAfterDecisionJournaled"] = "true" });
+            new Dictionary<string, string> { [GiantVm.Coordinator.Hosting.FaultInjection.CrashAfterDecisionPersisted] = "1" });
         await coordinator.WaitHealthyAsync();
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{coordinator.GrpcPort}");
         using var guest = await AgentStream.ConnectAsync(new AgentService.AgentServiceClient(channel), AgentStream.GuestHello());
