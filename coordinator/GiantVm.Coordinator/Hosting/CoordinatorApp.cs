@@ -117,6 +117,8 @@ public static class CoordinatorApp
         builder.Services.AddSingleton(new MigrationLogDb(store));
 
         builder.Services.AddSingleton(new ServerTls(tls));
+        builder.Services.AddSingleton<AgentStreams>();
+        builder.Services.AddSingleton<Admin.ClusterPeers>();
         builder.Services.AddSingleton<CommandLedger>();
         builder.Services.AddGrpc(o =>
         {
@@ -137,8 +139,8 @@ public static class CoordinatorApp
         customize?.Invoke(builder);
 
         var app = builder.Build();
-        app.MapGrpcService<AgentServiceImpl>();
-        app.MapGrpcService<AdminServiceImpl>();
+        app.MapGrpcService<Agents.AgentService>();
+        app.MapGrpcService<Admin.AdminService>();
         app.MapGrpcHealthChecksService();
         app.MapHealthChecks("/healthz");
         app.MapMetrics("/metrics");

@@ -18,26 +18,27 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ProtoJournalRecord = GiantVm.Contracts.V1.JournalRecord;
+using V1 = GiantVm.Contracts.V1;
 using Status = Grpc.Core.Status;
 using TaskStatus = GiantVm.Contracts.V1.TaskStatus;
 
 namespace GiantVm.Coordinator.Admin;
 
 /// <summary>
-/// AdminService: converts requests, asks the rebalancer or the session manager, converts the
-/// answers. Reads the journal for migration listings; waits on the <see cref="JournalFeed"/> for
-/// results when asked to.
+/// AdminService (gRPC), a thin adapter: each RPC checks the vm, asks the rebalancer (or
+/// <see cref="ClusterPeers"/> for the members, <see cref="MigrationLogDb"/> for the migration log)
+/// and converts the answer with <see cref="AdminProto"/>. The verbs that decide share one wait
+/// (<c>WaitInLogAsync</c>, on the <see cref="JournalFeed"/>): until their decisions are listed,
+/// and their results when asked to.
 /// </summary>
-public sealed class AdminServiceImpl(
+public sealed class AdminService(
     IRequiredActor<RebalancerActor> rebalancerRef,
-    IRequiredActor<SessionManagerActor> sessionsRef,
-    ActorSystem system,
+    ClusterPeers peers,
     MigrationLogDb migrationLog,
     JournalFeed feed,
     IOptions<CoordinatorOptions> options,
-    MemberName member,
     ServerTls tls,
-    ILogger<AdminServiceImpl> log) : AdminService.AdminServiceBase
+    ILogger<AdminService> log) : V1.AdminService.AdminServiceBase
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(15);
     private readonly CoordinatorOptions _options = options.Value;
@@ -46,131 +47,20 @@ public sealed class AdminServiceImpl(
     {
         CheckVm(request.Vm);
         var view = await Ask<RebalancerView>(GetRebalancerView.Instance, context);
-        var cluster = Cluster.Get(system);
-        var members = cluster.State.Members.Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving or MemberStatus.Joining).ToList();
-        var peers = await Task.WhenAll(members.Select(m => PeerAsync(m.Address, cluster.SelfAddress, context.CancellationToken)));
-        var reply = new StatusReply
-        {
-            RebalancerMember = view.Member,
-            Policy = AdminProto.ToProto(view.Policy),
-            Paused = view.Paused,
-            LastRound = view.LastRound is { } last ? Timestamp.FromDateTimeOffset(last) : null,
-            LastRoundDecisions = (uint)view.LastRoundDecisions,
-            MigrationsLastHour = (uint)view.MigrationsLastHour,
-            Recording = view.Recording,
-            Vm = _options.Vm,
-        };
-        reply.Members.AddRange(cluster.State.Members.Select(m => new MemberInfo
-        {
-            Address = m.Address.ToString(),
-            Status = cluster.State.Unreachable.Contains(m) ? "Unreachable" : m.Status.ToString(),
-            RunsRebalancer = m.Address.ToString() == view.MemberAddress,
-            GrpcUrl = peers.FirstOrDefault(p => p.Address == m.Address).GrpcUrl ?? "",
-        }));
-        reply.Agents.AddRange(peers.SelectMany(p => p.Agents.Select(a => AdminProto.ToProto(a, p.Member ?? ""))));
-        return reply;
-    }
-
-    /// <summary>A member's name, gRPC URL and connected agents (empty when it does not answer in time).</summary>
-    private async Task<(Address Address, string? Member, string? GrpcUrl, IReadOnlyList<AgentSessionInfo> Agents)> PeerAsync(
-        Address address, Address self, CancellationToken token)
-    {
-        if (address == self)
-        {
-            var local = await (await sessionsRef.GetAsync(token)).Ask<AgentsList>(GetAgents.Instance, AskTimeout, token);
-            return (address, member.Value, member.GrpcUrl, local.Agents);
-        }
-
-        try
-        {
-            var timeout = TimeSpan.FromSeconds(3);
-            var info = await MemberInfoActor.Of(system, address).Ask<MemberEndpoint>(GetMemberInfo.Instance, timeout, token);
-            var agents = await system.ActorSelection(new RootActorPath(address) / "user" / "sessions").Ask<AgentsList>(GetAgents.Instance, timeout, token);
-            return (address, info.Member, info.GrpcUrl, agents.Agents);
-        }
-        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException or ActorNotFoundException)
-        {
-            return (address, null, null, []);
-        }
+        return AdminProto.ToStatusReply(view, await peers.AllAsync(context.CancellationToken), _options.Vm);
     }
 
     public override async Task<NodesReply> ListNodes(NodesRequest request, ServerCallContext context)
     {
         CheckVm(request.Vm);
-        var view = await Ask<RebalancerView>(GetRebalancerView.Instance, context);
-        var reply = new NodesReply { Vm = _options.Vm };
-        foreach (var node in view.Snapshot.Nodes)
-        {
-            var seen = view.Nodes.FirstOrDefault(n => n.Id == node.Id);
-            var status = new NodeStatus
-            {
-                NodeId = (uint)node.Id,
-                Cpus = node.Cpus ?? "",
-                StealRatio = node.StealRatio,
-                Hot = seen?.Hot ?? false,
-                MemTotalBytes = (ulong)Math.Max(0, node.MemTotalBytes ?? 0),
-                MemFreeBytes = (ulong)Math.Max(0, node.MemFreeBytes ?? 0),
-                Stale = node.AgeSeconds is { } age && age > view.Policy.Policy.StaleAfter.TotalSeconds,
-                Drained = node.Drained,
-                BeTasks = (uint)view.Snapshot.Tasks.Count(t => t.Node == node.Id),
-            };
-            if (seen is not null)
-            {
-                status.SmoothedStealRatio = seen.SmoothedStealRatio;
-            }
-
-            if (node.HostStealRatio is { } hostSteal)
-            {
-                status.HostStealRatio = hostSteal;
-            }
-
-            if (node.HostLcBusyCores is { } lc)
-            {
-                status.HostLcBusyCores = lc;
-            }
-
-            if (node.HostCapacityCores is { } capacity)
-            {
-                status.HostCapacityCores = capacity;
-            }
-
-            if (node.AgeSeconds is { } reportAge)
-            {
-                status.ReportAgeSeconds = reportAge;
-            }
-
-            reply.Nodes.Add(status);
-        }
-
-        return reply;
+        return AdminProto.ToNodesReply(await Ask<RebalancerView>(GetRebalancerView.Instance, context), _options.Vm);
     }
 
     public override async Task<TasksReply> ListTasks(TasksRequest request, ServerCallContext context)
     {
         CheckVm(request.Vm);
         var view = await Ask<RebalancerView>(GetRebalancerView.Instance, context);
-        var reply = new TasksReply { Vm = _options.Vm };
-        foreach (var task in view.Snapshot.Tasks.Where(t => !request.HasNodeId || t.Node == request.NodeId))
-        {
-            var status = new TaskStatus
-            {
-                Pid = task.Pid,
-                StartTimeTicks = task.StartTime ?? 0,
-                Comm = task.Comm ?? "",
-                NodeId = (uint)task.Node,
-                RssBytes = (ulong)Math.Max(0, task.RssBytes ?? 0),
-                CpuCores = task.CpuCores ?? 0,
-            };
-            if (view.State.LastMoveOf(task.Pid, task.StartTime) is { } move)
-            {
-                status.LastMove = Timestamp.FromDateTimeOffset(move.Time);
-                status.LastFromNode = (uint)move.From;
-            }
-
-            reply.Tasks.Add(status);
-        }
-
-        return reply;
+        return AdminProto.ToTasksReply(view, request.HasNodeId ? (int)request.NodeId : null, _options.Vm);
     }
 
     public override async Task<SnapshotReply> GetSnapshot(SnapshotRequest request, ServerCallContext context)
