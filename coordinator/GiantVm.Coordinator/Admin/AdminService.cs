@@ -47,7 +47,17 @@ public sealed class AdminService(
     {
         CheckVm(request.Vm);
         var view = await Ask<RebalancerView>(GetRebalancerView.Instance, context);
-        return AdminProto.ToStatusReply(view, await peers.AllAsync(context.CancellationToken), _options.Vm);
+        var reply = AdminProto.ToStatusReply(view, await peers.AllAsync(context.CancellationToken), _options.Vm);
+        var (reachable, latency, error) = await migrationLog.PingAsync(TimeSpan.FromSeconds(3), context.CancellationToken);
+        reply.Store = new StoreStatus
+        {
+            Kind = migrationLog.Store.Kind == StoreKind.Sqlite ? "sqlite" : "postgres",
+            Location = migrationLog.Store.Display,
+            Reachable = reachable,
+            LatencyMs = latency.TotalMilliseconds,
+            Error = error ?? "",
+        };
+        return reply;
     }
 
     public override async Task<NodesReply> ListNodes(NodesRequest request, ServerCallContext context)

@@ -130,7 +130,8 @@ public static class CoordinatorApp
         {
             builder.Services.AddHostedService<InsecureWarning>();
         }
-        builder.Services.AddGrpcHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
+        builder.Services.AddSingleton<StoreHealth>();
+        builder.Services.AddGrpcHealthChecks().AddCheck<ClusterHealthCheck>("cluster").AddCheck<StoreHealthCheck>("store");
 
         var initialPolicy = new PolicyInForce(loaded.Policy, text, options.Policy, 1, DateTimeOffset.UtcNow);
         AddAkka(builder, options, member, new RebalancerSettings(options.Vm, member.Value, options.Policy, FaultInjection.AfterDecisionPersisted()), initialPolicy, tls, store);
@@ -422,6 +423,7 @@ public static class CoordinatorApp
                         MigrationLogProjection.Props(
                             sp.GetRequiredService<MigrationLogDb>(),
                             sp.GetRequiredService<JournalFeed>(),
+                            sp.GetRequiredService<StoreHealth>(),
                             sp.GetRequiredService<ILogger<MigrationLogProjection>>()),
                         "migration-log");
                 })

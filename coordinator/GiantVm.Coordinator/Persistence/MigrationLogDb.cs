@@ -114,6 +114,30 @@ public sealed class MigrationLogDb(StoreLocation store)
         """,
     ];
 
+    /// <summary>One round trip to the store (<c>SELECT 1</c>): its latency, or the store's error.</summary>
+    public async Task<(bool Reachable, TimeSpan Latency, string? Error)> PingAsync(TimeSpan timeout, CancellationToken token)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(token);
+        limit.CancelAfter(timeout);
+        try
+        {
+            await using var connection = await OpenAsync(limit.Token);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            await command.ExecuteScalarAsync(limit.Token);
+            return (true, System.Diagnostics.Stopwatch.GetElapsedTime(started), null);
+        }
+        catch (OperationCanceledException) when (!token.IsCancellationRequested)
+        {
+            return (false, System.Diagnostics.Stopwatch.GetElapsedTime(started), $"no answer within {timeout.TotalSeconds:0.#} s");
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            return (false, System.Diagnostics.Stopwatch.GetElapsedTime(started), e.GetBaseException().Message);
+        }
+    }
+
     /// <summary>The highest journal position projected so far (0: none).</summary>
     public async Task<long> ProjectedUpToAsync(CancellationToken token)
     {

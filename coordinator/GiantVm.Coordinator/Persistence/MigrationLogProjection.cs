@@ -31,15 +31,17 @@ public sealed class MigrationLogProjection : ReceiveActor, IWithTimers
 
     private readonly MigrationLogDb _db;
     private readonly JournalFeed _feed;
+    private readonly StoreHealth _health;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
     private UniqueKillSwitch? _running;
     private int _failures;
 
-    public MigrationLogProjection(MigrationLogDb db, JournalFeed feed, ILogger<MigrationLogProjection> log)
+    public MigrationLogProjection(MigrationLogDb db, JournalFeed feed, StoreHealth health, ILogger<MigrationLogProjection> log)
     {
         _db = db;
         _feed = feed;
+        _health = health;
         _log = log;
         ReceiveAsync<Start>(_ => StartAsync());
         Receive<Started>(s =>
@@ -51,12 +53,14 @@ public sealed class MigrationLogProjection : ReceiveActor, IWithTimers
             }
 
             _failures = 0;
+            _health.Up();
             CoordinatorMetrics.StoreUp.Set(1);
         });
         Receive<Failed>(f =>
         {
             _running = null;
             _failures++;
+            _health.Down(f.Reason);
             CoordinatorMetrics.StoreUp.Set(0);
             if (_failures == 1 || _failures % 30 == 0)
             {
@@ -69,8 +73,8 @@ public sealed class MigrationLogProjection : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(MigrationLogDb db, JournalFeed feed, ILogger<MigrationLogProjection> log) =>
-        Akka.Actor.Props.Create(() => new MigrationLogProjection(db, feed, log));
+    public static Props Props(MigrationLogDb db, JournalFeed feed, StoreHealth health, ILogger<MigrationLogProjection> log) =>
+        Akka.Actor.Props.Create(() => new MigrationLogProjection(db, feed, health, log));
 
     protected override void PreStart() => Self.Tell(Start.Instance);
 

@@ -75,6 +75,8 @@ public sealed class AdminServiceTests
         var status = await coordinator.Admin.GetStatusAsync(new StatusRequest(), cancellationToken: Ct);
         Assert.True(status.Paused);
         Assert.Equal(0u, status.LastRoundDecisions);
+        Assert.Equal(("sqlite", true, ""), (status.Store.Kind, status.Store.Reachable, status.Store.Error));
+        Assert.EndsWith("giantvm.db", status.Store.Location, StringComparison.Ordinal);
         var records = (await coordinator.Admin.ListMigrationsAsync(new MigrationsQuery(), cancellationToken: Ct)).Records;
         Assert.All(records, r => Assert.Equal(MigrationTrigger.Move, r.Trigger));
     }
