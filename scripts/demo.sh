@@ -1,30 +1,35 @@
 #!/usr/bin/env bash
 # The whole loop on an emulated GiantVM, on one machine: builds, starts the emulator
 # (giantvm-sim emulate, scenario coordinator/GiantVm.Simulator/scenarios/demo-4node.yaml), the
-# coordinator as a cluster of three members (Akka cluster on loopback, each with its own data
-# folder) with the shipped `demo` policy, four host agents and the guest agent (given all three
+# coordinator as a cluster of three members (Akka cluster on loopback) sharing a throwaway
+# PostgreSQL this script starts (initdb/pg_ctl in the work folder; the rebalancer's events and
+# the migration log live there) with the shipped `demo` policy, four host agents and the guest agent (given all three
 # members' addresses) on 127.0.0.1 (free ports). The scenario raises the LC load on the BE tasks' host; the coordinator moves
 # them to the lowest-steal node. Decisions are printed as they happen, then the node state and
 # the migrations. Every channel is mutual TLS (certificates from scripts/gen-certs.sh in the work
 # folder; giantvmctl reads them from a contexts file, GIANTVM_CONFIG). Everything started here is
 # stopped on exit, Ctrl-C or TERM.
 #
-#   scripts/demo.sh [--no-build] [--keep DIR]
+#   scripts/demo.sh [--single] [--no-build] [--keep DIR]
+#     --single     one coordinator member on its default SQLite store (no PostgreSQL)
 #     --no-build   use the binaries already built (CONFIGURATION, default Debug)
 #     --keep DIR   work in DIR and keep it (logs, emulated trees, journal); default: a temp dir
 #                  that is deleted at the end
 # Exit code: 0 when every BE task ended on the lowest-steal node, 1 otherwise, 2 usage.
+# Without --keep, the PostgreSQL server and its data are removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 config=${CONFIGURATION:-Debug}
 build=1
 keep=""
+members=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) build=0 ;;
+    --single) members=1 ;;
     --keep) [ $# -ge 2 ] || { echo "demo: --keep needs a folder" >&2; exit 2; }; keep=$2; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "demo: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -58,7 +63,9 @@ emu=$work/emulated
 
 # Everything started here is registered in pids and stopped on exit (scripts/lib/procs.sh).
 . "$repo/scripts/lib/procs.sh"
+. "$repo/scripts/lib/postgres.sh"
 demo_cleanup() { # exit code
+  [ $members -eq 1 ] || pg_throwaway_stop "$work/postgres"
   if [ -z "$keep" ]; then rm -rf "$work"; else echo "demo: logs, trees and journal kept in $work"; fi
   echo "demo: stopped everything it started"
 }
@@ -92,7 +99,6 @@ wait_for() { # seconds, description, command...
   done
 }
 
-members=3
 healthy() { # metrics port: /healthz says Healthy once the member is Up in the cluster
   bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 && printf 'GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3 && grep -q Healthy <&3"
 }
@@ -108,7 +114,8 @@ started=$SECONDS
 
 # Secure by default: one CA for this demo, an identity per member, host, the guest and the operator.
 certs=$work/certs
-scripts/gen-certs.sh --out "$certs" --vm giantvm --hosts 4 --members member-0,member-1,member-2 --operators demo >/dev/null 2>"$work/logs/gen-certs.log"
+member_names=$(seq -s, -f 'member-%g' 0 $((members - 1)))
+scripts/gen-certs.sh --out "$certs" --vm giantvm --hosts 4 --members "$member_names" --operators demo >/dev/null 2>"$work/logs/gen-certs.log"
 tls() { echo --tls-cert "$certs/$1.crt" --tls-key "$certs/$1.key" --tls-ca "$certs/ca.crt"; }
 export GIANTVM_CONFIG=$work/giantvmctl.yaml
 cat > "$GIANTVM_CONFIG" <<EOF
@@ -125,11 +132,19 @@ echo "demo: mutual TLS everywhere: CA and identities in $certs (scripts/gen-cert
 
 echo "demo: emulated GiantVM: 4 hosts x 4 CPUs, 4 BE tasks on node 1 (scenario $scenario)"
 start emulator dotnet "$sim" emulate --root "$emu" --scenario "$scenario" --duration 300s
-echo "demo: coordinator cluster of $members members on $url, policy 'demo' (coordinator/policies/demo.yaml)"
+if [ $members -gt 1 ]; then
+  pg_port=$(free_port)
+  pg_throwaway_start "$work/postgres" "$pg_port" || exit 1
+  store=$(pg_throwaway_uri "$pg_port")
+  echo "demo: coordinator cluster of $members members on $url, store $store (throwaway PostgreSQL in $work/postgres), policy 'demo' (coordinator/policies/demo.yaml)"
+else
+  store="sqlite:$work/coordinator0/giantvm.db"
+  echo "demo: one coordinator member on $url, store $store, policy 'demo' (coordinator/policies/demo.yaml)"
+fi
 for i in $(seq 0 $((members - 1))); do
   start "coordinator$i" dotnet "$coord" --policy demo --urls "${urls[$i]}" --metrics-url "http://127.0.0.1:${metrics[$i]}" \
     --data-dir "$work/coordinator$i" --member-name "member-$i" --akka-port "${akka[$i]}" --seed-nodes "$seed_nodes" --cluster-size $members \
-    $(tls "coordinator-member-$i")
+    --store "$store" $(tls "coordinator-member-$i")
 done
 wait_for 60 "the emulator's files" test -f "$emu/emulator/status.json"
 for k in 0 1 2 3; do
@@ -185,7 +200,7 @@ echo
 echo "== giantvmctl status (the coordinator cluster) =="
 dotnet "$ctl" status || true
 echo
-echo "== giantvmctl migrations (each member's own journal: $work/coordinator{0,1,2}/migrations.jsonl) =="
+echo "== giantvmctl migrations (from the store: $store) =="
 dotnet "$ctl" migrations || true
 echo
 be_steal=$(status | jq '.be_steal_ratio')

@@ -93,6 +93,7 @@ public sealed partial class StagedDeploymentTests(StagedDeployment deployment)
     [InlineData("guest", "/etc/systemd/system/giantvm-agent.service", "root", "root", "644")]
     [InlineData("coord1", "/etc/giantvm/coordinator.json", "root", "giantvm-coordinator", "640")]
     [InlineData("coord1", "/etc/giantvm/policy.yaml", "root", "giantvm-coordinator", "640")]
+    [InlineData("coord1", "/etc/giantvm/store-password", "root", "giantvm-coordinator", "640")]
     [InlineData("coord1", "/etc/systemd/system/giantvm-coordinator.service", "root", "root", "644")]
     [InlineData("coord1", "/var/lib/giantvm-coordinator", "giantvm-coordinator", "giantvm-coordinator", "750")]
     [InlineData("node0", "/etc/giantvm/tls", "root", "root", "755")]

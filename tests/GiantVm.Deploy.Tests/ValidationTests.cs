@@ -119,6 +119,35 @@ public sealed class ValidationTests : IDisposable
         AssertStopped(run, "giantvm_coordinators is empty");
     }
 
+    private const string ThreeCoordinators = """
+        [giantvm_coordinators]
+        coord0 ansible_host=127.0.0.1
+        coord1 ansible_host=127.0.0.2
+        coord2 ansible_host=127.0.0.3
+
+        """;
+
+    [Fact]
+    public async Task CoordinatorCluster_WithoutASharedStore_StopsThePlay_SayingWhatToSet()
+    {
+        var run = await ValidateAsync(TwoHosts + Guest + ThreeCoordinators);
+        AssertStopped(run, "a coordinator cluster of 3 members needs a store", "giantvm_store to postgres://USER@HOST:PORT/DB");
+    }
+
+    [Fact]
+    public async Task CoordinatorCluster_OnSqlite_StopsThePlay()
+    {
+        var run = await ValidateAsync(TwoHosts + Guest + ThreeCoordinators, "-e", "giantvm_store=sqlite:/var/lib/giantvm-coordinator/giantvm.db");
+        AssertStopped(run, "needs a store", "got giantvm_store 'sqlite:/var/lib/giantvm-coordinator/giantvm.db'");
+    }
+
+    [Fact]
+    public async Task StoreWithAPasswordInTheUri_StopsThePlay()
+    {
+        var run = await ValidateAsync(TwoHosts + Guest + ThreeCoordinators, "-e", "giantvm_store=postgres://giantvm:secret@db:5432/giantvm");
+        AssertStopped(run, "is not sqlite:PATH or postgres://USER@HOST:PORT/DB", "giantvm_store_password");
+    }
+
     [Fact]
     public async Task MissingPolicyFile_StopsThePlay()
     {

@@ -11,7 +11,7 @@ public sealed class ShortFuzzPassTests
     private const int Seed = 20261203;
 
     // Targets that write every input to a temporary file are slower: fewer executions.
-    private static readonly HashSet<string> FileTargets = ["state-jsonl", "ctl-journal-file", "trace-machine-events", "trace-task-events"];
+    private static readonly HashSet<string> FileTargets = ["ctl-journal-file", "trace-machine-events", "trace-task-events"];
 
     public static TheoryData<string> TargetNames => [.. Targets.All.Select(t => t.Name)];
 

@@ -1,7 +1,6 @@
 using System.Text;
 using GiantVm.Contracts.V1;
 using GiantVm.Coordinator.Agents;
-using GiantVm.Coordinator.Replication;
 using GiantVm.Ctl.Cli;
 using GiantVm.Ctl.Live;
 using GiantVm.Linux;
@@ -43,7 +42,7 @@ public static class Targets
             input => Expect<SnapshotFormatException>(() => SnapshotJson.ReadSeries(Utf8(input), "snap.json"))),
         new("journal-jsonl", "JournalFormatException (file:line: field)", () => [Encoding.UTF8.GetBytes(JournalSeed)],
             input => Expect<JournalFormatException>(() => JournalJson.ReadLines(Utf8(input), "migrations.jsonl"))),
-        new("state-jsonl", "InvalidDataException (file:line: not a state record)", () => [Encoding.UTF8.GetBytes(StateSeed)], StateFileTarget),
+        new("stored-event", "JsonException (bad bytes) or ArgumentException (unknown manifest)", StoredEventSeeds, StoredEventTarget),
         new("ctl-journal-file", "CtlException (input error naming file and line)", () => [Encoding.UTF8.GetBytes(JournalSeed)], CtlJournalFileTarget),
         new("trace-machine-events", "TraceFormatException (file:line: column)", () => [Encoding.ASCII.GetBytes(MachineEventsSeed)],
             input => TraceFile(input, path => MachineTable.Read([path], 10))),
@@ -82,6 +81,35 @@ public static class Targets
         }
     }
 
+    /// <summary>An event as the store holds it: its manifest, a tab, its bytes (what the journal's manifest and message columns hold).</summary>
+    private static void StoredEventTarget(byte[] input)
+    {
+        var tab = Array.IndexOf(input, (byte)'\t');
+        var manifest = tab < 0 ? "" : Encoding.UTF8.GetString(input, 0, tab);
+        var payload = tab < 0 ? input : input[(tab + 1)..];
+        try
+        {
+            GiantVm.Coordinator.Persistence.RebalancerEventFormat.FromBytes(payload, manifest);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException)
+        {
+            // the documented errors for bytes that are not a stored event
+        }
+    }
+
+    private static List<byte[]> StoredEventSeeds()
+    {
+        static byte[] Stored(object value) =>
+            [.. Encoding.UTF8.GetBytes(GiantVm.Coordinator.Persistence.RebalancerEventFormat.ManifestOf(value) + "\t"), .. GiantVm.Coordinator.Persistence.RebalancerEventFormat.ToBytes(value)];
+        var record = JournalJson.ReadLines(JournalSeed, "seed")[0];
+        return
+        [
+            Stored(new GiantVm.Coordinator.Rebalancing.Bookkeeping.Decided(record, Now, HoldsCooldown: true)),
+            Stored(new GiantVm.Coordinator.Rebalancing.Bookkeeping.NodeDrained(Now, "m", 1, Evacuate: true) { Actor = "spiffe://giantvm/operator/alice" }),
+            Stored(new GiantVm.Coordinator.Rebalancing.Bookkeeping.RebalancingPaused(Now, "m", "maintenance")),
+        ];
+    }
+
     private static void WithTempFile(byte[] input, string name, Action<string> use)
     {
         var dir = Directory.CreateTempSubdirectory("giantvm-fuzz-");
@@ -99,13 +127,6 @@ public static class Targets
 
     private static void TraceFile(byte[] input, Action<string> read) =>
         WithTempFile(input, "part-00000-of-00001.csv", path => Expect<TraceFormatException>(() => read(path)));
-
-    private static void StateFileTarget(byte[] input) =>
-        WithTempFile(input, StateFile.FileName, path =>
-        {
-            using var file = new StateFile(Path.GetDirectoryName(path)!);
-            Expect<InvalidDataException>(() => file.ReadAll());
-        });
 
     private static void CtlJournalFileTarget(byte[] input) =>
         WithTempFile(input, "migrations.jsonl", path => Expect<CtlException>(() => JournalFiles.Read(path)));
@@ -192,7 +213,6 @@ public static class Targets
         new JournalRecord { Id = "r2", Kind = JournalKinds.Result, MigrationId = "m-1", CommandId = "c-1", Time = Now.AddSeconds(1), Status = MigrationStatuses.Done, Pid = 4242, PagesMoved = 256, Seq = 2 },
     ]);
 
-    private static string StateSeed => StateFile.Serialize(new StateRecord { Id = "s1", Seq = 1, Kind = StateKinds.Pause, Time = Now, Member = "m", Reason = "maintenance" }) + "\n";
 
     private const string MachineEventsSeed = "0,1,0,platform,0.5,0.5\n0,2,0,platform,1,1\n100,1,1,,,\n";
 

@@ -52,6 +52,7 @@ public static class AdminProto
             DurationMs = record.DurationMs ?? 0,
             Error = record.Error ?? "",
             Member = record.Member ?? "",
+            Actor = record.Actor ?? "",
         };
         if (record.From is { } from)
         {
@@ -90,4 +91,106 @@ public static class AdminProto
         LastReport = agent.LastReport is { } last ? Timestamp.FromDateTimeOffset(last) : null,
         Hostname = agent.Hostname,
     };
+
+    /// <summary>status: the rebalancer's view and every member (<see cref="ClusterPeers"/>).</summary>
+    public static StatusReply ToStatusReply(RebalancerView view, IReadOnlyList<PeerStatus> peers, string vm)
+    {
+        var reply = new StatusReply
+        {
+            RebalancerMember = view.Member,
+            Policy = ToProto(view.Policy),
+            Paused = view.Paused,
+            LastRound = view.LastRound is { } last ? Timestamp.FromDateTimeOffset(last) : null,
+            LastRoundDecisions = (uint)view.LastRoundDecisions,
+            MigrationsLastHour = (uint)view.MigrationsLastHour,
+            Recording = view.Recording,
+            Vm = vm,
+        };
+        reply.Members.AddRange(peers.Select(p => new MemberInfo
+        {
+            Address = p.Address.ToString(),
+            Status = p.Status,
+            RunsRebalancer = p.Address.ToString() == view.MemberAddress,
+            GrpcUrl = p.GrpcUrl ?? "",
+        }));
+        reply.Agents.AddRange(peers.SelectMany(p => p.Agents.Select(a => ToProto(a, p.Member ?? ""))));
+        return reply;
+    }
+
+    /// <summary>nodes: each node of the snapshot with what the engine made of it.</summary>
+    public static NodesReply ToNodesReply(RebalancerView view, string vm)
+    {
+        var reply = new NodesReply { Vm = vm };
+        foreach (var node in view.Snapshot.Nodes)
+        {
+            var seen = view.Nodes.FirstOrDefault(n => n.Id == node.Id);
+            var status = new NodeStatus
+            {
+                NodeId = (uint)node.Id,
+                Cpus = node.Cpus ?? "",
+                StealRatio = node.StealRatio,
+                Hot = seen?.Hot ?? false,
+                MemTotalBytes = (ulong)Math.Max(0, node.MemTotalBytes ?? 0),
+                MemFreeBytes = (ulong)Math.Max(0, node.MemFreeBytes ?? 0),
+                Stale = node.AgeSeconds is { } age && age > view.Policy.Policy.StaleAfter.TotalSeconds,
+                Drained = node.Drained,
+                BeTasks = (uint)view.Snapshot.Tasks.Count(t => t.Node == node.Id),
+            };
+            if (seen is not null)
+            {
+                status.SmoothedStealRatio = seen.SmoothedStealRatio;
+            }
+
+            if (node.HostStealRatio is { } hostSteal)
+            {
+                status.HostStealRatio = hostSteal;
+            }
+
+            if (node.HostLcBusyCores is { } lc)
+            {
+                status.HostLcBusyCores = lc;
+            }
+
+            if (node.HostCapacityCores is { } capacity)
+            {
+                status.HostCapacityCores = capacity;
+            }
+
+            if (node.AgeSeconds is { } reportAge)
+            {
+                status.ReportAgeSeconds = reportAge;
+            }
+
+            reply.Nodes.Add(status);
+        }
+
+        return reply;
+    }
+
+    /// <summary>tasks: the BE tasks of the snapshot (of one node when given) with their last move.</summary>
+    public static TasksReply ToTasksReply(RebalancerView view, int? node, string vm)
+    {
+        var reply = new TasksReply { Vm = vm };
+        foreach (var task in view.Snapshot.Tasks.Where(t => node is null || t.Node == node))
+        {
+            var status = new Contracts.V1.TaskStatus
+            {
+                Pid = task.Pid,
+                StartTimeTicks = task.StartTime ?? 0,
+                Comm = task.Comm ?? "",
+                NodeId = (uint)task.Node,
+                RssBytes = (ulong)Math.Max(0, task.RssBytes ?? 0),
+                CpuCores = task.CpuCores ?? 0,
+            };
+            if (view.State.LastMoveOf(task.Pid, task.StartTime) is { } move)
+            {
+                status.LastMove = Timestamp.FromDateTimeOffset(move.Time);
+                status.LastFromNode = (uint)move.From;
+            }
+
+            reply.Tasks.Add(status);
+        }
+
+        return reply;
+    }
 }

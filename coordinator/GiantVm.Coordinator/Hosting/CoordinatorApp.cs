@@ -12,7 +12,7 @@ using GiantVm.Coordinator.Agents;
 using GiantVm.Coordinator.Journal;
 using GiantVm.Coordinator.Policies;
 using GiantVm.Coordinator.Rebalancing;
-using GiantVm.Coordinator.Replication;
+using GiantVm.Coordinator.Persistence;
 using Microsoft.AspNetCore.Builder;
 using System.Security.Authentication;
 using GiantVm.Coordinator.Security;
@@ -80,9 +80,14 @@ public static class CoordinatorApp
             throw new UsageException($"--cluster-size must be at least 1 (got {options.EffectiveClusterSize})");
         }
 
-        if (options.Akka.StableAfterSeconds <= 0 || options.ReplicationAckTimeoutSeconds <= 0)
+        if (options.Akka.StableAfterSeconds <= 0)
         {
-            throw new UsageException("Coordinator:Akka:StableAfterSeconds and Coordinator:ReplicationAckTimeoutSeconds must be positive");
+            throw new UsageException("Coordinator:Akka:StableAfterSeconds must be positive");
+        }
+
+        if (options.SnapshotEvery < 1)
+        {
+            throw new UsageException($"Coordinator:SnapshotEvery must be at least 1 (got {options.SnapshotEvery})");
         }
 
         CheckLimits(options);
@@ -96,6 +101,7 @@ public static class CoordinatorApp
             throw new UsageException($"--data-dir: cannot create {dataDir}: {e.Message}");
         }
 
+        var store = LoadStore(options, dataDir);
         ConfigureKestrel(builder, grpc, metrics, tls);
         ConfigureSerilog(builder, options, dataDir, logLevel);
 
@@ -107,12 +113,12 @@ public static class CoordinatorApp
         builder.Services.AddSingleton(new JournalFeed(options.MaxFollowBacklog));
         builder.Services.AddSingleton(new AgentStreamGate(options.MaxStreams));
         builder.Services.AddSingleton<TopologyBook>();
-        builder.Services.AddSingleton<IMigrationJournal>(sp => new FileMigrationJournal(
-            dataDir, options.JournalMaxFileBytes, options.JournalMaxFiles, sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton(_ => new StateFile(dataDir));
-        builder.Services.AddSingleton(sp => new ReplicaStore(sp.GetRequiredService<IMigrationJournal>(), sp.GetRequiredService<StateFile>()));
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(new MigrationLogDb(store));
 
         builder.Services.AddSingleton(new ServerTls(tls));
+        builder.Services.AddSingleton<AgentStreams>();
+        builder.Services.AddSingleton<Admin.ClusterPeers>();
         builder.Services.AddSingleton<CommandLedger>();
         builder.Services.AddGrpc(o =>
         {
@@ -124,20 +130,18 @@ public static class CoordinatorApp
         {
             builder.Services.AddHostedService<InsecureWarning>();
         }
-        builder.Services.AddGrpcHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
+        builder.Services.AddSingleton<StoreHealth>();
+        builder.Services.AddGrpcHealthChecks().AddCheck<ClusterHealthCheck>("cluster").AddCheck<StoreHealthCheck>("store");
 
         var initialPolicy = new PolicyInForce(loaded.Policy, text, options.Policy, 1, DateTimeOffset.UtcNow);
-        var crashHook = options.TestHooks.CrashAfterDecisionJournaled
-            ? () => Process.GetCurrentProcess().Kill()
-            : (Action?)null;
-        AddAkka(builder, options, member, new RebalancerSettings(options.Vm, member.Value, options.Policy, crashHook), initialPolicy, tls);
+        AddAkka(builder, options, member, new RebalancerSettings(options.Vm, member.Value, options.Policy, FaultInjection.AfterDecisionPersisted()), initialPolicy, tls, store);
         builder.Services.AddHostedService<PolicyReloadTriggers>();
 
         customize?.Invoke(builder);
 
         var app = builder.Build();
-        app.MapGrpcService<AgentServiceImpl>();
-        app.MapGrpcService<AdminServiceImpl>();
+        app.MapGrpcService<Agents.AgentService>();
+        app.MapGrpcService<Admin.AdminService>();
         app.MapGrpcHealthChecksService();
         app.MapHealthChecks("/healthz");
         app.MapMetrics("/metrics");
@@ -195,6 +199,46 @@ public static class CoordinatorApp
 
         configuration.AddEnvironmentVariables("GIANTVM_");
         configuration.AddInMemoryCollection(launch.Overrides);
+    }
+
+    /// <summary>
+    /// The <c>--store</c> in force (default: SQLite in the data folder), with its password; a
+    /// SQLite store for a cluster of more than one member is a usage error (each member would have
+    /// its own file: two rebalancers, two logs).
+    /// </summary>
+    private static StoreLocation LoadStore(CoordinatorOptions options, string dataDir)
+    {
+        var text = string.IsNullOrWhiteSpace(options.Store) ? "sqlite:" + Path.Combine(dataDir, "giantvm.db") : options.Store.Trim();
+        string? password = Environment.GetEnvironmentVariable("GIANTVM_STORE_PASSWORD");
+        if (!string.IsNullOrWhiteSpace(options.StorePasswordFile))
+        {
+            try
+            {
+                password = File.ReadAllText(options.StorePasswordFile).TrimEnd('\r', '\n');
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"--store-password-file: cannot read {options.StorePasswordFile}: {e.Message}");
+            }
+        }
+
+        StoreLocation store;
+        try
+        {
+            store = StoreLocation.Parse(text, string.IsNullOrEmpty(password) ? null : password);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
+
+        var size = Math.Max(options.EffectiveClusterSize, options.Akka.SeedNodes.Count);
+        if (store.Kind == StoreKind.Sqlite && size > 1)
+        {
+            throw new UsageException($"--store sqlite: is local to one member; a cluster of {size} needs --store postgres://USER@HOST:PORT/DB (see docs/state.md)");
+        }
+
+        return store;
     }
 
     /// <summary>The TLS files, or null without them; a partial set or a file that does not load is a usage error.</summary>
@@ -317,10 +361,9 @@ public static class CoordinatorApp
         return false;
     }
 
-    private static void AddAkka(WebApplicationBuilder builder, CoordinatorOptions options, MemberName member, RebalancerSettings settings, PolicyInForce initialPolicy, TlsMaterial? tls)
+    private static void AddAkka(WebApplicationBuilder builder, CoordinatorOptions options, MemberName member, RebalancerSettings settings, PolicyInForce initialPolicy, TlsMaterial? tls, StoreLocation store)
     {
         var akka = options.Akka;
-        var clusterSize = options.EffectiveClusterSize;
         builder.Services.AddAkka("giantvm", (ab, sp) =>
         {
             ab.ConfigureLoggers(loggers =>
@@ -330,10 +373,12 @@ public static class CoordinatorApp
                     loggers.AddLoggerFactory();
                 })
                 .AddHyperion()
+                .WithRebalancerStore(store)
                 // stable-after: how long the SBR waits before downing an unreachable member. The
                 // removal margin (how long the singleton waits after a removal before it starts
-                // elsewhere) is kept short: an old rebalancer cut off from the majority cannot get
-                // its records acknowledged, so it cannot send commands meanwhile.
+                // elsewhere) is kept short: the store's unique (persistence id, sequence number)
+                // key refuses a deposed rebalancer's next event once the new one has written
+                // (docs/state.md says what that does and does not fence).
                 .AddHocon(
                     ConfigurationFactory.ParseString(
                         "akka.cluster.split-brain-resolver.stable-after = " +
@@ -373,30 +418,25 @@ public static class CoordinatorApp
                 {
                     var sessions = system.ActorOf(SessionManagerActor.Props(sp.GetRequiredService<ILogger<SessionManagerActor>>()), "sessions");
                     registry.Register<SessionManagerActor>(sessions);
-                    var replica = system.ActorOf(
-                        ReplicaActor.Props(
-                            sp.GetRequiredService<ReplicaStore>(),
+                    system.ActorOf(MemberInfoActor.Props(new MemberEndpoint(member.Value, member.GrpcUrl)), MemberInfoActor.Name);
+                    system.ActorOf(
+                        MigrationLogProjection.Props(
+                            sp.GetRequiredService<MigrationLogDb>(),
                             sp.GetRequiredService<JournalFeed>(),
-                            member.Value,
-                            member.GrpcUrl,
-                            followCluster: true,
-                            sp.GetRequiredService<ILogger<ReplicaActor>>()),
-                        ReplicaActor.Name);
-                    registry.Register<ReplicaActor>(replica);
+                            sp.GetRequiredService<StoreHealth>(),
+                            sp.GetRequiredService<ILogger<MigrationLogProjection>>()),
+                        "migration-log");
                 })
                 .WithSingleton<RebalancerActor>(
                     "rebalancer",
                     (system, registry, _) =>
                     {
-                        var log = sp.GetRequiredService<ILogger<RebalancerActor>>();
-                        var replication = JournalReplication.ForCluster(
-                            system, registry.Get<ReplicaActor>(), clusterSize, TimeSpan.FromSeconds(options.ReplicationAckTimeoutSeconds), log);
                         return RebalancerActor.Props(
                             settings with { MemberAddress = Cluster.Get(system).SelfAddress.ToString() },
                             initialPolicy,
-                            replication,
+                            options.SnapshotEvery,
                             sp.GetRequiredService<TimeProvider>(),
-                            log);
+                            sp.GetRequiredService<ILogger<RebalancerActor>>());
                     },
                     new ClusterSingletonOptions { Role = "coordinator" },
                     createProxyToo: true)

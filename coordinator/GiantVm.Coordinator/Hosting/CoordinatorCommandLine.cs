@@ -20,11 +20,13 @@ public static class CoordinatorCommandLine
         var tlsCert = new Option<string>("--tls-cert") { Description = "This member's certificate (PEM, a spiffe://giantvm/coordinator/NAME identity): gRPC becomes HTTPS with client certificates required (Coordinator:Tls:Cert)", HelpName = "FILE" };
         var tlsKey = new Option<string>("--tls-key") { Description = "The certificate's private key (PEM) (Coordinator:Tls:Key)", HelpName = "FILE" };
         var tlsCa = new Option<string>("--tls-ca") { Description = "The deployment's CA (PEM); clients must chain to it (Coordinator:Tls:Ca)", HelpName = "FILE" };
+        var store = new Option<string>("--store") { Description = "Where events, snapshots and the migration log live: sqlite:PATH (one member) or postgres://USER@HOST:PORT/DB[?sslmode=require] (a cluster; tables created on first start) (Coordinator:Store) [default: sqlite:DATA_DIR/giantvm.db]", HelpName = "URI" };
+        var storePassword = new Option<string>("--store-password-file") { Description = "File holding the PostgreSQL password (Coordinator:StorePasswordFile) [default: $GIANTVM_STORE_PASSWORD, else none]", HelpName = "FILE" };
         var vm = new Option<string>("--vm") { Description = "GiantVM instance id served (Coordinator:Vm) [default: giantvm]", HelpName = "ID" };
         var member = new Option<string>("--member-name") { Description = "Name in journal records and status (Coordinator:MemberName) [default: host:grpc-port]", HelpName = "NAME" };
         var akkaPort = new Option<int?>("--akka-port") { Description = "Akka remoting port, 0 = any free port (Coordinator:Akka:Port) [default: 0]", HelpName = "PORT" };
         var seedNodes = new Option<string>("--seed-nodes") { Description = "Comma-separated Akka seed node addresses of the coordinator cluster, e.g. akka.tcp://giantvm@127.0.0.1:4053,akka.tcp://giantvm@127.0.0.1:4054 (Coordinator:Akka:SeedNodes) [default: none: a one-member cluster]", HelpName = "ADDRS" };
-        var clusterSize = new Option<int?>("--cluster-size") { Description = "Configured number of members; a majority of it must acknowledge every journal record before its command is sent (Coordinator:ClusterSize) [default: number of seed nodes, or 1]", HelpName = "N" };
+        var clusterSize = new Option<int?>("--cluster-size") { Description = "Configured number of members; more than one needs --store postgres://... (Coordinator:ClusterSize) [default: number of seed nodes, or 1]", HelpName = "N" };
         var maxStreams = new Option<int?>("--max-streams") { Description = "Agent streams this member serves at once; more are refused RESOURCE_EXHAUSTED (Coordinator:MaxStreams) [default: 5000]", HelpName = "N" };
         var maxReportRate = new Option<double?>("--max-report-rate") { Description = "Reports a second accepted on one agent stream; the excess is dropped and counted (Coordinator:MaxReportRate) [default: 10]", HelpName = "N" };
         var maxTasks = new Option<int?>("--max-tasks-per-report") { Description = "Tasks one guest report may list; a longer one ends the stream RESOURCE_EXHAUSTED (Coordinator:MaxTasksPerReport) [default: 100000]", HelpName = "N" };
@@ -33,9 +35,9 @@ public static class CoordinatorCommandLine
 
         var root = new RootCommand(
             "giantvm-coordinator: decides BE-task migrations between the virtual NUMA nodes of a GiantVM guest. " +
-            "Agents connect over gRPC (AgentService), giantvmctl over AdminService; decisions are journaled to " +
-            "DATA_DIR/migrations.jsonl (acknowledged by a majority of the cluster's members, each writing its own DATA_DIR) before their commands are sent. With --tls-cert/--tls-key/--tls-ca every channel is mutually authenticated (docs/security.md). Exit codes: 0 clean stop, 1 runtime failure (including this member being downed or removed from the cluster: restart it), 2 usage or policy error.");
-        foreach (var option in new Option[] { policy, config, urls, metricsUrl, dataDir, insecure, tlsCert, tlsKey, tlsCa, vm, member, akkaPort, seedNodes, clusterSize, maxStreams, maxReportRate, maxTasks, logLevel, verbose })
+            "Agents connect over gRPC (AgentService), giantvmctl over AdminService; every decision, result and state change is persisted " +
+            "in the store (--store: SQLite for one member, PostgreSQL for a cluster) before it takes effect; the migration log is read from the same database. With --tls-cert/--tls-key/--tls-ca every channel is mutually authenticated (docs/security.md). Exit codes: 0 clean stop, 1 runtime failure (including this member being downed or removed from the cluster: restart it), 2 usage or policy error.");
+        foreach (var option in new Option[] { policy, config, urls, metricsUrl, dataDir, store, storePassword, insecure, tlsCert, tlsKey, tlsCa, vm, member, akkaPort, seedNodes, clusterSize, maxStreams, maxReportRate, maxTasks, logLevel, verbose })
         {
             root.Options.Add(option);
         }
@@ -56,6 +58,8 @@ public static class CoordinatorCommandLine
             Set("Coordinator:MetricsUrl", parse.GetValue(metricsUrl));
             Set("Coordinator:DataDir", parse.GetValue(dataDir));
             Set("Coordinator:Vm", parse.GetValue(vm));
+            Set("Coordinator:Store", parse.GetValue(store));
+            Set("Coordinator:StorePasswordFile", parse.GetValue(storePassword));
             Set("Coordinator:MemberName", parse.GetValue(member));
             Set("Coordinator:LogLevel", parse.GetValue(logLevel));
             Set("Coordinator:Tls:Cert", parse.GetValue(tlsCert));

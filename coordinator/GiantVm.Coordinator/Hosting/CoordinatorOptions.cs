@@ -14,8 +14,21 @@ public sealed class CoordinatorOptions
     /// <summary>Policy file path or shipped policy name (none, all-be, balanced, ...).</summary>
     public string Policy { get; set; } = "";
 
-    /// <summary>Folder for the migration journal and the log files.</summary>
+    /// <summary>Folder for the log files and the default SQLite store.</summary>
     public string DataDir { get; set; } = "data";
+
+    /// <summary>
+    /// Where the rebalancer's events, snapshots and the migration log live: <c>sqlite:PATH</c>
+    /// (one member) or <c>postgres://USER@HOST:PORT/DB[?sslmode=require]</c> (a cluster).
+    /// Default: <c>sqlite:DATA_DIR/giantvm.db</c>.
+    /// </summary>
+    public string? Store { get; set; }
+
+    /// <summary>File holding the PostgreSQL password (else GIANTVM_STORE_PASSWORD, else none).</summary>
+    public string? StorePasswordFile { get; set; }
+
+    /// <summary>A snapshot of the rebalancer's state is saved every this many events (recovery reads it and the events after it).</summary>
+    public int SnapshotEvery { get; set; } = 100;
 
     /// <summary>HTTP/1.1 endpoint for /metrics and /healthz.</summary>
     public string MetricsUrl { get; set; } = "http://127.0.0.1:5001";
@@ -62,12 +75,6 @@ public sealed class CoordinatorOptions
     /// <summary>Report interval the agents are told in HelloAck and AgentSettings.</summary>
     public double ReportIntervalSeconds { get; set; } = 1.0;
 
-    /// <summary>A journal file is rotated when it would grow past this size.</summary>
-    public long JournalMaxFileBytes { get; set; } = 16 * 1024 * 1024;
-
-    /// <summary>Journal files kept (the current one plus rotated ones); older ones are deleted.</summary>
-    public int JournalMaxFiles { get; set; } = 8;
-
     /// <summary>Watch the policy file and reload it when it changes.</summary>
     public bool WatchPolicyFile { get; set; } = true;
 
@@ -78,20 +85,16 @@ public sealed class CoordinatorOptions
     public string LogLevel { get; set; } = "Information";
 
     /// <summary>
-    /// Configured number of coordinator members; a majority of it must acknowledge every journal
-    /// record and state change. Default: the number of seed nodes, or 1 without seed nodes.
+    /// Configured number of coordinator members (more than one needs a shared store: PostgreSQL).
+    /// Default: the number of seed nodes, or 1 without seed nodes.
     /// </summary>
     public int? ClusterSize { get; set; }
-
-    /// <summary>How long the rebalancer waits for a majority to acknowledge one log entry.</summary>
-    public double ReplicationAckTimeoutSeconds { get; set; } = 5;
 
     public AkkaSettings Akka { get; set; } = new();
 
     /// <summary>The cluster size in force (see <see cref="ClusterSize"/>).</summary>
     public int EffectiveClusterSize => ClusterSize ?? Math.Max(1, Akka.SeedNodes.Count);
 
-    public TestHookSettings TestHooks { get; set; } = new();
 }
 
 /// <summary>TLS files (<c>Coordinator:Tls</c>); all three or none.</summary>
@@ -124,11 +127,4 @@ public sealed class AkkaSettings
     /// faster failover but more risk of downing a member that is only slow.
     /// </summary>
     public double StableAfterSeconds { get; set; } = 5;
-}
-
-/// <summary>Fault injection for end-to-end tests only.</summary>
-public sealed class TestHookSettings
-{
-    /// <summary>Kill the process (SIGKILL) right after a decision record is acknowledged by a majority, before its command.</summary>
-    public bool CrashAfterDecisionJournaled { get; set; }
 }

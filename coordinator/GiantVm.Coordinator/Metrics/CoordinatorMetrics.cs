@@ -76,19 +76,15 @@ internal static class CoordinatorMetrics
     public static readonly Gauge PendingMigrations = Prometheus.Metrics.CreateGauge(
         "giantvm_migrations_pending", "Commands sent and waiting for a result.");
 
-    public static readonly Gauge MajorityAvailable = Prometheus.Metrics.CreateGauge(
-        "giantvm_replication_majority_available", "1 while a majority of the coordinator's members acknowledges the rebalancer's log entries; 0: commands are held back.");
+    public static readonly Gauge StoreUp = Prometheus.Metrics.CreateGauge(
+        "giantvm_store_up", "1 while this member reads the store (journal and migration log read model); 0 while it fails.");
 
-    public static readonly Counter ReplicationFailures = Prometheus.Metrics.CreateCounter(
-        "giantvm_replication_failures_total", "Log entries the rebalancer could not get acknowledged by a majority, by entry kind (decision, result, state).",
+    public static readonly Gauge RecordingAvailable = Prometheus.Metrics.CreateGauge(
+        "giantvm_rebalancer_recording", "1 while the rebalancer on this member has recovered and the store persists its events; 0: commands are held back.");
+
+    public static readonly Counter RecordFailures = Prometheus.Metrics.CreateCounter(
+        "giantvm_rebalancer_record_failures_total", "Events the store did not persist, by kind (decision, result, state).",
         new CounterConfiguration { LabelNames = ["kind"] });
-
-    public static readonly Counter ReplicaEntries = Prometheus.Metrics.CreateCounter(
-        "giantvm_replica_entries_total", "Replicated log entries this member's replica received, by outcome (written, duplicate).",
-        new CounterConfiguration { LabelNames = ["outcome"] });
-
-    public static readonly Gauge ReplicaHighestSeq = Prometheus.Metrics.CreateGauge(
-        "giantvm_replica_highest_sequence", "Highest replicated log sequence number in this member's own journal.");
 
     /// <summary>Touches the class so the defaults are suppressed before /metrics is first served.</summary>
     public static bool EnsureInitialized() => DefaultsSuppressed;

@@ -63,7 +63,10 @@ public sealed class RebalancerEventLog : ReceivePersistentActor
 
     public override string PersistenceId { get; }
 
-    public static string PersistenceIdOf(string vm) => "rebalancer-" + vm;
+    /// <summary>Every rebalancer's persistence id starts with it; the rest is the GiantVM instance id.</summary>
+    public const string PersistenceIdPrefix = "rebalancer-";
+
+    public static string PersistenceIdOf(string vm) => PersistenceIdPrefix + vm;
 
     public static Props Props(string vm, PolicyInForce defaultPolicy, int snapshotEvery) =>
         Akka.Actor.Props.Create(() => new RebalancerEventLog(vm, defaultPolicy, snapshotEvery));

@@ -20,7 +20,21 @@ public static class RebalancerStore
         }
 
         return builder
-            .WithSqlPersistence(store.ConnectionString, store.ProviderName, autoInitialize: true)
+            .WithSqlPersistence(
+                journal =>
+                {
+                    journal.ConnectionString = store.ConnectionString;
+                    journal.ProviderName = store.ProviderName;
+                    journal.AutoInitialize = true;
+                    // the migration log's read model follows the journal this closely
+                    journal.QueryRefreshInterval = MigrationLogProjection.RefreshInterval;
+                },
+                snapshots =>
+                {
+                    snapshots.ConnectionString = store.ConnectionString;
+                    snapshots.ProviderName = store.ProviderName;
+                    snapshots.AutoInitialize = true;
+                })
             .WithCustomSerializer("giantvm-rebalancer", RebalancerEventFormat.Types, system => new RebalancerEventSerializer(system));
     }
 }

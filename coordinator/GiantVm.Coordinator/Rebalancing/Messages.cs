@@ -23,7 +23,8 @@ public sealed record RunRound
 public sealed record CommandDeadlinePassed(string CommandId);
 
 /// <summary>Admin -> RebalancerActor: a manual round now; replies <see cref="RebalanceOutcome"/>.</summary>
-public sealed record RebalanceNow(bool DryRun);
+/// <param name="Actor">The certificate identity of the operator who asked (null: none); recorded with the decisions.</param>
+public sealed record RebalanceNow(bool DryRun, string? Actor = null);
 
 /// <summary>RebalancerActor -> admin: what a manual round decided (already journaled and sent).</summary>
 public sealed record RebalanceOutcome(IReadOnlyList<ExecutedDecision> Decisions, string Message);
@@ -33,16 +34,16 @@ public sealed record RebalanceOutcome(IReadOnlyList<ExecutedDecision> Decisions,
 public sealed record ExecutedDecision(Decision Decision, string MigrationId, string? CommandId, string Trigger);
 
 /// <summary>Admin -> RebalancerActor: move one task; replies <see cref="MoveOutcome"/>.</summary>
-public sealed record MoveTask(int Pid, int ToNode, bool DryRun);
+public sealed record MoveTask(int Pid, int ToNode, bool DryRun, string? Actor = null);
 
 /// <summary>RebalancerActor -> admin: the move, or why it was refused.</summary>
 public sealed record MoveOutcome(ExecutedDecision? Decision, string? Refusal);
 
 /// <summary>Admin -> RebalancerActor: stop automatic rounds; replies <see cref="PauseState"/>.</summary>
-public sealed record PauseRebalancing(string? Reason);
+public sealed record PauseRebalancing(string? Reason, string? Actor = null);
 
 /// <summary>Admin -> RebalancerActor: resume automatic rounds; replies <see cref="PauseState"/>.</summary>
-public sealed record ResumeRebalancing
+public sealed record ResumeRebalancing(string? Actor = null)
 {
     public static ResumeRebalancing Instance { get; } = new();
 }
@@ -52,10 +53,10 @@ public sealed record ResumeRebalancing
 public sealed record PauseState(bool Paused, string? Unavailable = null);
 
 /// <summary>Admin -> RebalancerActor: drain a node, optionally moving its tasks off; replies <see cref="DrainOutcome"/>.</summary>
-public sealed record DrainNode(int Node, bool Evacuate);
+public sealed record DrainNode(int Node, bool Evacuate, string? Actor = null);
 
 /// <summary>Admin -> RebalancerActor: make a node a target again; replies <see cref="DrainOutcome"/>.</summary>
-public sealed record UndrainNode(int Node);
+public sealed record UndrainNode(int Node, string? Actor = null);
 
 /// <summary>RebalancerActor -> admin: the drained nodes, evacuation moves, or a refusal.</summary>
 /// <param name="Unavailable">Set when the change was not made: no majority of members acknowledged it.</param>
@@ -66,7 +67,7 @@ public sealed record AdviseQuery(double? CpuCores, long? MemoryBytes);
 
 /// <summary>Admin or reload triggers -> RebalancerActor: replies <see cref="PolicyReloadOutcome"/>.</summary>
 /// <param name="Content">New policy text; null re-reads the coordinator's own policy file.</param>
-public sealed record ReloadPolicy(string? Content, string? SourceName, string Cause);
+public sealed record ReloadPolicy(string? Content, string? SourceName, string Cause, string? Actor = null);
 
 /// <summary>RebalancerActor -> asker: accepted (in force from the next round), rejected with errors, or not recorded because no majority acknowledged it (<see cref="Unavailable"/> says why; the policy in force stays).</summary>
 public sealed record PolicyReloadOutcome(bool Accepted, IReadOnlyList<string> Errors, PolicyInForce Policy, IReadOnlyList<string> Diff, string? Unavailable = null);
@@ -83,13 +84,10 @@ public sealed record GetRebalancerView
     public static GetRebalancerView Instance { get; } = new();
 }
 
-/// <summary>Self -> RebalancerActor: the replicated log was read back (recovery done).</summary>
-internal sealed record LogRecovered(GiantVm.Coordinator.Replication.ReplicaLog Log);
-
 /// <summary>Self -> RebalancerActor: the store's event log recovered (recovery done).</summary>
 internal sealed record StoreRecovered(GiantVm.Coordinator.Persistence.RecoveredState State);
 
-/// <summary>Self -> RebalancerActor: recovery did not reach a majority (or the store); retried by a timer.</summary>
+/// <summary>Self -> RebalancerActor: recovery did not reach the store; retried by a timer.</summary>
 internal sealed record RecoveryFailed(string Reason);
 
 /// <summary>Timer -> RebalancerActor: try recovery again.</summary>
@@ -101,9 +99,9 @@ internal sealed record RetryRecovery
 /// <summary>Everything status, nodes, tasks and snapshot show, as of now.</summary>
 /// <param name="Member">The member running the rebalancer.</param>
 /// <param name="MemberAddress">Its Akka address (null outside a cluster).</param>
-/// <param name="MajorityAvailable">False while log entries are not acknowledged by a majority (commands held back) or recovery has not finished.</param>
-/// <param name="MajorityProblem">Why not, when not.</param>
-/// <param name="LogPosition">The last replicated log sequence number used.</param>
+/// <param name="Recording">False while the store does not persist the rebalancer's events (commands held back) or recovery has not finished.</param>
+/// <param name="RecordingProblem">Why not, when not.</param>
+/// <param name="LogPosition">The sequence number of the rebalancer's last persisted event.</param>
 public sealed record RebalancerView(
     Snapshot Snapshot,
     IReadOnlyList<NodeView> Nodes,
@@ -118,6 +116,6 @@ public sealed record RebalancerView(
     int PendingCommands,
     string Member = "",
     string? MemberAddress = null,
-    bool MajorityAvailable = true,
-    string? MajorityProblem = null,
+    bool Recording = true,
+    string? RecordingProblem = null,
     long LogPosition = 0);

@@ -5,7 +5,6 @@ using GiantVm.Coordinator.Metrics;
 using GiantVm.Coordinator.Persistence;
 using GiantVm.Coordinator.Policies;
 using GiantVm.Coordinator.Rebalancing.Bookkeeping;
-using GiantVm.Coordinator.Replication;
 using GiantVm.Scheduling.Journal;
 using GiantVm.Scheduling.Policies;
 using JournalRecord = GiantVm.Scheduling.Journal.JournalRecord;
@@ -18,14 +17,12 @@ namespace GiantVm.Coordinator.Rebalancing;
 /// The decision loop of one GiantVM instance (a cluster singleton: one runs at a time). The
 /// bookkeeping (what to decide, what is pending, drained, paused, the policy in force) is
 /// <see cref="RebalancerBookkeeping"/>; this actor only records its events, sends commands,
-/// schedules timers, logs and counts. Every event is recorded before it is applied (acknowledged
-/// by a majority of the members' journals, or, with <see cref="PropsWithStore"/>, persisted in the
-/// Akka.Persistence store): a decision before its command is sent to the guest agent's session
-/// (whichever member holds it: the session that sent the last guest report), a drain, pause or
-/// policy reload before it takes effect. When it starts it first recovers: from the replicated
-/// log (learns the highest position from a majority, catches its member's journal up, replays the
-/// log as events) or from the store (snapshot and later events). While nothing can be recorded it
-/// issues no command and says so (log, status, metric).
+/// schedules timers, logs and counts. Every event is persisted in the Akka.Persistence store
+/// (through a child <see cref="RebalancerEventLog"/>) before it is applied: a decision before its
+/// command is sent to the guest agent's session (whichever member holds it: the session that sent
+/// the last guest report), a drain, pause or policy reload before it takes effect. When it starts
+/// it first recovers from the store (the newest snapshot and the events after it). While nothing
+/// can be recorded it issues no command and says so (log, status, metric).
 /// </summary>
 public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
@@ -34,11 +31,10 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
     private static readonly TimeSpan RecoveryRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>The error of the <c>failed</c> result that cancels a decision no majority acknowledged.</summary>
-    internal const string NotSentError = ReplicatedEvents.NotSentError;
+    /// <summary>The error of the <c>failed</c> result recorded for a decision that was never sent.</summary>
+    internal const string NotSentError = "not sent: the decision was not recorded";
 
     private readonly RebalancerSettings _settings;
-    private readonly IJournalReplication? _replication;
     private readonly int _snapshotEvery;
     private IActorRef? _store;
     private readonly TimeProvider _time;
@@ -47,25 +43,23 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
     private IActorRef? _guestSession;
     private long _lastSeq;
-    private bool _majorityAvailable = true;
-    private string? _majorityProblem = "recovering: reading the replicated log from a majority of members";
+    private bool _storeAvailable = true;
+    private string? _storeProblem = "recovering: reading the rebalancer's events from the store";
     private int _recoveryAttempts;
 
     /// <summary>
-    /// Records through <paramref name="replication"/> (the replicated log) when given, else
-    /// through a child <see cref="RebalancerEventLog"/> in the configured Akka.Persistence store
-    /// (snapshot every <paramref name="snapshotEvery"/> events). Public for Akka's Props (use <see cref="Props"/> or <see cref="PropsWithStore"/>).
+    /// Records through a child <see cref="RebalancerEventLog"/> in the actor system's
+    /// Akka.Persistence store (snapshot every <paramref name="snapshotEvery"/> events). Public for
+    /// Akka's Props (use <see cref="Props"/>).
     /// </summary>
     public RebalancerActor(
         RebalancerSettings settings,
         PolicyInForce policy,
-        IJournalReplication? replication,
         int snapshotEvery,
         TimeProvider time,
         ILogger<RebalancerActor> log)
     {
         _settings = settings;
-        _replication = replication;
         _snapshotEvery = snapshotEvery;
         _time = time;
         _log = log;
@@ -77,30 +71,22 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(
-        RebalancerSettings settings,
-        PolicyInForce policy,
-        IJournalReplication replication,
-        TimeProvider time,
-        ILogger<RebalancerActor> log) =>
-        Akka.Actor.Props.Create(() => new RebalancerActor(settings, policy, replication, 0, time, log));
-
     /// <summary>
     /// A rebalancer that records its events in the actor system's Akka.Persistence store (see
-    /// <see cref="RebalancerStore"/>) through a child <see cref="RebalancerEventLog"/>: for one
-    /// member (one live rebalancer per instance is the caller's business).
+    /// <see cref="RebalancerStore"/>) through a child <see cref="RebalancerEventLog"/>. The
+    /// coordinator runs it as a cluster singleton (one live rebalancer per instance).
     /// </summary>
-    public static Props PropsWithStore(
+    public static Props Props(
         RebalancerSettings settings,
         PolicyInForce policy,
         int snapshotEvery,
         TimeProvider time,
         ILogger<RebalancerActor> log) =>
-        Akka.Actor.Props.Create(() => new RebalancerActor(settings, policy, null, snapshotEvery, time, log));
+        Akka.Actor.Props.Create(() => new RebalancerActor(settings, policy, snapshotEvery, time, log));
 
     protected override void PreStart()
     {
-        CoordinatorMetrics.MajorityAvailable.Set(0);
+        CoordinatorMetrics.RecordingAvailable.Set(0);
         StartRecovery();
     }
 
@@ -114,12 +100,6 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
     private void Recovering()
     {
         ReceiveReports();
-        Receive<LogRecovered>(r =>
-        {
-            Recovered(r.Log);
-            Become(Active);
-            Stash.UnstashAll();
-        });
         Receive<StoreRecovered>(r =>
         {
             RecoveredFromStore(r.State);
@@ -128,7 +108,7 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         });
         Receive<RecoveryFailed>(f =>
         {
-            _majorityProblem = "recovering: " + f.Reason;
+            _storeProblem = "recovering: " + f.Reason;
             if (_recoveryAttempts == 1 || _recoveryAttempts % 10 == 0)
             {
                 _log.LogWarning("Rebalancer cannot start deciding yet (attempt {Attempt}): {Reason}; retrying every {Retry}", _recoveryAttempts, f.Reason, RecoveryRetry);
@@ -145,22 +125,14 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
     private void StartRecovery()
     {
         _recoveryAttempts++;
-        if (_replication is null)
+        if (_store is null)
         {
-            if (_store is null)
-            {
-                StartEventLog();
-            }
-
-            _store!.Ask<RecoveredState>(GetRecoveredState.Instance, StoreTimeout).PipeTo(Self,
-                success: state => new StoreRecovered(state),
-                failure: e => new RecoveryFailed("the store did not answer: " + e.GetBaseException().Message));
-            return;
+            StartEventLog();
         }
 
-        _replication.RecoverAsync().PipeTo(Self,
-            success: log => new LogRecovered(log),
-            failure: e => new RecoveryFailed(e.GetBaseException().Message));
+        _store!.Ask<RecoveredState>(GetRecoveredState.Instance, StoreTimeout).PipeTo(Self,
+            success: state => new StoreRecovered(state),
+            failure: e => new RecoveryFailed("the store did not answer: " + e.GetBaseException().Message));
     }
 
     private void ReceiveReports()
@@ -182,7 +154,7 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
                 // A persist or a recovery failed (the store was down, or another writer took this
                 // sequence number): start over from what the store holds, after the retry delay.
                 _store = null;
-                NoMajority("store", "the event log stopped after a failed persist or recovery; recovering from the store");
+                StoreDown("store", "the event log stopped after a failed persist or recovery; recovering from the store");
                 Become(Recovering);
                 Timers.StartSingleTimer(RecoveryTimer, RetryRecovery.Instance, RecoveryRetry);
             }
@@ -197,10 +169,10 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         ReceiveAsync<CommandDeadlinePassed>(d => GuardedAsync("timeout", () => OnDeadlineAsync(d.CommandId)));
         ReceiveAsync<CommandUndeliverable>(u => GuardedAsync("undeliverable", () => OnUndeliverableAsync(u)));
         ReceiveAsync<RunRound>(_ => GuardedAsync("round", AutoRoundAsync));
-        ReceiveAsync<RebalanceNow>(r => ReplyAsync("rebalance", () => ManualRoundAsync(r.DryRun)));
+        ReceiveAsync<RebalanceNow>(r => ReplyAsync("rebalance", () => ManualRoundAsync(r.DryRun, r.Actor)));
         ReceiveAsync<MoveTask>(m => ReplyAsync("move", () => MoveAsync(m)));
         ReceiveAsync<PauseRebalancing>(p => ReplyAsync("pause", () => PauseAsync(p)));
-        ReceiveAsync<ResumeRebalancing>(_ => ReplyAsync("resume", ResumeAsync));
+        ReceiveAsync<ResumeRebalancing>(r => ReplyAsync("resume", () => ResumeAsync(r.Actor)));
         ReceiveAsync<DrainNode>(d => ReplyAsync("drain", () => DrainAsync(d)));
         ReceiveAsync<UndrainNode>(u => ReplyAsync("undrain", () => UndrainAsync(u)));
         Receive<AdviseQuery>(a => Reply("advise", () => _book.Advise(Now, a.CpuCores, a.MemoryBytes)));
@@ -236,26 +208,6 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         }
     }
 
-    /// <summary>The log was read back from this member's replica (caught up to a majority's highest position): replay it.</summary>
-    private void Recovered(ReplicaLog log)
-    {
-        _lastSeq = log.Highest;
-        var events = ReplicatedEvents.ToEvents(log, _settings.Vm, _book.Policy, Now);
-        foreach (var e in events)
-        {
-            foreach (var effect in _book.Apply(e))
-            {
-                if (effect is PolicyNotRestored rejected)
-                {
-                    _log.LogError("The replicated policy (version {Version}) does not load here; keeping {PolicyName}: {Errors}",
-                        rejected.Event.Version, _book.Policy.Policy.Name, string.Join("; ", rejected.Errors));
-                }
-            }
-        }
-
-        Started($"{log.Entries.Count} replicated log entries replayed as {events.Count} events");
-    }
-
     /// <summary>The store's event log recovered: take its state.</summary>
     private void RecoveredFromStore(RecoveredState recovered)
     {
@@ -273,9 +225,9 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
     private void Started(string from)
     {
         Execute(_book.RecoveryCompleted());
-        _majorityAvailable = true;
-        _majorityProblem = null;
-        CoordinatorMetrics.MajorityAvailable.Set(1);
+        _storeAvailable = true;
+        _storeProblem = null;
+        CoordinatorMetrics.RecordingAvailable.Set(1);
         CoordinatorMetrics.Paused.Set(_book.Paused ? 1 : 0);
         CoordinatorMetrics.PendingMigrations.Set(_book.Pending.Count);
         var policy = _book.Policy;
@@ -289,18 +241,6 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
     private async Task AutoRoundAsync()
     {
-        if (!_majorityAvailable && _replication is not null)
-        {
-            // Nothing may be written until a majority answers again: ask the replicas (nothing is written).
-            if (!_replication.MajorityReachable() || !await _replication.ProbeAsync())
-            {
-                CoordinatorMetrics.Rounds.WithLabels("no_majority").Inc();
-                return;
-            }
-
-            MajorityBack();
-        }
-
         if (_book.Paused)
         {
             CoordinatorMetrics.Rounds.WithLabels("paused").Inc();
@@ -313,18 +253,11 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
             return;
         }
 
-        if (_replication is not null && !_replication.MajorityReachable())
-        {
-            NoMajority("round", $"fewer than {ClusterMajority.Of(_replication.ClusterSize)} of {_replication.ClusterSize} members reachable");
-            CoordinatorMetrics.Rounds.WithLabels("no_majority").Inc();
-            return;
-        }
-
         var decided = await RoundAsync(_book.Policy.Policy, MigrationTriggers.Auto, keepState: true);
         CoordinatorMetrics.Rounds.WithLabels(decided.Count > 0 ? "decided" : "idle").Inc();
     }
 
-    private async Task<RebalanceOutcome> ManualRoundAsync(bool dryRun)
+    private async Task<RebalanceOutcome> ManualRoundAsync(bool dryRun, string? actor)
     {
         if (_book.View.Guest is null)
         {
@@ -334,16 +267,16 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         // A dry-run request must not leave cooldowns behind for moves that never happen.
         var inForce = _book.Policy.Policy;
         var policy = dryRun ? inForce with { DryRun = true } : inForce;
-        var decided = await RoundAsync(policy, MigrationTriggers.Manual, keepState: !dryRun || inForce.DryRun);
+        var decided = await RoundAsync(policy, MigrationTriggers.Manual, keepState: !dryRun || inForce.DryRun, actor);
         var message = decided.Count > 0
             ? $"{decided.Count} decision(s)"
-            : !_majorityAvailable
-                ? "no move: " + _majorityProblem
+            : !_storeAvailable
+                ? "no move: " + _storeProblem
                 : "no move: " + (_book.Nodes.Any(n => n.Hot) ? "hot node(s) but no eligible move" : "no hot node");
         return new RebalanceOutcome(decided, message);
     }
 
-    private async Task<List<ExecutedDecision>> RoundAsync(Policy policy, string trigger, bool keepState)
+    private async Task<List<ExecutedDecision>> RoundAsync(Policy policy, string trigger, bool keepState, string? actor = null)
     {
         var started = Stopwatch.GetTimestamp();
         var plan = _book.PlanRound(Now, policy, trigger, keepState);
@@ -357,15 +290,15 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
             _log.LogDebug("Round note: {Note}", note);
         }
 
-        var executed = await RecordDecisionsAsync(plan.Decisions);
-        // Decisions no majority acknowledged were never sent: no cooldown for them.
+        var executed = await RecordDecisionsAsync(plan.Decisions.Select(d => d.By(actor)));
+        // Decisions not recorded were never sent: no cooldown for them.
         _book.AbandonRound(plan, executed.Count);
         _book.CompleteRound(plan.Time, executed.Count);
         CoordinatorMetrics.RoundDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         return executed;
     }
 
-    /// <summary>Records decisions in order (each command is sent once its decision is); stops at the first one a majority did not acknowledge.</summary>
+    /// <summary>Records decisions in order (each command is sent once its decision is); stops at the first one the store did not persist.</summary>
     private async Task<List<ExecutedDecision>> RecordDecisionsAsync(IEnumerable<PlannedDecision> decisions)
     {
         var executed = new List<ExecutedDecision>();
@@ -390,9 +323,10 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
             return new MoveOutcome(null, plan.Refusal ?? "refused");
         }
 
+        planned = planned.By(move.Actor);
         return await RecordDecisionAsync(planned)
             ? new MoveOutcome(planned.Executed, null)
-            : new MoveOutcome(null, "the decision could not be journaled by a majority of members (see the coordinator's log): " + (_majorityProblem ?? "write failed"));
+            : new MoveOutcome(null, "the decision could not be recorded in the store (see the coordinator's log): " + (_storeProblem ?? "write failed"));
     }
 
     private async Task<DrainOutcome> DrainAsync(DrainNode drain)
@@ -403,67 +337,67 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
             return new DrainOutcome(_book.Drained.ToList(), [], plan.Refusal);
         }
 
-        if (!await RecordAsync(drained, "state"))
+        if (!await RecordAsync(drained with { Actor = drain.Actor }, "state"))
         {
-            return new DrainOutcome(_book.Drained.ToList(), [], null, "drain not recorded: " + _majorityProblem);
+            return new DrainOutcome(_book.Drained.ToList(), [], null, "drain not recorded: " + _storeProblem);
         }
 
-        _log.LogInformation("Node {NodeId} drained (evacuate {Evacuate})", drain.Node, drain.Evacuate);
+        _log.LogInformation("Node {NodeId} drained (evacuate {Evacuate}) for {Actor}", drain.Node, drain.Evacuate, ActorName(drain.Actor));
         if (!drain.Evacuate)
         {
             return new DrainOutcome(_book.Drained.ToList(), [], null);
         }
 
-        var executed = await RecordDecisionsAsync(_book.PlanEvacuation(Now, drain.Node));
+        var executed = await RecordDecisionsAsync(_book.PlanEvacuation(Now, drain.Node).Select(d => d.By(drain.Actor)));
         return new DrainOutcome(_book.Drained.ToList(), executed, null);
     }
 
     private async Task<DrainOutcome> UndrainAsync(UndrainNode undrain)
     {
-        if (!await RecordAsync(_book.PlanUndrain(Now, undrain.Node), "state"))
+        if (!await RecordAsync(_book.PlanUndrain(Now, undrain.Node) with { Actor = undrain.Actor }, "state"))
         {
-            return new DrainOutcome(_book.Drained.ToList(), [], null, "undrain not recorded: " + _majorityProblem);
+            return new DrainOutcome(_book.Drained.ToList(), [], null, "undrain not recorded: " + _storeProblem);
         }
 
-        _log.LogInformation("Node {NodeId} undrained", undrain.Node);
+        _log.LogInformation("Node {NodeId} undrained for {Actor}", undrain.Node, ActorName(undrain.Actor));
         return new DrainOutcome(_book.Drained.ToList(), [], null);
     }
 
     private async Task<PauseState> PauseAsync(PauseRebalancing pause)
     {
-        if (!await RecordAsync(_book.PlanPause(Now, pause.Reason), "state"))
+        if (!await RecordAsync(_book.PlanPause(Now, pause.Reason) with { Actor = pause.Actor }, "state"))
         {
-            return new PauseState(_book.Paused, "pause not recorded: " + _majorityProblem);
+            return new PauseState(_book.Paused, "pause not recorded: " + _storeProblem);
         }
 
         CoordinatorMetrics.Paused.Set(1);
-        _log.LogWarning("Automatic rebalancing paused ({Reason})", pause.Reason ?? "no reason given");
+        _log.LogWarning("Automatic rebalancing paused for {Actor} ({Reason})", ActorName(pause.Actor), pause.Reason ?? "no reason given");
         return new PauseState(true);
     }
 
-    private async Task<PauseState> ResumeAsync()
+    private async Task<PauseState> ResumeAsync(string? actor)
     {
-        if (!await RecordAsync(_book.PlanResume(Now), "state"))
+        if (!await RecordAsync(_book.PlanResume(Now) with { Actor = actor }, "state"))
         {
-            return new PauseState(_book.Paused, "resume not recorded: " + _majorityProblem);
+            return new PauseState(_book.Paused, "resume not recorded: " + _storeProblem);
         }
 
         CoordinatorMetrics.Paused.Set(0);
-        _log.LogInformation("Automatic rebalancing resumed");
+        _log.LogInformation("Automatic rebalancing resumed for {Actor}", ActorName(actor));
         return new PauseState(false);
     }
 
     /// <summary>
-    /// Records the decision (acknowledged by a majority of members' journals), then applies it:
-    /// its command is sent unless dry-run. False when no majority acknowledged it: nothing was sent.
+    /// Records the decision (persisted in the store), then applies it: its command is sent unless
+    /// dry-run. False when the store did not persist it: nothing was sent.
     /// </summary>
     private async Task<bool> RecordDecisionAsync(PlannedDecision planned)
     {
         var decision = planned.Decision;
         var record = planned.Event.Decision;
-        if (!await ReplicateAsync(planned.Event, "decision"))
+        if (!await PersistAsync(planned.Event, "decision"))
         {
-            _log.LogError("The decision to move pid {Pid} from node {From} to node {To} was not journaled by a majority of members; no command sent",
+            _log.LogError("The decision to move pid {Pid} from node {From} to node {To} was not recorded in the store; no command sent",
                 decision.Pid, decision.From, decision.To);
             return false;
         }
@@ -522,13 +456,13 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
     /// <summary>
     /// A result reports what happened: it is applied (the command is no longer pending) even when
-    /// no majority acknowledged it, which is logged.
+    /// the store did not persist it, which is logged.
     /// </summary>
     private async Task RecordResultAsync(ResultRecorded recorded)
     {
-        if (!await ReplicateAsync(recorded, "result"))
+        if (!await PersistAsync(recorded, "result"))
         {
-            _log.LogError("Result {Status} of migration {MigrationId} was not journaled by a majority of members", recorded.Result.Status, recorded.Result.MigrationId);
+            _log.LogError("Result {Status} of migration {MigrationId} was not recorded in the store", recorded.Result.Status, recorded.Result.MigrationId);
         }
 
         Execute(_book.Apply(recorded));
@@ -536,10 +470,10 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         CoordinatorMetrics.Migrations.WithLabels(recorded.Result.Status).Inc();
     }
 
-    /// <summary>A state change, acknowledged by a majority before it takes effect (false: it did not).</summary>
+    /// <summary>A state change, persisted before it takes effect (false: it was not).</summary>
     private async Task<bool> RecordAsync(RebalancerEvent e, string kind)
     {
-        if (!await ReplicateAsync(e, kind))
+        if (!await PersistAsync(e, kind))
         {
             return false;
         }
@@ -593,127 +527,49 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         }
     }
 
-    private async Task<bool> ReplicateAsync(RebalancerEvent e, string kind)
-    {
-        if (_replication is null)
-        {
-            return await PersistAsync(e, kind);
-        }
-
-        var entry = ReplicatedEvents.ToEntry(e, _settings.Vm, ++_lastSeq, NewId);
-        bool acknowledged;
-        string problem;
-        if (!_replication.MajorityReachable())
-        {
-            acknowledged = false;
-            problem = $"fewer than {ClusterMajority.Of(_replication.ClusterSize)} of {_replication.ClusterSize} members reachable";
-        }
-        else
-        {
-            acknowledged = await _replication.ReplicateAsync(entry);
-            problem = $"no majority ({ClusterMajority.Of(_replication.ClusterSize)} of {_replication.ClusterSize} members) acknowledged log entry {entry.Seq} in time";
-            if (!acknowledged)
-            {
-                // This member's replica (or another) may hold the entry already, and replicas fill
-                // gaps from each other: cancel it in the same log, with a higher sequence number.
-                await CancelAsync(entry);
-            }
-        }
-
-        if (!acknowledged)
-        {
-            CoordinatorMetrics.ReplicationFailures.WithLabels(kind).Inc();
-            NoMajority(kind, problem);
-            return false;
-        }
-
-        MajorityBack();
-        return true;
-    }
-
-    /// <summary>
-    /// Writes, to this member's replica (no majority needed), the entry that cancels
-    /// <paramref name="failed"/>: an abort of a state change (so it never takes effect, here or
-    /// after a failover), or a <c>failed</c> result of a decision (never restored as pending, never
-    /// counted as a move). A result needs none: it reports what happened.
-    /// </summary>
-    private async Task CancelAsync(ReplicatedEntry failed)
-    {
-        ReplicatedEntry? cancel = failed switch
-        {
-            { State: { } change } => ReplicatedEntry.Of(new StateRecord
-            {
-                Id = NewId("s"),
-                Seq = ++_lastSeq,
-                Kind = StateKinds.Abort,
-                Time = Now,
-                Vm = change.Vm,
-                Member = _settings.Member,
-                Aborts = change.Id,
-            }),
-            { Record: { Kind: JournalKinds.Decision } decision } => ReplicatedEntry.Of(decision with
-            {
-                Id = NewId("r"),
-                Kind = JournalKinds.Result,
-                Time = Now,
-                Status = MigrationStatuses.Failed,
-                Error = NotSentError,
-                Member = _settings.Member,
-                Seq = ++_lastSeq,
-            }),
-            _ => null,
-        };
-        if (cancel is null)
-        {
-            return;
-        }
-
-        if (!await _replication!.AppendLocalAsync(cancel))
-        {
-            _log.LogError("Could not write entry {Cancel} cancelling the unacknowledged log entry {Id} to this member's replica", cancel.Id, failed.Id);
-        }
-    }
-
     /// <summary>Persists the event through the store's event log; false (and why, in the view) when it did not say so in time.</summary>
     private async Task<bool> PersistAsync(RebalancerEvent e, string kind)
     {
         try
         {
             _lastSeq = (await _store!.Ask<EventRecorded>(new RecordEvent(e), StoreTimeout)).SequenceNr;
-            MajorityBack();
+            StoreBack();
             return true;
         }
         catch (Exception failure) when (failure is not ActorKilledException)
         {
-            CoordinatorMetrics.ReplicationFailures.WithLabels(kind).Inc();
-            NoMajority(kind, "store: " + failure.GetBaseException().Message);
+            CoordinatorMetrics.RecordFailures.WithLabels(kind).Inc();
+            StoreDown(kind, "store: " + failure.GetBaseException().Message);
             return false;
         }
     }
 
-    private void MajorityBack()
+    private void StoreBack()
     {
-        if (!_majorityAvailable)
+        if (!_storeAvailable)
         {
-            _log.LogWarning("A majority of members answers again: the rebalancer issues commands again");
+            _log.LogWarning("The store persists again: the rebalancer issues commands again");
         }
 
-        _majorityAvailable = true;
-        _majorityProblem = null;
-        CoordinatorMetrics.MajorityAvailable.Set(1);
+        _storeAvailable = true;
+        _storeProblem = null;
+        CoordinatorMetrics.RecordingAvailable.Set(1);
     }
 
-    private void NoMajority(string what, string problem)
+    private void StoreDown(string what, string problem)
     {
-        if (_majorityAvailable)
+        if (_storeAvailable)
         {
-            _log.LogError("No majority of coordinator members ({What}): {Problem}; the rebalancer issues no command until a majority acknowledges again", what, problem);
+            _log.LogError("The store did not persist the rebalancer's {What} event: {Problem}; the rebalancer issues no command until the store persists again", what, problem);
         }
 
-        _majorityAvailable = false;
-        _majorityProblem = problem;
-        CoordinatorMetrics.MajorityAvailable.Set(0);
+        _storeAvailable = false;
+        _storeProblem = problem;
+        CoordinatorMetrics.RecordingAvailable.Set(0);
     }
+
+    /// <summary>Who a change was made for, as the log says it.</summary>
+    private static string ActorName(string? actor) => actor ?? "a caller without a certificate identity";
 
     private async Task<PolicyReloadOutcome> ReloadAsync(ReloadPolicy reload)
     {
@@ -748,15 +604,15 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
             return new PolicyReloadOutcome(true, [], _book.Policy, []);
         }
 
-        if (!await RecordAsync(reloaded, "state"))
+        if (!await RecordAsync(reloaded with { Actor = reload.Actor }, "state"))
         {
             CoordinatorMetrics.PolicyReloads.WithLabels("unavailable").Inc();
-            return new PolicyReloadOutcome(false, [], _book.Policy, [], "policy reload not recorded: " + _majorityProblem);
+            return new PolicyReloadOutcome(false, [], _book.Policy, [], "policy reload not recorded: " + _storeProblem);
         }
 
         CoordinatorMetrics.PolicyReloads.WithLabels("accepted").Inc();
-        _log.LogInformation("Policy reload ({Cause}) from {Source} accepted: {PolicyName} v{Version}, in force from the next round; changes: {Diff}",
-            reload.Cause, source, _book.Policy.Policy.Name, _book.Policy.Version, plan.Diff.Count == 0 ? "(none)" : string.Join("; ", plan.Diff));
+        _log.LogInformation("Policy reload ({Cause}{For}) from {Source} accepted: {PolicyName} v{Version}, in force from the next round; changes: {Diff}",
+            reload.Cause, reload.Actor is null ? "" : " for " + reload.Actor, source, _book.Policy.Policy.Name, _book.Policy.Version, plan.Diff.Count == 0 ? "(none)" : string.Join("; ", plan.Diff));
         return new PolicyReloadOutcome(true, [], _book.Policy, plan.Diff);
     }
 
@@ -765,7 +621,7 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         var now = Now;
         return new RebalancerView(_book.Snapshot(now), _book.Nodes, _book.State, _book.Policy, _book.Paused, _book.PauseReason, _book.Drained.ToList(),
             _book.LastRound, _book.LastRoundDecisions, _book.MovesInHourBefore(now), _book.Pending.Count,
-            _settings.Member, _settings.MemberAddress, _majorityAvailable && _majorityProblem is null, _majorityProblem, _lastSeq);
+            _settings.Member, _settings.MemberAddress, _storeAvailable && _storeProblem is null, _storeProblem, _lastSeq);
     }
 
     private async Task GuardedAsync(string what, Func<Task> action)

@@ -51,8 +51,8 @@ public sealed class AdminAuthorization(ServerTls serverTls, IOptions<Coordinator
         {
             if (!AccessRules.ReadOnlyVerbs.Contains(verb) && verb != "Advise")
             {
-                // every change an operator asks for is logged with who asked (the journal's own
-                // actor field is not built yet: docs/security.md)
+                // every change an operator asks for is logged with who asked (and recorded with
+                // the change as its actor)
                 log.LogInformation("{Verb} requested by {Identity}", verb, caller);
             }
 

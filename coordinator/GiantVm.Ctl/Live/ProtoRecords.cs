@@ -31,6 +31,7 @@ internal static class ProtoRecords
         DurationMs = proto.Kind == JournalKinds.Result ? proto.DurationMs : null,
         Error = Blank(proto.Error),
         Member = Blank(proto.Member),
+        Actor = Blank(proto.Actor),
     };
 
     public static string RoleName(AgentRole role) => role switch

@@ -10,13 +10,19 @@ internal static class StatusView
     {
         var p = s.Policy;
         w.WriteLine($"vm:           {s.Vm}");
-        w.WriteLine($"rebalancer:   {s.RebalancerMember}{(s.MajorityAvailable ? "" : "  (no majority: commands held back)")}");
+        w.WriteLine($"rebalancer:   {s.RebalancerMember}{(s.Recording ? "" : "  (store not persisting: commands held back)")}");
         w.WriteLine($"policy:       {p?.Name} v{p?.Version} (mode {p?.Mode}{(p?.DryRun == true ? ", dry-run" : "")}), " +
                     $"loaded {LiveText.Ago(p?.LoadedAt?.ToDateTimeOffset(), now)}");
         w.WriteLine($"  source:     {LiveText.Cut(p?.Source ?? "-", LiveText.Width - 14)}");
         w.WriteLine($"paused:       {LiveText.YesNo(s.Paused)}");
         w.WriteLine($"last round:   {LiveText.Ago(s.LastRound?.ToDateTimeOffset(), now)}, {s.LastRoundDecisions} decision{(s.LastRoundDecisions == 1 ? "" : "s")}");
         w.WriteLine($"migrations:   {s.MigrationsLastHour} in the last hour");
+        if (s.Store is { } store)
+        {
+            w.WriteLine($"store:        {store.Kind}, " + LiveText.Cut(store.Reachable ? $"reachable ({store.LatencyMs:0.#} ms)" : $"NOT reachable: {store.Error}", LiveText.Width - 24));
+            w.WriteLine($"  location:   {LiveText.Cut(store.Location, LiveText.Width - 14)}");
+        }
+
         w.WriteLine();
         var members = new FittedTable("MEMBER", "STATUS", "REBALANCER", "GRPC");
         foreach (var m in s.Members)
@@ -47,7 +53,17 @@ internal static class StatusView
     {
         ["vm"] = s.Vm,
         ["rebalancerMember"] = s.RebalancerMember,
-        ["majorityAvailable"] = s.MajorityAvailable,
+        ["recording"] = s.Recording,
+        ["store"] = s.Store is { } store
+            ? new JsonObject
+            {
+                ["kind"] = store.Kind,
+                ["location"] = store.Location,
+                ["reachable"] = store.Reachable,
+                ["latencyMs"] = store.LatencyMs,
+                ["error"] = store.Error.Length == 0 ? null : store.Error,
+            }
+            : null,
         ["members"] = LiveJson.Array(s.Members, m => new JsonObject
         {
             ["address"] = m.Address,

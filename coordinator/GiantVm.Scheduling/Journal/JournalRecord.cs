@@ -59,6 +59,14 @@ public sealed record JournalRecord
     public string? Member { get; init; }
 
     /// <summary>
+    /// The certificate identity of the operator who asked for this migration (<c>move</c>,
+    /// <c>rebalance</c>, <c>drain --evacuate</c>), e.g. <c>spiffe://giantvm/operator/alice</c>;
+    /// null for the coordinator's own rounds and for callers without a certificate.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Actor { get; init; }
+
+    /// <summary>
     /// Position in the coordinator cluster's replicated log (assigned by the rebalancer, the same
     /// on every member); absent in journals written before replication.
     /// </summary>

@@ -4,7 +4,6 @@ using GiantVm.Coordinator.Agents;
 using GiantVm.Coordinator.Hosting;
 using GiantVm.Coordinator.Policies;
 using GiantVm.Coordinator.Rebalancing;
-using GiantVm.Coordinator.Replication;
 using GiantVm.Scheduling.Engine;
 using GiantVm.Scheduling.Model;
 using GiantVm.Scheduling.Policies;
@@ -41,7 +40,7 @@ public sealed class AkkaSerializationTests : Akka.Hosting.TestKit.TestKit
         Assert.Equal(42, back.Snapshot.Tasks[0].Pid);
         Assert.NotNull(back.State.LastMoveOf(42, 9));
         Assert.Equal((policy.Name, policy.Interval, 3), (back.Policy.Policy.Name, back.Policy.Policy.Interval, back.Policy.Version));
-        Assert.Equal(("member-1", false, "no majority", 17L), (back.Member, back.MajorityAvailable, back.MajorityProblem, back.LogPosition));
+        Assert.Equal(("member-1", false, "no majority", 17L), (back.Member, back.Recording, back.RecordingProblem, back.LogPosition));
         Assert.Equal([2], back.Drained);
     }
 
@@ -57,15 +56,11 @@ public sealed class AkkaSerializationTests : Akka.Hosting.TestKit.TestKit
     }
 
     [Fact]
-    public void ReplicationMessages_RoundTrip()
+    public void MemberEndpoint_RoundTrips()
     {
-        var page = new EntriesPage([Replication.ReplicaIndexTests.Record(5), Replication.ReplicaIndexTests.Change(6, StateKinds.Drain, 1)], More: true);
+        var back = RoundTrip(new MemberEndpoint("member-1", "https://127.0.0.1:5000"));
 
-        var back = RoundTrip(page);
-
-        Assert.Equal(["r-5", "s-6"], back.Entries.Select(e => e.Id));
-        Assert.Equal((5L, 1), (back.Entries[0].Record!.Seq!.Value, back.Entries[1].State!.Node!.Value));
-        Assert.True(back.More);
+        Assert.Equal(("member-1", "https://127.0.0.1:5000"), (back.Member, back.GrpcUrl));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Globalization;
 using GiantVm.Contracts.V1;
-using GiantVm.Coordinator.Replication;
+using GiantVm.Coordinator.Persistence;
 using GiantVm.Scheduling.Journal;
 using JournalRecord = GiantVm.Scheduling.Journal.JournalRecord;
 using Grpc.Net.Client;
@@ -8,9 +8,10 @@ using Grpc.Net.Client;
 namespace GiantVm.Coordinator.Tests.Hosting;
 
 /// <summary>
-/// Three (or n) real giantvm-coordinator processes forming one Akka cluster on 127.0.0.1: fixed
-/// free ports per member (so a member restarts on the same address), each with its own data
-/// folder. Disposing kills every process still running.
+/// Three (or n) real giantvm-coordinator processes forming one Akka cluster on 127.0.0.1 with one
+/// shared store (a throwaway PostgreSQL the test starts): fixed free ports per member (so a member
+/// restarts on the same address), each with its own data folder for logs. Disposing kills every
+/// process still running.
 /// </summary>
 internal sealed class CoordinatorCluster : IDisposable
 {
@@ -20,9 +21,14 @@ internal sealed class CoordinatorCluster : IDisposable
     private readonly CoordinatorProcess?[] _members;
     private readonly Dictionary<int, GrpcChannel> _channels = [];
 
-    public CoordinatorCluster(string folder, string policyText, int size = 3)
+    private readonly string _store;
+    private readonly MigrationLogDb _log;
+
+    public CoordinatorCluster(string folder, string policyText, string storeUri, int size = 3)
     {
         _folder = folder;
+        _store = storeUri;
+        _log = new MigrationLogDb(StoreLocation.Parse(storeUri));
         _policyPath = Path.Combine(folder, "policy.yaml");
         File.WriteAllText(_policyPath, policyText);
         for (var i = 0; i < size; i++)
@@ -51,7 +57,7 @@ internal sealed class CoordinatorCluster : IDisposable
         _members[i]?.Dispose();
         _members[i] = CoordinatorProcess.Start(
             ["--policy", _policyPath, "--data-dir", DataDir(i), "--member-name", MemberName(i),
-             "--akka-port", _ports[i].Akka.ToString(CultureInfo.InvariantCulture), "--seed-nodes", seeds, "--cluster-size", Size.ToString(CultureInfo.InvariantCulture)],
+             "--akka-port", _ports[i].Akka.ToString(CultureInfo.InvariantCulture), "--seed-nodes", seeds, "--cluster-size", Size.ToString(CultureInfo.InvariantCulture), "--store", _store],
             new Dictionary<string, string> { ["GIANTVM_Coordinator__WatchPolicyFile"] = "false" },
             ports: (_ports[i].Grpc, _ports[i].Metrics));
     }
@@ -81,26 +87,11 @@ internal sealed class CoordinatorCluster : IDisposable
 
     public AgentService.AgentServiceClient Agents(int i) => new(Channel(i));
 
-    /// <summary>The member's own journal file (never another member's).</summary>
-    public IReadOnlyList<JournalRecord> Journal(int i)
-    {
-        var path = Path.Combine(DataDir(i), "migrations.jsonl");
-        if (!File.Exists(path))
-        {
-            return [];
-        }
+    /// <summary>The migration log as the store's read model holds it (what every member lists).</summary>
+    public IReadOnlyList<JournalRecord> Journal() => _log.QueryAsync(JournalQuery.All, CancellationToken.None).GetAwaiter().GetResult();
 
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream);
-        return JournalJson.ReadLines(reader.ReadToEnd(), path);
-    }
-
-    /// <summary>The member's own replicated state changes.</summary>
-    public IReadOnlyList<StateRecord> State(int i)
-    {
-        using var file = new StateFile(DataDir(i));
-        return file.ReadAll();
-    }
+    /// <summary>The rebalancer's state changes as the store's read model holds them.</summary>
+    public IReadOnlyList<StateChangeRow> State() => _log.StateChangesAsync(null, 0, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>Every member's recent output, for failure messages.</summary>
     public string Logs() => string.Join("\n", Enumerable.Range(0, Size).Select(i =>

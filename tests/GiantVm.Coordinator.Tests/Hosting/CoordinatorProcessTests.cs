@@ -27,12 +27,12 @@ public sealed class CoordinatorProcessTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
-    public async Task Crash_RightAfterTheDecisionIsJournaled_LeavesItOnDisk_AndNoCommandWasSent()
+    public async Task Crash_RightAfterTheDecisionIsPersisted_LeavesItInTheStore_AndNoCommandWasSent()
     {
         var dataDir = Path.Combine(_folder, "data");
         using var coordinator = CoordinatorProcess.Start(
             ["--policy", PolicyFile(), "--data-dir", dataDir],
-            new Dictionary<string, string> { ["GIANTVM_Coordinator__TestHooks__CrashAfterDecisionJournaled"] = "true" });
+            new Dictionary<string, string> { [GiantVm.Coordinator.Hosting.FaultInjection.CrashAfterDecisionPersisted] = "1" });
         await coordinator.WaitHealthyAsync();
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{coordinator.GrpcPort}");
         using var guest = await AgentStream.ConnectAsync(new AgentService.AgentServiceClient(channel), AgentStream.GuestHello());
@@ -49,10 +49,19 @@ public sealed class CoordinatorProcessTests : IDisposable
         Assert.True(ended is RpcException or InvalidOperationException, ended.ToString());
         Assert.Equal(137, exitCode); // SIGKILL
         Assert.Equal(0, commands);
-        var records = JournalJson.ReadLines(await File.ReadAllTextAsync(Path.Combine(dataDir, "migrations.jsonl"), Ct), "journal");
-        var decision = Assert.Single(records);
-        Assert.Equal((JournalKinds.Decision, MigrationStatuses.Pending, 4242), (decision.Kind, decision.Status, decision.Pid));
-        Assert.NotNull(decision.CommandId);
+
+        // Restarted on the same data folder (its SQLite store): the decision is there, once, and
+        // the rebalancer knows its command is pending (no command was ever sent for it).
+        using var restarted = CoordinatorProcess.Start(["--policy", PolicyFile(), "--data-dir", dataDir], new Dictionary<string, string>());
+        await restarted.WaitHealthyAsync();
+        using var again = GrpcChannel.ForAddress($"http://127.0.0.1:{restarted.GrpcPort}");
+        var admin = new AdminService.AdminServiceClient(again);
+        await AgentServiceTests.WaitUntil(async () => (await admin.ListMigrationsAsync(new MigrationsQuery(), cancellationToken: Ct)).Records.Count > 0);
+        var records = (await admin.ListMigrationsAsync(new MigrationsQuery(), cancellationToken: Ct)).Records;
+        var decision = Assert.Single(records, r => r.Kind == JournalKinds.Decision);
+        Assert.Equal(4242, decision.Pid);
+        Assert.NotEmpty(decision.CommandId);
+        Assert.All(records, r => Assert.Equal(decision.MigrationId, r.MigrationId));
     }
 
     [Fact]

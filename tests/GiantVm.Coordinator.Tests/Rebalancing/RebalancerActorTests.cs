@@ -6,9 +6,9 @@ using GiantVm.Coordinator.Agents;
 using GiantVm.Coordinator.Journal;
 using GiantVm.Coordinator.Policies;
 using GiantVm.Coordinator.Rebalancing;
-using GiantVm.Coordinator.Replication;
-using GiantVm.Coordinator.Tests.Journal;
-using GiantVm.Coordinator.Tests.Replication;
+using GiantVm.Coordinator.Persistence;
+using GiantVm.Coordinator.Tests.Persistence;
+using Microsoft.Data.Sqlite;
 using GiantVm.Scheduling.Journal;
 using GiantVm.Scheduling.Model;
 using GiantVm.Scheduling.Policies;
@@ -17,44 +17,44 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace GiantVm.Coordinator.Tests.Rebalancing;
 
-public sealed class RebalancerActorTests : Akka.Hosting.TestKit.TestKit, IDisposable
+public sealed class RebalancerActorTests : Akka.Hosting.TestKit.TestKit
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
     private readonly FakeTimeProvider _time = new(T0);
-    private readonly TestReplicas _replicas;
-    private FileMigrationJournal? _journal;
-
-    public RebalancerActorTests() => _replicas = new TestReplicas(_time);
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("giantvm-rebalancer-");
+    private StoredLog? _journal;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>The demo policy, hot after one reading, with rounds driven by the test (no timer firing).</summary>
     private static Policy TestPolicy => ShippedPolicies.Load("demo").Policy! with { Interval = TimeSpan.FromHours(1), HotAfter = 1 };
 
-    protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider)
+    protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
+        builder.WithRebalancerStore(StoreLocation.Parse("sqlite:" + Path.Combine(_folder.FullName, "giantvm.db")));
+
+    /// <summary>The test kit disposes asynchronously: remove the database after the system stops.</summary>
+    protected override async Task AfterAllAsync()
     {
+        await base.AfterAllAsync();
+        SqliteConnection.ClearAllPools();
+        _folder.Delete(recursive: true);
     }
 
-    public void Dispose() => _replicas.Dispose();
-
-    private (IActorRef Rebalancer, TestProbe Sessions, FileMigrationJournal Journal) Start(Policy? policy = null, Action? afterJournaled = null)
+    private (IActorRef Rebalancer, TestProbe Sessions, StoredLog Journal) Start(Policy? policy = null, Action? afterJournaled = null)
     {
-        var member = _replicas.Start(Sys, "member-a");
-        _journal = member.Journal;
-        var replica = member.Actor;
-        var replication = new JournalReplication(replica, () => [replica], 1, TimeSpan.FromSeconds(3), NullLogger.Instance);
+        _journal = new StoredLog(Sys);
         var sessions = CreateTestProbe();
         var inForce = new PolicyInForce(policy ?? TestPolicy, "name: demo\n", "demo", 1, T0);
         var rebalancer = Sys.ActorOf(RebalancerActor.Props(
             new RebalancerSettings("giantvm", "member-a", "demo", afterJournaled),
-            inForce, replication, _time, NullLogger<RebalancerActor>.Instance));
+            inForce, snapshotEvery: 100, _time, NullLogger<RebalancerActor>.Instance));
         return (rebalancer, sessions, _journal);
     }
 
     /// <summary>Waits until the rebalancer has read the log back (its view says the majority is there).</summary>
     private async Task WaitRecoveredAsync(IActorRef rebalancer) =>
         await AwaitAssertAsync(async () =>
-            Assert.True((await rebalancer.Ask<RebalancerView>(GetRebalancerView.Instance, TimeSpan.FromSeconds(5), Ct)).MajorityAvailable),
+            Assert.True((await rebalancer.Ask<RebalancerView>(GetRebalancerView.Instance, TimeSpan.FromSeconds(5), Ct)).Recording),
             TimeSpan.FromSeconds(10), cancellationToken: Ct);
 
     private GuestReportReceived HotNodeZero() => new(new GuestReportData(
@@ -78,7 +78,8 @@ public sealed class RebalancerActorTests : Akka.Hosting.TestKit.TestKit, IDispos
     public async Task Round_WhenANodeIsHot_JournalsTheDecisionBeforeSendingItsCommand()
     {
         var journaledBeforeSend = new List<int>();
-        var (rebalancer, sessions, journal) = Start(afterJournaled: () => journaledBeforeSend.Add(_journal!.ReadAll().Count));
+        // the hook runs once the store has persisted the decision and before its command is sent
+        var (rebalancer, sessions, journal) = Start(afterJournaled: () => journaledBeforeSend.Add(journaledBeforeSend.Count + 1));
 
         rebalancer.Tell(HotNodeZero(), sessions.Ref);
         rebalancer.Tell(RunRound.Instance);
@@ -151,13 +152,19 @@ public sealed class RebalancerActorTests : Akka.Hosting.TestKit.TestKit, IDispos
     }
 
     [Fact]
-    public async Task Start_RebuildsCooldownsFromTheJournal_SoTheTaskIsNotMovedAgain()
+    public async Task Start_RebuildsCooldownsFromTheStore_SoTheTaskIsNotMovedAgain()
     {
-        var folder = _replicas.FolderOf("member-a");
-        Directory.CreateDirectory(folder);
-        var earlier = JournalJsonTests.Decision("m-old", pid: 4242, from: 1, to: 0) with { Time = T0.AddSeconds(-10), StartTime = 99 };
-        await File.WriteAllTextAsync(Path.Combine(folder, "migrations.jsonl"), JournalJson.WriteLines(
-            [earlier, earlier with { Id = "r-2", Kind = JournalKinds.Result, Status = MigrationStatuses.Done }]), Ct);
+        var (first, firstSessions, _) = Start();
+        first.Tell(HotNodeZero(), firstSessions.Ref);
+        first.Tell(RunRound.Instance);
+        var command = (await firstSessions.ExpectMsgAsync<DeliverToGuest>(cancellationToken: Ct)).Message.Migrate;
+        first.Tell(Result(command, MigrationStatus.Done));
+        await AwaitAssertAsync(() => Assert.Contains(_journal!.ReadAll(), r => r.Kind == JournalKinds.Result), TimeSpan.FromSeconds(5), cancellationToken: Ct);
+        await WatchAsync(first);
+        first.Tell(PoisonPill.Instance);
+        await ExpectTerminatedAsync(first, cancellationToken: Ct);
+
+        // the task is back on node 0 and node 0 is hot again: the new rebalancer knows it just moved
         var (rebalancer, sessions, _) = Start();
         await WaitRecoveredAsync(rebalancer);
 

@@ -27,9 +27,9 @@ public sealed class RebalancerStoreOutageTests
             .Build();
         await host.StartAsync(Ct);
         var system = host.Services.GetRequiredService<ActorSystem>();
-        var rebalancer = system.ActorOf(RebalancerActor.PropsWithStore(
+        var rebalancer = system.ActorOf(RebalancerActor.Props(
             new RebalancerSettings("giantvm", "member-a", "demo"), InForce(), snapshotEvery: 100, new FakeTimeProvider(T0), NullLogger<RebalancerActor>.Instance));
-        await UntilAsync(async () => (await rebalancer.Ask<RebalancerView>(GetRebalancerView.Instance, AskTimeout, Ct)).MajorityAvailable);
+        await UntilAsync(async () => (await rebalancer.Ask<RebalancerView>(GetRebalancerView.Instance, AskTimeout, Ct)).Recording);
         Assert.Null((await rebalancer.Ask<DrainOutcome>(new DrainNode(1, Evacuate: false), AskTimeout, Ct)).Unavailable);
 
         await postgres.StopServerAsync();
@@ -40,7 +40,7 @@ public sealed class RebalancerStoreOutageTests
         Assert.StartsWith("pause not recorded: store: ", refused.Unavailable, StringComparison.Ordinal);
         Assert.DoesNotContain("Timeout", refused.Unavailable, StringComparison.OrdinalIgnoreCase); // the store's own reason
         Assert.False(view.Paused);
-        Assert.False(view.MajorityAvailable);
+        Assert.False(view.Recording);
 
         await postgres.StartServerAsync(Ct);
         PauseState? accepted = null;

@@ -35,7 +35,7 @@ public sealed class RebalancerStoreTests : Akka.Hosting.TestKit.TestKit
         _folder.Delete(recursive: true);
     }
 
-    private IActorRef Start() => Sys.ActorOf(RebalancerActor.PropsWithStore(
+    private IActorRef Start() => Sys.ActorOf(RebalancerActor.Props(
         new RebalancerSettings("giantvm", "member-a", "demo"), InForce(), snapshotEvery: 3, _time, NullLogger<RebalancerActor>.Instance));
 
     private async Task<RebalancerView> RecoveredViewAsync(IActorRef rebalancer)
@@ -44,7 +44,7 @@ public sealed class RebalancerStoreTests : Akka.Hosting.TestKit.TestKit
         await AwaitAssertAsync(async () =>
         {
             view = await rebalancer.Ask<RebalancerView>(GetRebalancerView.Instance, AskTimeout, Ct);
-            Assert.True(view.MajorityAvailable, view.MajorityProblem);
+            Assert.True(view.Recording, view.RecordingProblem);
         }, TimeSpan.FromSeconds(20), cancellationToken: Ct);
         return view!;
     }

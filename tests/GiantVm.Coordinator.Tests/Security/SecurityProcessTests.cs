@@ -145,6 +145,31 @@ public sealed class SecurityProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task OperatorMoveAndDrain_AreRecordedWithTheOperatorsIdentityAsActor()
+    {
+        var coordinator = await StartAsync();
+        using var guest = await AgentStream.ConnectAsync(new AgentService.AgentServiceClient(Channel(coordinator, "guest-giantvm")), AgentStream.GuestHello());
+        await guest.SendAckedAsync(new AgentMessage { GuestReport = Agents.AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow, 0.1, 0.0) });
+        var admin = Admin(Channel(coordinator, "operator-alice"));
+
+        var moved = await admin.MoveAsync(new MoveRequest { Pid = 4242, ToNode = 1 }, cancellationToken: Ct);
+        Assert.Equal(1u, moved.Decision.ToNode);
+        await admin.DrainAsync(new DrainRequest { NodeId = 1 }, cancellationToken: Ct);
+
+        const string alice = "spiffe://giantvm/operator/alice";
+        // what `giantvmctl migrations -o json` prints comes from the store: the actor is there
+        var log = await admin.ListMigrationsAsync(new MigrationsQuery(), cancellationToken: Ct);
+        var decision = Assert.Single(log.Records, r => r.Kind == "decision");
+        Assert.Equal((alice, MigrationTrigger.Move), (decision.Actor, decision.Trigger));
+        // and so is the state change, as sqlite3 reads it
+        var store = new GiantVm.Coordinator.Persistence.MigrationLogDb(GiantVm.Coordinator.Persistence.StoreLocation.Parse("sqlite:" + Path.Combine(_data, "giantvm.db")));
+        await Until(async () => (await store.StateChangesAsync("giantvm", 0, Ct)).Any(c => c.Kind == "drain"), 10, () => coordinator.Output);
+        var drain = Assert.Single(await store.StateChangesAsync("giantvm", 0, Ct), c => c.Kind == "drain");
+        Assert.Equal((alice, "node 1"), (drain.Actor, drain.Detail));
+        Assert.Contains($"Node 1 drained (evacuate False) for {alice}", coordinator.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Roles_ViewerReads_OperatorActs_AgentsMayOnlyAskAdviceForTheirVm()
     {
         var coordinator = await StartAsync();
@@ -221,6 +246,7 @@ public sealed class SecurityProcessTests : IDisposable
     public async Task AkkaCluster_AMemberWithAForeignCa_CannotJoin_ASameCaMemberCan()
     {
         _foreign.More("--members", "m9");
+        await using var postgres = await GiantVm.Testing.TestPostgres.StartAsync(Ct); // a cluster's members share one store
         var akka = (A: FreePort.Fixed(), B: FreePort.Fixed(), C: FreePort.Fixed());
         var seeds = $"akka.tcp://giantvm@127.0.0.1:{akka.A}";
         CoordinatorProcess Member(string name, int akkaPort, TestCertificates certs, string data)
@@ -228,7 +254,7 @@ public sealed class SecurityProcessTests : IDisposable
             var (grpc, metrics) = (FreePort.Next(), FreePort.Next());
             var member = CoordinatorProcess.Start(
                 ["--policy", "demo", "--data-dir", data, "--member-name", name, "--akka-port", akkaPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                 "--seed-nodes", seeds, "--cluster-size", "3", .. certs.ServerArgs("coordinator-" + name),
+                 "--seed-nodes", seeds, "--cluster-size", "3", "--store", postgres.StoreUri, .. certs.ServerArgs("coordinator-" + name),
                  "--urls", $"https://127.0.0.1:{grpc}", "--metrics-url", $"http://127.0.0.1:{metrics}"],
                 withPorts: false, ports: (grpc, metrics));
             _cleanup.Add(member);

@@ -1,3 +1,4 @@
+using GiantVm.Coordinator.Persistence;
 using System.Text.Json;
 using GiantVm.Contracts.V1;
 using GiantVm.Coordinator.Metrics;
@@ -182,7 +183,9 @@ public sealed class AgentServiceTests
 
         Assert.Equal((4242, 1u), (command.Pid, command.ToNode));
         await WaitUntil(async () => (await coordinator.Admin.ListMigrationsAsync(new MigrationsQuery { Status = { MigrationStatus.Done } }, cancellationToken: Ct)).Records.Count == 1);
-        var onDisk = JournalJson.ReadLines(await File.ReadAllTextAsync(Path.Combine(coordinator.DataDir, "migrations.jsonl"), Ct), "journal");
+        // what the store holds (the default store: SQLite in the data folder), read as sqlite3 would
+        var store = new MigrationLogDb(StoreLocation.Parse("sqlite:" + Path.Combine(coordinator.DataDir, "giantvm.db")));
+        var onDisk = await store.QueryAsync(JournalQuery.All, Ct);
         Assert.Equal([JournalKinds.Decision, JournalKinds.Result], onDisk.Select(r => r.Kind));
         Assert.All(onDisk, r => Assert.Equal(command.MigrationId, r.MigrationId));
         Assert.Equal(256, onDisk[1].PagesMoved);

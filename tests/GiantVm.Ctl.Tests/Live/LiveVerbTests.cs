@@ -25,8 +25,11 @@ public sealed class LiveVerbTests
         AssertHas(@"\nguest  -     guest     fake-1 ", table.Out);
         AssertFits(table.Out);
         using var doc = JsonDocument.Parse(json.Out);
-        Assert.Equal(["vm", "rebalancerMember", "majorityAvailable", "members", "agents", "policy", "paused", "lastRound", "lastRoundDecisions", "migrationsLastHour"],
+        Assert.Equal(["vm", "rebalancerMember", "recording", "store", "members", "agents", "policy", "paused", "lastRound", "lastRoundDecisions", "migrationsLastHour"],
             doc.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Contains("store:        sqlite, reachable (", table.Out, StringComparison.Ordinal);
+        Assert.Contains("  location:   sqlite:/", table.Out, StringComparison.Ordinal);
+        Assert.Equal(("sqlite", true), (doc.RootElement.GetProperty("store").GetProperty("kind").GetString(), doc.RootElement.GetProperty("store").GetProperty("reachable").GetBoolean()));
         Assert.True(Assert.Single(doc.RootElement.GetProperty("members").EnumerateArray()).GetProperty("runsRebalancer").GetBoolean());
         Assert.Equal("guest", Assert.Single(doc.RootElement.GetProperty("agents").EnumerateArray()).GetProperty("role").GetString());
         Assert.Equal(("fast", 1), (doc.RootElement.GetProperty("policy").GetProperty("name").GetString(), doc.RootElement.GetProperty("policy").GetProperty("version").GetInt32()));

@@ -9,7 +9,7 @@ namespace GiantVm.Ctl.Tests.Live;
 
 /// <summary>
 /// An AdminService that answers the way the coordinator does without a majority of its members:
-/// a change is refused with UNAVAILABLE and the reason as the status detail (AdminServiceImpl).
+/// a change is refused with UNAVAILABLE and the reason as the status detail (AdminService).
 /// In-process (TestServer); giantvmctl reaches it through <see cref="Connector"/>.
 /// </summary>
 internal sealed class NoMajorityCoordinator : IAsyncDisposable

@@ -57,7 +57,13 @@ public sealed class StagedDeployment : IAsyncLifetime
         "-e", $"giantvm_bin_dir={BinDir}",
         "-e", "{\"giantvm_coordinator_binaries\": []}",
         "-e", $"giantvm_tls_dir={TlsDir}",
+        // three members share one store: a PostgreSQL the deployment points at (not started here)
+        "-e", $"giantvm_store={StoreUri}",
+        "-e", "giantvm_store_password=staging-secret",
     ];
+
+    /// <summary>The shared store the staged three-member coordinator group is given.</summary>
+    public const string StoreUri = "postgres://giantvm@db.example:5432/giantvm?sslmode=require";
 
     public async ValueTask InitializeAsync()
     {

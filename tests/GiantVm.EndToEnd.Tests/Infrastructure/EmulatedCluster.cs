@@ -11,8 +11,8 @@ namespace GiantVm.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
 /// A whole emulated GiantVM as real processes on 127.0.0.1: <c>giantvm-sim emulate</c>, one
-/// <c>giantvm-coordinator</c> member (or a cluster of several, each with its own ports and data
-/// folder), a host agent per node and the guest agent (emulated executor; the agents get every
+/// <c>giantvm-coordinator</c> member on its default SQLite store (or a cluster of several, each
+/// with its own ports and data folder, on a throwaway PostgreSQL), a host agent per node and the guest agent (emulated executor; the agents get every
 /// member's address), on free ports, in a temporary folder. Disposing stops every process it
 /// started.
 /// </summary>
@@ -23,6 +23,7 @@ internal sealed class EmulatedCluster : IAsyncDisposable
     private readonly List<GrpcChannel> _channels = [];
     private GrpcChannel? _channel;
     private TestCertificates? _certs;
+    private TestPostgres? _postgres;
     private int _guestStarts;
 
     private EmulatedCluster(int nodes, int coordinators)
@@ -89,6 +90,11 @@ internal sealed class EmulatedCluster : IAsyncDisposable
         await File.WriteAllTextAsync(_dir.Combine("scenario.yaml"), scenarioYaml);
         await File.WriteAllTextAsync(PolicyPath, policyYaml);
         Start("emulator", Binaries.Simulator, "emulate", "--root", EmulatorRoot, "--scenario", _dir.Combine("scenario.yaml"));
+        if (Members.Length > 1)
+        {
+            _postgres = await TestPostgres.StartAsync(CancellationToken.None);
+        }
+
         StartCoordinators();
         await Eventually.WaitAsync(() => File.Exists(Path.Combine(EmulatorRoot, "emulator", "status.json")), TimeSpan.FromSeconds(60), "the emulator's files", Logs);
         for (var k = 0; k < Nodes; k++)
@@ -152,7 +158,7 @@ internal sealed class EmulatedCluster : IAsyncDisposable
             if (Members.Length > 1)
             {
                 args.AddRange(["--member-name", MemberName(i), "--akka-port", ports[i].Akka.ToString(CultureInfo.InvariantCulture),
-                    "--seed-nodes", seeds, "--cluster-size", Members.Length.ToString(CultureInfo.InvariantCulture)]);
+                    "--seed-nodes", seeds, "--cluster-size", Members.Length.ToString(CultureInfo.InvariantCulture), "--store", _postgres!.StoreUri]);
             }
 
             Members[i] = Start(i == 0 ? "coordinator" : "coordinator" + i.ToString(CultureInfo.InvariantCulture), Binaries.Coordinator, [.. args]);
@@ -200,31 +206,39 @@ internal sealed class EmulatedCluster : IAsyncDisposable
     public List<(int Pid, int CpuNode, int PageNode)> Placement() =>
         Status()["tasks"]!.AsArray().Select(t => ((int)t!["pid"]!, (int)t["cpu_node"]!, (int)t["page_node"]!)).ToList();
 
-    /// <summary>The coordinator's journal records (JSON Lines; member 0's own journal).</summary>
-    public List<JsonObject> Journal() => Journal(0);
-
-    /// <summary>Member i's own journal records (JSON Lines).</summary>
-    public List<JsonObject> Journal(int member)
+    /// <summary>
+    /// The migration log's records (each as the JSON object <c>giantvmctl migrations -o json</c>
+    /// prints), in journal order, read from the store's read model as <c>sqlite3</c> or
+    /// <c>psql</c> would (empty until the coordinator has created it).
+    /// </summary>
+    public List<JsonObject> Journal()
     {
-        var path = Path.Combine(MemberDataDir(member), "migrations.jsonl");
-        if (!File.Exists(path))
-        {
-            return [];
-        }
-
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream);
+        using var connection = _postgres is null
+            ? (System.Data.Common.DbConnection)new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(DataDir, "giantvm.db")};Mode=ReadOnly;Pooling=false")
+            : new Npgsql.NpgsqlConnection(_postgres.ConnectionString);
         var records = new List<JsonObject>();
-        while (reader.ReadLine() is { } line)
+        try
         {
-            if (line.Length > 0 && line.EndsWith('}') && JsonNode.Parse(line) is JsonObject o)
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT record FROM giantvm_migration_log ORDER BY ordering";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
             {
-                records.Add(o);
+                records.Add((JsonObject)JsonNode.Parse(reader.GetString(0))!);
             }
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // no database or no read model yet: nothing recorded
+            return [];
         }
 
         return records;
     }
+
+    /// <summary>The migration log as member <paramref name="member"/> lists it: every member reads the one store.</summary>
+    public List<JsonObject> Journal(int member) => Journal();
 
     /// <summary>
     /// The node the cluster model says can take all BE demand with the least steal (LC demand +
@@ -287,7 +301,11 @@ internal sealed class EmulatedCluster : IAsyncDisposable
             p.Dispose();
         }
 
-        await Task.Yield();
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+
         if (Environment.GetEnvironmentVariable("GIANTVM_E2E_KEEP") is null)
         {
             _dir.Dispose();

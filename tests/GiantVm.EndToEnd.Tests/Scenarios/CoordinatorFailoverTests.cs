@@ -67,7 +67,7 @@ public sealed class CoordinatorFailoverTests
         {
             var status = await admin.GetStatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(5));
             var index = Enumerable.Range(0, cluster.Members.Length).FirstOrDefault(i => EmulatedCluster.MemberName(i) == status.RebalancerMember, -1);
-            return status.MajorityAvailable && index >= 0 && index != not ? (object)index : null;
+            return status.Recording && index >= 0 && index != not ? (object)index : null;
         }, TimeSpan.FromSeconds(60), "a recovered rebalancer", cluster.Logs);
         return (int)found;
     }

@@ -5,6 +5,7 @@ using GiantVm.Linux;
 using GiantVm.Linux.Syscalls;
 using GiantVm.NodeAgent.Tests.Execution;
 using Grpc.Core;
+using GiantVm.Security;
 using Grpc.Net.Client;
 
 namespace GiantVm.NodeAgent.Tests.EndToEnd;
@@ -127,6 +128,43 @@ public sealed class AgentWithCoordinatorTests : IDisposable
         await EventuallyAsync(
             async () => (await admin.ListTasksAsync(new TasksRequest(), cancellationToken: Ct)).Tasks.FirstOrDefault(t => t.Pid == be.Pid),
             "the restarted coordinator to list the BE task again", Logs);
+        Assert.False(agent.HasExited, Logs());
+    }
+
+    /// <summary>
+    /// The agent as shipped (NativeAOT in the test script's AOT phase) over mutual TLS: its
+    /// guest certificate is accepted, it verifies the coordinator's, and its reports arrive.
+    /// </summary>
+    [Fact]
+    public async Task Agent_OverMutualTls_SaysHelloWithItsCertificate_AndItsReportsArrive()
+    {
+        using var certs = TestCertificates.Issue("--vm", "giantvm", "--hosts", "1", "--members", "m1", "--operators", "ops");
+        var (port, metrics) = (FreePort.Next(), FreePort.Next());
+        var coordinator = new RealProcess(AgentBinary.Coordinator, ["--policy", "none", "--urls", $"https://127.0.0.1:{port}",
+            "--metrics-url", $"http://127.0.0.1:{metrics}", "--data-dir", _data, "--member-name", "m1", .. certs.ServerArgs("coordinator-m1")]);
+        _processes.Add(coordinator);
+        var be = RealBeProcess.Start(cpus: "0");
+        _processes.Add(be);
+        var (cert, key) = certs.Of("guest-giantvm");
+        var agent = new RealProcess(AgentBinary.Path, "run", "--role", "guest", "--coordinator", $"https://127.0.0.1:{port}",
+            "--be-comm", $"^{be.Name}$", "--interval", "500ms", "--sys-root", TwoNodeSysTree(),
+            "--tls-cert", cert, "--tls-key", key, "--tls-ca", certs.Ca);
+        _processes.Add(agent);
+        string Logs() => $"--- coordinator:\n{coordinator.Output}\n--- agent:\n{agent.Output}";
+
+        var (opsCert, opsKey) = certs.Of("operator-ops");
+        using var channel = GrpcChannel.ForAddress($"https://127.0.0.1:{port}", new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler().Use(new GiantVm.Security.TlsMaterial(opsCert, opsKey, certs.Ca)),
+        });
+        var admin = new AdminService.AdminServiceClient(channel);
+
+        var task = await EventuallyAsync(
+            async () => (await admin.ListTasksAsync(new TasksRequest(), cancellationToken: Ct)).Tasks.FirstOrDefault(t => t.Pid == be.Pid),
+            "the coordinator to list the BE task the TLS agent reports", Logs);
+        Assert.Equal(be.Stat.StartTime, task.StartTimeTicks);
+        var status = await admin.GetStatusAsync(new StatusRequest(), cancellationToken: Ct);
+        Assert.Contains(status.Agents, a => a.Role == AgentRole.Guest && a.Vm == "giantvm");
         Assert.False(agent.HasExited, Logs());
     }
 }

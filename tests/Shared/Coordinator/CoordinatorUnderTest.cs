@@ -84,7 +84,7 @@ internal sealed class CoordinatorUnderTest : IAsyncDisposable
     private async Task WaitReadyAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(await Admin.GetStatusAsync(new StatusRequest(), cancellationToken: TestContext.Current.CancellationToken)).MajorityAvailable)
+        while (!(await Admin.GetStatusAsync(new StatusRequest(), cancellationToken: TestContext.Current.CancellationToken)).Recording)
         {
             Assert.True(DateTime.UtcNow < deadline, "the rebalancer did not recover its log within 30 s");
             await Task.Delay(50, TestContext.Current.CancellationToken);

@@ -8,6 +8,10 @@ public sealed record PlannedDecision(Decision Decision, Decided Event)
 {
     /// <summary>The decision as the admin verbs report it once it is recorded.</summary>
     public ExecutedDecision Executed => new(Decision, Event.Decision.MigrationId, Event.Decision.CommandId, Event.Decision.Trigger);
+
+    /// <summary>The same decision, recorded as asked for by <paramref name="actor"/> (an operator's identity; null: nobody named).</summary>
+    public PlannedDecision By(string? actor) =>
+        actor is null ? this : this with { Event = Event with { Decision = Event.Decision with { Actor = actor } } };
 }
 
 /// <summary>

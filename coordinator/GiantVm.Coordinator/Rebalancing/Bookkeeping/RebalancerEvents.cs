@@ -27,21 +27,51 @@ public sealed record Decided(JournalRecord Decision, DateTimeOffset? Deadline, b
 public sealed record ResultRecorded(JournalRecord Result, string Origin) : RebalancerEvent;
 
 /// <summary>A node taken out of the targets (an operator's drain).</summary>
-public sealed record NodeDrained(DateTimeOffset Time, string Member, int Node, bool Evacuate) : RebalancerEvent;
+public sealed record NodeDrained(DateTimeOffset Time, string Member, int Node, bool Evacuate) : RebalancerEvent
+{
+    /// <summary>The certificate identity of the operator who asked for it; null without one.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Actor { get; init; }
+}
+
 
 /// <summary>A drained node made a target again.</summary>
-public sealed record NodeUndrained(DateTimeOffset Time, string Member, int Node) : RebalancerEvent;
+public sealed record NodeUndrained(DateTimeOffset Time, string Member, int Node) : RebalancerEvent
+{
+    /// <summary>The certificate identity of the operator who asked for it; null without one.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Actor { get; init; }
+}
+
 
 /// <summary>Automatic rounds stopped (manual verbs still work).</summary>
-public sealed record RebalancingPaused(DateTimeOffset Time, string Member, string? Reason) : RebalancerEvent;
+public sealed record RebalancingPaused(DateTimeOffset Time, string Member, string? Reason) : RebalancerEvent
+{
+    /// <summary>The certificate identity of the operator who asked for it; null without one.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Actor { get; init; }
+}
+
 
 /// <summary>Automatic rounds run again.</summary>
-public sealed record RebalancingResumed(DateTimeOffset Time, string Member) : RebalancerEvent;
+public sealed record RebalancingResumed(DateTimeOffset Time, string Member) : RebalancerEvent
+{
+    /// <summary>The certificate identity of the operator who asked for it; null without one.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Actor { get; init; }
+}
+
 
 /// <summary>A policy accepted by a reload: its whole text, so that replay parses the same policy.</summary>
 /// <param name="Source">File path, shipped name, or the name an admin gave the content.</param>
 /// <param name="Version">The instance's policy version from now on (the previous one + 1).</param>
-public sealed record PolicyReloaded(DateTimeOffset Time, string Member, string Text, string Source, int Version) : RebalancerEvent;
+public sealed record PolicyReloaded(DateTimeOffset Time, string Member, string Text, string Source, int Version) : RebalancerEvent
+{
+    /// <summary>The certificate identity of the operator who asked for it; null without one.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Actor { get; init; }
+}
+
 
 /// <summary>Values of <see cref="ResultRecorded.Origin"/>.</summary>
 public static class ResultOrigins

@@ -7,7 +7,8 @@ using GiantVm.Coordinator.Hosting;
 using GiantVm.Coordinator.Journal;
 using GiantVm.Coordinator.Policies;
 using GiantVm.Coordinator.Rebalancing;
-using GiantVm.Coordinator.Replication;
+using GiantVm.Coordinator.Security;
+using GiantVm.Coordinator.Persistence;
 using GiantVm.Scheduling.Engine;
 using GiantVm.Scheduling.Journal;
 using GiantVm.Scheduling.Model;
@@ -17,25 +18,27 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ProtoJournalRecord = GiantVm.Contracts.V1.JournalRecord;
+using V1 = GiantVm.Contracts.V1;
 using Status = Grpc.Core.Status;
 using TaskStatus = GiantVm.Contracts.V1.TaskStatus;
 
 namespace GiantVm.Coordinator.Admin;
 
 /// <summary>
-/// AdminService: converts requests, asks the rebalancer or the session manager, converts the
-/// answers. Reads the journal for migration listings; waits on the <see cref="JournalFeed"/> for
-/// results when asked to.
+/// AdminService (gRPC), a thin adapter: each RPC checks the vm, asks the rebalancer (or
+/// <see cref="ClusterPeers"/> for the members, <see cref="MigrationLogDb"/> for the migration log)
+/// and converts the answer with <see cref="AdminProto"/>. The verbs that decide share one wait
+/// (<c>WaitInLogAsync</c>, on the <see cref="JournalFeed"/>): until their decisions are listed,
+/// and their results when asked to.
 /// </summary>
-public sealed class AdminServiceImpl(
+public sealed class AdminService(
     IRequiredActor<RebalancerActor> rebalancerRef,
-    IRequiredActor<SessionManagerActor> sessionsRef,
-    ActorSystem system,
-    IMigrationJournal journal,
+    ClusterPeers peers,
+    MigrationLogDb migrationLog,
     JournalFeed feed,
     IOptions<CoordinatorOptions> options,
-    MemberName member,
-    ILogger<AdminServiceImpl> log) : AdminService.AdminServiceBase
+    ServerTls tls,
+    ILogger<AdminService> log) : V1.AdminService.AdminServiceBase
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(15);
     private readonly CoordinatorOptions _options = options.Value;
@@ -44,131 +47,30 @@ public sealed class AdminServiceImpl(
     {
         CheckVm(request.Vm);
         var view = await Ask<RebalancerView>(GetRebalancerView.Instance, context);
-        var cluster = Cluster.Get(system);
-        var members = cluster.State.Members.Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving or MemberStatus.Joining).ToList();
-        var peers = await Task.WhenAll(members.Select(m => PeerAsync(m.Address, cluster.SelfAddress, context.CancellationToken)));
-        var reply = new StatusReply
+        var reply = AdminProto.ToStatusReply(view, await peers.AllAsync(context.CancellationToken), _options.Vm);
+        var (reachable, latency, error) = await migrationLog.PingAsync(TimeSpan.FromSeconds(3), context.CancellationToken);
+        reply.Store = new StoreStatus
         {
-            RebalancerMember = view.Member,
-            Policy = AdminProto.ToProto(view.Policy),
-            Paused = view.Paused,
-            LastRound = view.LastRound is { } last ? Timestamp.FromDateTimeOffset(last) : null,
-            LastRoundDecisions = (uint)view.LastRoundDecisions,
-            MigrationsLastHour = (uint)view.MigrationsLastHour,
-            MajorityAvailable = view.MajorityAvailable,
-            Vm = _options.Vm,
+            Kind = migrationLog.Store.Kind == StoreKind.Sqlite ? "sqlite" : "postgres",
+            Location = migrationLog.Store.Display,
+            Reachable = reachable,
+            LatencyMs = latency.TotalMilliseconds,
+            Error = error ?? "",
         };
-        reply.Members.AddRange(cluster.State.Members.Select(m => new MemberInfo
-        {
-            Address = m.Address.ToString(),
-            Status = cluster.State.Unreachable.Contains(m) ? "Unreachable" : m.Status.ToString(),
-            RunsRebalancer = m.Address.ToString() == view.MemberAddress,
-            GrpcUrl = peers.FirstOrDefault(p => p.Address == m.Address).GrpcUrl ?? "",
-        }));
-        reply.Agents.AddRange(peers.SelectMany(p => p.Agents.Select(a => AdminProto.ToProto(a, p.Member ?? ""))));
         return reply;
-    }
-
-    /// <summary>A member's name, gRPC URL and connected agents (empty when it does not answer in time).</summary>
-    private async Task<(Address Address, string? Member, string? GrpcUrl, IReadOnlyList<AgentSessionInfo> Agents)> PeerAsync(
-        Address address, Address self, CancellationToken token)
-    {
-        if (address == self)
-        {
-            var local = await (await sessionsRef.GetAsync(token)).Ask<AgentsList>(GetAgents.Instance, AskTimeout, token);
-            return (address, member.Value, member.GrpcUrl, local.Agents);
-        }
-
-        try
-        {
-            var timeout = TimeSpan.FromSeconds(3);
-            var replica = await ReplicaActor.PeerOf(system, address).Ask<ReplicaStatus>(GetReplicaStatus.Instance, timeout, token);
-            var agents = await system.ActorSelection(new RootActorPath(address) / "user" / "sessions").Ask<AgentsList>(GetAgents.Instance, timeout, token);
-            return (address, replica.Member, replica.GrpcUrl, agents.Agents);
-        }
-        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException or ActorNotFoundException)
-        {
-            return (address, null, null, []);
-        }
     }
 
     public override async Task<NodesReply> ListNodes(NodesRequest request, ServerCallContext context)
     {
         CheckVm(request.Vm);
-        var view = await Ask<RebalancerView>(GetRebalancerView.Instance, context);
-        var reply = new NodesReply { Vm = _options.Vm };
-        foreach (var node in view.Snapshot.Nodes)
-        {
-            var seen = view.Nodes.FirstOrDefault(n => n.Id == node.Id);
-            var status = new NodeStatus
-            {
-                NodeId = (uint)node.Id,
-                Cpus = node.Cpus ?? "",
-                StealRatio = node.StealRatio,
-                Hot = seen?.Hot ?? false,
-                MemTotalBytes = (ulong)Math.Max(0, node.MemTotalBytes ?? 0),
-                MemFreeBytes = (ulong)Math.Max(0, node.MemFreeBytes ?? 0),
-                Stale = node.AgeSeconds is { } age && age > view.Policy.Policy.StaleAfter.TotalSeconds,
-                Drained = node.Drained,
-                BeTasks = (uint)view.Snapshot.Tasks.Count(t => t.Node == node.Id),
-            };
-            if (seen is not null)
-            {
-                status.SmoothedStealRatio = seen.SmoothedStealRatio;
-            }
-
-            if (node.HostStealRatio is { } hostSteal)
-            {
-                status.HostStealRatio = hostSteal;
-            }
-
-            if (node.HostLcBusyCores is { } lc)
-            {
-                status.HostLcBusyCores = lc;
-            }
-
-            if (node.HostCapacityCores is { } capacity)
-            {
-                status.HostCapacityCores = capacity;
-            }
-
-            if (node.AgeSeconds is { } reportAge)
-            {
-                status.ReportAgeSeconds = reportAge;
-            }
-
-            reply.Nodes.Add(status);
-        }
-
-        return reply;
+        return AdminProto.ToNodesReply(await Ask<RebalancerView>(GetRebalancerView.Instance, context), _options.Vm);
     }
 
     public override async Task<TasksReply> ListTasks(TasksRequest request, ServerCallContext context)
     {
         CheckVm(request.Vm);
         var view = await Ask<RebalancerView>(GetRebalancerView.Instance, context);
-        var reply = new TasksReply { Vm = _options.Vm };
-        foreach (var task in view.Snapshot.Tasks.Where(t => !request.HasNodeId || t.Node == request.NodeId))
-        {
-            var status = new TaskStatus
-            {
-                Pid = task.Pid,
-                StartTimeTicks = task.StartTime ?? 0,
-                Comm = task.Comm ?? "",
-                NodeId = (uint)task.Node,
-                RssBytes = (ulong)Math.Max(0, task.RssBytes ?? 0),
-                CpuCores = task.CpuCores ?? 0,
-            };
-            if (view.State.LastMoveOf(task.Pid, task.StartTime) is { } move)
-            {
-                status.LastMove = Timestamp.FromDateTimeOffset(move.Time);
-                status.LastFromNode = (uint)move.From;
-            }
-
-            reply.Tasks.Add(status);
-        }
-
-        return reply;
+        return AdminProto.ToTasksReply(view, request.HasNodeId ? (int)request.NodeId : null, _options.Vm);
     }
 
     public override async Task<SnapshotReply> GetSnapshot(SnapshotRequest request, ServerCallContext context)
@@ -182,16 +84,12 @@ public sealed class AdminServiceImpl(
     {
         CheckVm(request.Vm);
         using var results = feed.Subscribe();
-        var outcome = await Ask<RebalanceOutcome>(new RebalanceNow(request.DryRun), context);
+        var outcome = await Ask<RebalanceOutcome>(new RebalanceNow(request.DryRun, Caller(context)), context);
         var reply = new RebalanceReply { Message = outcome.Message };
         reply.Decisions.AddRange(outcome.Decisions.Select(d => AdminProto.ToProto(d, _options.Vm)));
-        if (request.Wait)
-        {
-            var (records, timedOut) = await WaitForResults(results, outcome.Decisions, request.TimeoutSeconds, context.CancellationToken);
-            reply.Results.AddRange(records);
-            reply.TimedOut = timedOut;
-        }
-
+        var (records, timedOut) = await WaitInLogAsync(results, outcome.Decisions, request.Wait, request.TimeoutSeconds, context.CancellationToken);
+        reply.Results.AddRange(records);
+        reply.TimedOut = timedOut;
         return reply;
     }
 
@@ -199,34 +97,30 @@ public sealed class AdminServiceImpl(
     {
         CheckVm(request.Vm);
         using var results = feed.Subscribe();
-        var outcome = await Ask<MoveOutcome>(new MoveTask(request.Pid, (int)request.ToNode, request.DryRun), context);
+        var outcome = await Ask<MoveOutcome>(new MoveTask(request.Pid, (int)request.ToNode, request.DryRun, Caller(context)), context);
         if (outcome.Decision is null)
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"move of pid {request.Pid} to node {request.ToNode} refused: {outcome.Refusal}"));
         }
 
         var reply = new MoveReply { Decision = AdminProto.ToProto(outcome.Decision, _options.Vm) };
-        if (request.Wait)
-        {
-            var (records, timedOut) = await WaitForResults(results, [outcome.Decision], request.TimeoutSeconds, context.CancellationToken);
-            reply.Result = records.FirstOrDefault();
-            reply.TimedOut = timedOut;
-        }
-
+        var (records, timedOut) = await WaitInLogAsync(results, [outcome.Decision], request.Wait, request.TimeoutSeconds, context.CancellationToken);
+        reply.Result = records.FirstOrDefault();
+        reply.TimedOut = timedOut;
         return reply;
     }
 
     public override async Task<PauseReply> Pause(PauseRequest request, ServerCallContext context)
     {
         CheckVm(request.Vm);
-        var state = await Ask<PauseState>(new PauseRebalancing(string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason), context);
+        var state = await Ask<PauseState>(new PauseRebalancing(string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason, Caller(context)), context);
         return ToReply(state);
     }
 
     public override async Task<PauseReply> Resume(ResumeRequest request, ServerCallContext context)
     {
         CheckVm(request.Vm);
-        var state = await Ask<PauseState>(ResumeRebalancing.Instance, context);
+        var state = await Ask<PauseState>(new ResumeRebalancing(Caller(context)), context);
         return ToReply(state);
     }
 
@@ -234,35 +128,31 @@ public sealed class AdminServiceImpl(
     {
         CheckVm(request.Vm);
         using var results = feed.Subscribe();
-        var outcome = await Ask<DrainOutcome>(new DrainNode((int)request.NodeId, request.Evacuate), context);
+        var outcome = await Ask<DrainOutcome>(new DrainNode((int)request.NodeId, request.Evacuate, Caller(context)), context);
         if (outcome.Refusal is not null)
         {
             throw new RpcException(new Status(StatusCode.NotFound, outcome.Refusal));
         }
 
         var reply = ToReply(outcome);
-        if (request.Wait && outcome.Decisions.Count > 0)
-        {
-            var (records, timedOut) = await WaitForResults(results, outcome.Decisions, request.TimeoutSeconds, context.CancellationToken);
-            reply.Results.AddRange(records);
-            reply.TimedOut = timedOut;
-        }
-
+        var (records, timedOut) = await WaitInLogAsync(results, outcome.Decisions, request.Wait, request.TimeoutSeconds, context.CancellationToken);
+        reply.Results.AddRange(records);
+        reply.TimedOut = timedOut;
         return reply;
     }
 
     public override async Task<DrainReply> Undrain(UndrainRequest request, ServerCallContext context)
     {
         CheckVm(request.Vm);
-        return ToReply(await Ask<DrainOutcome>(new UndrainNode((int)request.NodeId), context));
+        return ToReply(await Ask<DrainOutcome>(new UndrainNode((int)request.NodeId, Caller(context)), context));
     }
 
-    public override Task<MigrationsReply> ListMigrations(MigrationsQuery request, ServerCallContext context)
+    public override async Task<MigrationsReply> ListMigrations(MigrationsQuery request, ServerCallContext context)
     {
         var query = AdminProto.ToQuery(request, _options.Vm);
         var reply = new MigrationsReply();
-        reply.Records.AddRange(query.Apply(InLogOrder()).Select(AdminProto.ToProto));
-        return Task.FromResult(reply);
+        reply.Records.AddRange((await ReadLogAsync(query, context.CancellationToken)).Select(AdminProto.ToProto));
+        return reply;
     }
 
     public override async Task WatchMigrations(MigrationsQuery request, IServerStreamWriter<ProtoJournalRecord> responseStream, ServerCallContext context)
@@ -270,7 +160,7 @@ public sealed class AdminServiceImpl(
         var query = AdminProto.ToQuery(request, _options.Vm);
         using var live = feed.Subscribe();
         var sent = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var record in query.Apply(InLogOrder()))
+        foreach (var record in await ReadLogAsync(query, context.CancellationToken))
         {
             sent.Add(record.Id);
             await responseStream.WriteAsync(AdminProto.ToProto(record), context.CancellationToken);
@@ -322,7 +212,7 @@ public sealed class AdminServiceImpl(
             RefuseOversized(PolicyLoader.Load(content, string.IsNullOrWhiteSpace(request.SourceName) ? "admin" : request.SourceName));
         }
 
-        var outcome = await Ask<PolicyReloadOutcome>(new Rebalancing.ReloadPolicy(content, request.SourceName, "admin"), context);
+        var outcome = await Ask<PolicyReloadOutcome>(new Rebalancing.ReloadPolicy(content, request.SourceName, "admin", Caller(context)), context);
         if (outcome.Unavailable is { } unavailable)
         {
             throw new RpcException(new Status(StatusCode.Unavailable, unavailable));
@@ -386,19 +276,30 @@ public sealed class AdminServiceImpl(
         return reply;
     }
 
-    /// <summary>Waits until every sent decision has a result record (a timeout record counts) or the wait ends.</summary>
-    private static async Task<(List<ProtoJournalRecord> Records, bool TimedOut)> WaitForResults(
-        JournalFeed.Subscription results, IReadOnlyList<ExecutedDecision> decisions, double timeoutSeconds, CancellationToken token)
+    /// <summary>How long a verb waits for its decisions to reach the migration log's read model (it follows the journal within about 250 ms).</summary>
+    private static readonly TimeSpan ListedWait = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// The one wait of the verbs that decide (rebalance, move, drain --evacuate): until every
+    /// decision is in the migration log's read model (so that <c>migrations</c> right after the
+    /// verb lists it; at most <see cref="ListedWait"/>), and, when <paramref name="waitResults"/>,
+    /// until every sent decision has a result record there (a timeout record counts) or
+    /// <paramref name="timeoutSeconds"/> pass (then TimedOut).
+    /// </summary>
+    private static async Task<(List<ProtoJournalRecord> Records, bool TimedOut)> WaitInLogAsync(
+        JournalFeed.Subscription log, IReadOnlyList<ExecutedDecision> decisions, bool waitResults, double timeoutSeconds, CancellationToken token)
     {
-        var waiting = decisions.Where(d => d.CommandId is not null).Select(d => d.MigrationId).ToHashSet(StringComparer.Ordinal);
+        var unlisted = decisions.Select(d => d.MigrationId).ToHashSet(StringComparer.Ordinal);
+        var waiting = waitResults ? decisions.Where(d => d.CommandId is not null).Select(d => d.MigrationId).ToHashSet(StringComparer.Ordinal) : [];
         var found = new List<ProtoJournalRecord>();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
-        timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds > 0 ? timeoutSeconds : 60));
+        timeout.CancelAfter(waiting.Count > 0 ? TimeSpan.FromSeconds(timeoutSeconds > 0 ? timeoutSeconds : 60) : ListedWait);
         try
         {
-            while (waiting.Count > 0)
+            while (unlisted.Count > 0 || waiting.Count > 0)
             {
-                var record = await results.Records.ReadAsync(timeout.Token);
+                var record = await log.Records.ReadAsync(timeout.Token);
+                unlisted.Remove(record.MigrationId);
                 if (record.Kind == JournalKinds.Result && waiting.Remove(record.MigrationId))
                 {
                     found.Add(AdminProto.ToProto(record));
@@ -407,7 +308,8 @@ public sealed class AdminServiceImpl(
         }
         catch (OperationCanceledException) when (!token.IsCancellationRequested)
         {
-            return (found, true);
+            // results not all in: TimedOut; decisions not yet listed: the read model follows shortly
+            return (found, waiting.Count > 0);
         }
         catch (Exception e) when (FeedOverflowException.Is(e))
         {
@@ -417,14 +319,27 @@ public sealed class AdminServiceImpl(
         return (found, false);
     }
 
-    /// <summary>This member's own journal in replicated-log order (a record caught up late was appended after later ones).</summary>
-    private List<GiantVm.Scheduling.Journal.JournalRecord> InLogOrder() => journal.ReadAll().OrderBy(r => r.Seq ?? 0).ToList();
+    /// <summary>The migration log's records the query selects, from the store's read model; UNAVAILABLE with the store's reason when it cannot be read.</summary>
+    private async Task<IReadOnlyList<GiantVm.Scheduling.Journal.JournalRecord>> ReadLogAsync(JournalQuery query, CancellationToken token)
+    {
+        try
+        {
+            return await migrationLog.QueryAsync(query, token);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"the migration log cannot be read from the store ({migrationLog.Store}): {e.GetBaseException().Message}"));
+        }
+    }
 
     private async Task<T> Ask<T>(object message, ServerCallContext context)
     {
         var rebalancer = await rebalancerRef.GetAsync(context.CancellationToken);
         return await rebalancer.Ask<T>(message, AskTimeout, context.CancellationToken);
     }
+
+    /// <summary>The caller's certificate identity (what the journal records as the actor), null without TLS.</summary>
+    private string? Caller(ServerCallContext context) => CallerIdentity.Of(context, tls.Material)?.ToString();
 
     private void CheckVm(string vm)
     {

@@ -15,7 +15,8 @@ using Status = Grpc.Core.Status;
 namespace GiantVm.Coordinator.Agents;
 
 /// <summary>
-/// AgentService.Connect: the adapter between one agent stream and its session actor. Checks
+/// Serves one agent stream (behind <see cref="AgentService.Connect"/>): the link between the
+/// stream and its session actor. Checks
 /// hello and every message (<see cref="AgentMessageValidator"/>), converts them
 /// (<see cref="AgentMessageConverter"/>) and hands them to the session; acknowledges reports; pumps
 /// the session's outbox to the agent. Bad input ends the stream with a gRPC status, a log line
@@ -23,45 +24,26 @@ namespace GiantVm.Coordinator.Agents;
 /// streams per member, hello within <c>HelloTimeoutSeconds</c>, <c>--max-report-rate</c> reports a
 /// second per stream (the excess is dropped, not acknowledged), a bounded outbox per session.
 /// </summary>
-public sealed class AgentServiceImpl(
+public sealed class AgentStreams(
     IRequiredActor<SessionManagerActor> sessions,
     IRequiredActor<RebalancerActor> rebalancer,
     TopologyBook topology,
-    AgentStreamGate gate,
     TimeProvider time,
     IOptions<CoordinatorOptions> options,
     MemberName member,
     ServerTls tls,
     CommandLedger ledger,
-    ILogger<AgentServiceImpl> log) : AgentService.AgentServiceBase
+    ILogger<AgentStreams> log)
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
     private readonly CoordinatorOptions _options = options.Value;
 
-    public override async Task Connect(
-        IAsyncStreamReader<AgentMessage> requestStream,
-        IServerStreamWriter<CoordinatorMessage> responseStream,
-        ServerCallContext context)
-    {
-        if (!gate.TryEnter())
-        {
-            CoordinatorMetrics.LimitRefused.WithLabels("max_streams").Inc();
-            log.LogWarning("Agent stream from {Peer} refused: this member already serves {MaxStreams} agent streams (--max-streams)", context.Peer, gate.MaxStreams);
-            throw new RpcException(new Status(StatusCode.ResourceExhausted,
-                $"this coordinator member already serves {gate.MaxStreams} agent streams (--max-streams); connect to another member or retry later"));
-        }
-
-        try
-        {
-            await ServeAsync(requestStream, responseStream, context);
-        }
-        finally
-        {
-            gate.Leave();
-        }
-    }
-
-    private async Task ServeAsync(
+    /// <summary>
+    /// Serves the stream until it ends: hello (bound to the caller's certificate), the session,
+    /// HelloAck and settings, then reports, results and acknowledgements; commands through the
+    /// session's outbox.
+    /// </summary>
+    public async Task ServeAsync(
         IAsyncStreamReader<AgentMessage> requestStream,
         IServerStreamWriter<CoordinatorMessage> responseStream,
         ServerCallContext context)
@@ -162,35 +144,7 @@ public sealed class AgentServiceImpl(
 
                 var knownNodes = topology.NodesOf(identity.Vm);
                 Reject(AgentMessageValidator.ValidateFollowUp(message, identity, knownNodes, _options.MaxNodeId, now, maxSkew, _options.MaxTasksPerReport), context, identity);
-                object? payload;
-                string kind;
-                switch (message.PayloadCase)
-                {
-                    case AgentMessage.PayloadOneofCase.GuestReport:
-                        payload = new GuestReportReceived(AgentMessageConverter.ToData(message.GuestReport), now);
-                        kind = "guest";
-                        break;
-                    case AgentMessage.PayloadOneofCase.HostReport:
-                        payload = new HostReportReceived(AgentMessageConverter.ToData(message.HostReport), now);
-                        kind = "host";
-                        break;
-                    default:
-                        if (tls.Material is not null && !ledger.WasSent(identity.Vm, message.MigrationResult.CommandId))
-                        {
-                            // not a command this guest was sent: refused, counted, nothing journaled; the stream stays
-                            CoordinatorMetrics.AuthDenied.WithLabels("result-binding").Inc();
-                            log.LogWarning("Result for command {CommandId} from {Agent} refused: no such command was sent to the guest of vm {Vm}",
-                                message.MigrationResult.CommandId, caller?.ToString() ?? identity.ToString(), identity.Vm);
-                            payload = null; // acknowledged below all the same, so the agent does not send it again
-                            kind = "result";
-                            break;
-                        }
-
-                        payload = new MigrationResultReceived(AgentMessageConverter.ToData(message.MigrationResult), now);
-                        kind = "result";
-                        break;
-                }
-
+                var (payload, kind) = ToSessionMessage(message, identity, caller, now);
                 if (payload is not null)
                 {
                     opened.Session.Tell(new AgentPayload(payload, now));
@@ -220,6 +174,32 @@ public sealed class AgentServiceImpl(
             {
                 await pump;
             }
+        }
+    }
+
+    /// <summary>
+    /// What the session gets for a validated message (the converted report or result), and its
+    /// kind for the metrics; null for a result of a command this guest was never sent (refused and
+    /// counted; still acknowledged, so the agent does not send it again).
+    /// </summary>
+    private (object? Payload, string Kind) ToSessionMessage(AgentMessage message, AgentIdentity identity, GiantVm.Security.PeerIdentity? caller, DateTimeOffset now)
+    {
+        switch (message.PayloadCase)
+        {
+            case AgentMessage.PayloadOneofCase.GuestReport:
+                return (new GuestReportReceived(AgentMessageConverter.ToData(message.GuestReport), now), "guest");
+            case AgentMessage.PayloadOneofCase.HostReport:
+                return (new HostReportReceived(AgentMessageConverter.ToData(message.HostReport), now), "host");
+            default:
+                if (tls.Material is not null && !ledger.WasSent(identity.Vm, message.MigrationResult.CommandId))
+                {
+                    CoordinatorMetrics.AuthDenied.WithLabels("result-binding").Inc();
+                    log.LogWarning("Result for command {CommandId} from {Agent} refused: no such command was sent to the guest of vm {Vm}",
+                        message.MigrationResult.CommandId, caller?.ToString() ?? identity.ToString(), identity.Vm);
+                    return (null, "result");
+                }
+
+                return (new MigrationResultReceived(AgentMessageConverter.ToData(message.MigrationResult), now), "result");
         }
     }
 
