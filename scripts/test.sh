@@ -66,7 +66,7 @@ else
   aot="$results/aot-agent"
   if scripts/publish.sh --only agent --out "$aot" > "$results/aot-publish.log" 2>&1; then
     GIANTVM_TEST_AGENT="$PWD/$aot/giantvm-agent" run aot-agent tests/GiantVm.NodeAgent.Tests/GiantVm.NodeAgent.Tests.csproj \
-      --filter "FullyQualifiedName~AgentBinaryTests|FullyQualifiedName~AgentWithCoordinatorTests|FullyQualifiedName~LaunchTests"
+      --filter "FullyQualifiedName~AgentBinaryTests|FullyQualifiedName~AgentWithCoordinatorTests|FullyQualifiedName~LaunchTests|FullyQualifiedName~SystemdTests"
   else
     tail -n 30 "$results/aot-publish.log" >&2
     echo "Failed!  - Failed:     1, Passed:     0, Skipped:     0, Total:     1 - the agent's NativeAOT publish" > "$results/aot-agent.log"

@@ -13,17 +13,28 @@ namespace GiantVm.Ctl;
 /// </summary>
 public sealed class CtlApp
 {
-    public CtlApp(TextWriter output, TextWriter error, TextReader? input = null, CoordinatorConnector? connector = null)
+    /// <param name="width">The width tables fit (<see cref="TerminalWidth"/>); null: no limit.</param>
+    public CtlApp(TextWriter output, TextWriter error, TextReader? input = null, CoordinatorConnector? connector = null, int? width = null)
     {
         Console = new CtlConsole(output, error, input);
         Connector = connector ?? CoordinatorConnector.Default;
+        Width = width;
         Verbose = new Option<bool>("--verbose", "-v")
         {
             Description = "Show details (stack traces) when something fails",
             Recursive = true,
         };
-        Root = new RootCommand("giantvmctl: plan and inspect GiantVM BE-task migration (offline: plan, policy validate; live: status, nodes, tasks, snapshot, rebalance, move, pause, resume, drain, undrain, migrations, policy show|reload, advise)");
+        Output = OutputOption.Create();
+        Connection = LiveVerb.CreateConnection();
+        Root = new RootCommand("giantvmctl: plan and inspect GiantVM BE-task migration (offline: plan, policy validate; live: status, nodes, tasks, snapshot, rebalance, move, pause, resume, drain, undrain, migrations, policy show|reload, advise; completion bash|zsh|fish). " +
+                               "The options -c/--coordinator, --vm, -o/--output, --request-timeout, --cert/--key/--ca and -v go before or after the verb.");
         Root.Add(Verbose);
+        Root.Add(Output);
+        foreach (var option in Connection.All)
+        {
+            Root.Add(option);
+        }
+
         Root.Add(PlanCommand.Create(this));
         Root.Add(PolicyCommand.Create(this));
         Root.Add(ConfigCommand.Create(this));
@@ -31,7 +42,18 @@ public sealed class CtlApp
         {
             Root.Add(live);
         }
+
+        Root.Add(CompletionCommand.Create(this));
     }
+
+    /// <summary>The width tables fit, or null for no limit (output piped).</summary>
+    public int? Width { get; }
+
+    /// <summary>The one <c>-o/--output</c> (recursive: before or after the verb); each verb reads the formats it prints.</summary>
+    public Option<string> Output { get; }
+
+    /// <summary>How live verbs reach the coordinator: <c>-c</c>, <c>--vm</c>, <c>--request-timeout</c>, <c>--cert/--key/--ca</c> (recursive).</summary>
+    internal LiveVerb.ConnectionOptions Connection { get; }
 
     /// <summary>How live verbs reach the coordinator.</summary>
     public CoordinatorConnector Connector { get; }

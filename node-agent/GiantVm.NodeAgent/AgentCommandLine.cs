@@ -54,11 +54,22 @@ internal static class AgentCommandLine
                 return default;
             },
         };
-        var json = new Option<bool>("--json") { Description = "print one JSON object instead of a table" };
+        var output = new Option<string>("--output", "-o") { Description = "table (for people) or json (one JSON object, for scripts), as in giantvmctl", DefaultValueFactory = _ => "table", HelpName = "table|json" };
+        output.AcceptOnlyFromAmong("table", "json");
+        // the spelling before -o json: still accepted, not shown, with a note on stderr
+        var json = new Option<bool>("--json") { Description = "deprecated: use -o json", Hidden = true };
         var beCgroup = new Option<string?>("--be-cgroup") { Description = "guest: BE tasks are the processes of this cgroup v2 path (recursive)" };
         var beComm = new Option<string?>("--be-comm") { Description = "guest: BE tasks are the processes whose comm matches this regex" };
         var bePidFile = new Option<string?>("--be-pid-file") { Description = "guest: BE tasks are the pids listed in this file" };
-        var noNumaMaps = new Option<bool>("--no-numa-maps") { Description = "guest: do not read numa_maps (a task's node is then the node of its last CPU)" };
+        // the same spelling as run's --numa-maps and the config key Agent:NumaMaps
+        var numaMaps = new Option<bool>("--numa-maps")
+        {
+            Description = "guest: read numa_maps of BE tasks for their pages per node; false: a task's node is the node of its last CPU (Agent:NumaMaps in run) [default: true]",
+            HelpName = "true|false",
+            DefaultValueFactory = _ => true,
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var noNumaMaps = new Option<bool>("--no-numa-maps") { Description = "deprecated: use --numa-maps false", Hidden = true };
         var lcCgroup = new Option<string?>("--lc-cgroup") { Description = "host: LC load is the CPU usage of this cgroup (v2 cpu.stat, or v1 cpuacct.usage)" };
         var qemuPid = new Option<int?>("--qemu-pid") { Description = "host: the GiantVM QEMU process (default: found by name qemu-system-*)" };
         var vcpuThreads = new Option<string?>("--vcpu-threads") { Description = "host: regex of vCPU thread names (default '^CPU \\d+/KVM$')" };
@@ -66,11 +77,25 @@ internal static class AgentCommandLine
 
         var probe = new Command("probe", "Sample twice, --interval apart, and print one report.")
         {
-            role, nodeId, procRoot, sysRoot, cgroupRoot, interval, json,
-            beCgroup, beComm, bePidFile, noNumaMaps, lcCgroup, qemuPid, vcpuThreads, verbose,
+            role, nodeId, procRoot, sysRoot, cgroupRoot, interval, output, json,
+            beCgroup, beComm, bePidFile, numaMaps, noNumaMaps, lcCgroup, qemuPid, vcpuThreads, verbose,
         };
-        probe.SetAction((result, ct) =>
+        probe.SetAction(async (result, ct) =>
         {
+            foreach (var (old, now) in new[] { (json, "-o json"), (noNumaMaps, "--numa-maps false") })
+            {
+                if (result.GetValue(old))
+                {
+                    await stderr.WriteLineAsync($"giantvm-agent probe: {old.Name} is deprecated and will go; use {now}");
+                }
+            }
+
+            if (result.GetValue(noNumaMaps) && result.GetResult(numaMaps) is { Implicit: false })
+            {
+                await stderr.WriteLineAsync("giantvm-agent probe: give --numa-maps or --no-numa-maps, not both (see giantvm-agent probe --help)");
+                return ExitCodes.Usage;
+            }
+
             var settings = new ProbeSettings(
                 result.GetRequiredValue(role),
                 result.GetValue(nodeId),
@@ -78,16 +103,16 @@ internal static class AgentCommandLine
                 result.GetValue(sysRoot)!,
                 result.GetValue(cgroupRoot),
                 result.GetValue(interval),
-                result.GetValue(json),
+                result.GetValue(output) == "json" || result.GetValue(json),
                 result.GetValue(beCgroup),
                 result.GetValue(beComm),
                 result.GetValue(bePidFile),
-                !result.GetValue(noNumaMaps),
+                result.GetValue(numaMaps) && !result.GetValue(noNumaMaps),
                 result.GetValue(lcCgroup),
                 result.GetValue(qemuPid),
                 result.GetValue(vcpuThreads),
                 result.GetValue(verbose));
-            return ProbeCommand.RunAsync(settings, stdout, stderr, time, ct);
+            return await ProbeCommand.RunAsync(settings, stdout, stderr, time, ct);
         });
         return probe;
     }

@@ -155,7 +155,7 @@ public sealed class PlanCommandTests : IDisposable
 
     [Theory]
     [InlineData(new[] { "plan" }, "giantvmctl: Option '--snapshot' is required. (see 'giantvmctl plan --help')\n")]
-    [InlineData(new[] { "plan", "-s", "x", "-o", "xml" }, "giantvmctl: Argument 'xml' not recognized. Must be one of: 'table' 'json' (see 'giantvmctl plan --help')\n")]
+    [InlineData(new[] { "plan", "-s", "x", "-o", "xml" }, "giantvmctl: Argument 'xml' not recognized. Must be one of: 'table' 'wide' 'json' 'jsonl' (see 'giantvmctl plan --help')\n")]
     [InlineData(new[] { "plan", "-s", "x", "--frob" }, "giantvmctl: Unrecognized command or argument '--frob'. (see 'giantvmctl plan --help')\n")]
     [InlineData(new[] { "frobnicate" }, "giantvmctl: Unrecognized command or argument 'frobnicate'. (see 'giantvmctl --help')\n")]
     [InlineData(new string[0], "giantvmctl: Required command was not provided. (see 'giantvmctl --help')\n")]

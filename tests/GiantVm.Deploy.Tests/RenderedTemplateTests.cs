@@ -93,6 +93,19 @@ public sealed class RenderedTemplateTests(StagedDeployment deployment)
         Assert.Equal("CAP_SYS_NICE CAP_SYS_PTRACE", unit.Get("Service", "AmbientCapabilities"));
     }
 
+    /// <summary>Type=notify: the binaries send READY=1 once up (SystemdTests in GiantVm.NodeAgent.Tests), so "started" means up.</summary>
+    [Theory]
+    [InlineData("node0", "giantvm-agent.service")]
+    [InlineData("guest", "giantvm-agent.service")]
+    [InlineData("coord0", "giantvm-coordinator.service")]
+    public void Unit_IsTypeNotify(string host, string name)
+    {
+        var unit = deployment.Unit(host, name);
+        Assert.Equal("notify", unit.Get("Service", "Type"));
+        Assert.Null(unit.Get("Service", "NotifyAccess")); // main: the process itself notifies
+        Assert.Null(unit.Get("Service", "StandardOutput")); // the journal, which reads the priority prefixes
+    }
+
     [Theory]
     [InlineData("node0", "giantvm-agent.service", "giantvm-agent")]
     [InlineData("guest", "giantvm-agent.service", "giantvm-agent")]

@@ -59,6 +59,30 @@ public sealed partial class StagedDeploymentTests(StagedDeployment deployment)
         Assert.True(user.ExitCode != 0, "--check created the user giantvm-fresh-a");
     }
 
+    /// <summary>
+    /// The completion the role installed is the installed giantvmctl's own, is valid bash, and
+    /// sourced in a real bash completes <c>giantvmctl mi</c> to <c>migrations</c> with that binary.
+    /// </summary>
+    [Fact]
+    public async Task InstalledBashCompletion_IsGiantvmctlsOwn_AndCompletesAVerb()
+    {
+        var script = deployment.Installed("coord0", "/etc/bash_completion.d/giantvmctl");
+        var bin = Path.GetDirectoryName(deployment.Installed("coord0", "/opt/giantvm/bin/giantvmctl"))!;
+        var env = new Dictionary<string, string> { ["DOTNET_ROOT"] = DotnetRoot.Path };
+        var printed = await ProcessRunner.RunAsync(Path.Combine(bin, "giantvmctl"), ["completion", "bash"], "/", env, TimeSpan.FromMinutes(1));
+
+        var syntax = await ProcessRunner.RunAsync("bash", ["-n", script], "/", timeout: TimeSpan.FromSeconds(30));
+        var completed = await ProcessRunner.RunAsync("bash", ["-c",
+            $"export PATH='{bin}':\"$PATH\"; source '{script}'; COMP_WORDS=(giantvmctl mi); COMP_CWORD=1; _giantvmctl_complete; printf '%s\\n' \"${{COMPREPLY[@]}}\""],
+            "/", env, TimeSpan.FromMinutes(1));
+
+        Assert.True(printed.ExitCode == 0, printed.Describe());
+        Assert.Equal(printed.StdOut, File.ReadAllText(script));
+        Assert.True(syntax.ExitCode == 0, syntax.Describe());
+        Assert.True(completed.ExitCode == 0, completed.Describe());
+        Assert.Equal("migrations\n", completed.StdOut);
+    }
+
     [Theory]
     [InlineData("node0")]
     [InlineData("guest")]
@@ -96,6 +120,8 @@ public sealed partial class StagedDeploymentTests(StagedDeployment deployment)
     [InlineData("coord1", "/etc/giantvm/store-password", "root", "giantvm-coordinator", "640")]
     [InlineData("coord1", "/etc/systemd/system/giantvm-coordinator.service", "root", "root", "644")]
     [InlineData("coord1", "/var/lib/giantvm-coordinator", "giantvm-coordinator", "giantvm-coordinator", "750")]
+    [InlineData("coord1", "/opt/giantvm/bin/giantvmctl", "root", "root", "755")]
+    [InlineData("coord1", "/etc/bash_completion.d/giantvmctl", "root", "root", "644")]
     [InlineData("node0", "/etc/giantvm/tls", "root", "root", "755")]
     [InlineData("node0", "/etc/giantvm/tls/ca.crt", "root", "root", "644")]
     [InlineData("node0", "/etc/giantvm/tls/host-giantvm-0.crt", "root", "root", "644")]

@@ -17,6 +17,7 @@ using Microsoft.AspNetCore.Builder;
 using System.Security.Authentication;
 using GiantVm.Coordinator.Security;
 using GiantVm.Security;
+using GiantVm.Shared;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
@@ -104,6 +105,7 @@ public static class CoordinatorApp
         var store = LoadStore(options, dataDir);
         ConfigureKestrel(builder, grpc, metrics, tls);
         ConfigureSerilog(builder, options, dataDir, logLevel);
+        builder.Services.AddGiantVmSystemd(Environment.GetEnvironmentVariable);
 
         var member = new MemberName(options.MemberName ?? $"{Environment.MachineName}:{grpc[0].Port}", grpc[0].Url);
         builder.Services.AddOptions<CoordinatorOptions>().BindConfiguration(CoordinatorOptions.Section);
@@ -341,7 +343,7 @@ public static class CoordinatorApp
                         retainedFileCountLimit: 14);
                 if (options.ConsoleLog)
                 {
-                    logger.WriteTo.Console(formatProvider: CultureInfo.InvariantCulture);
+                    logger.WriteTo.GiantVmConsole(Environment.GetEnvironmentVariable);
                 }
             },
             preserveStaticLogger: true);
@@ -383,7 +385,13 @@ public static class CoordinatorApp
                     ConfigurationFactory.ParseString(
                         "akka.cluster.split-brain-resolver.stable-after = " +
                         akka.StableAfterSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s\n" +
-                        "akka.cluster.down-removal-margin = 1s"),
+                        "akka.cluster.down-removal-margin = 1s\n" +
+                        // Hyperion for every type is meant (AkkaSerialization): no warning about it at each start
+                        "akka.log-serializer-override-on-start = off\n" +
+                        // under systemd, Akka's start-up and shutdown logger writes journal lines too
+                        (Systemd.UnderSystemd(Environment.GetEnvironmentVariable)
+                            ? $"akka.stdout-logger-class = \"{typeof(JournalStdoutLogger).AssemblyQualifiedName}\"\n"
+                            : "")),
                     HoconAddMode.Prepend)
                 .WithRemoting(new RemoteOptions
                 {

@@ -14,12 +14,11 @@ internal static class AdviseCommand
     {
         var cpus = new Option<double?>("--cpus") { Description = "CPU cores the task will use", HelpName = "N" };
         var memory = new Option<string>("--memory", "-m") { Description = "Memory the task will need (e.g. 4G, 512M)", HelpName = "SIZE" };
-        var output = OutputOption.Create();
+        var output = app.Output;
         return new Command("advise", "Print the node a new BE task should start on, as a bare number (for numactl -N $(giantvmctl advise)); exit 1 when no node fits")
         {
             cpus,
             memory,
-            output,
         }.WithAction(app, (parse, client) =>
         {
             var request = new AdviseRequest
@@ -27,7 +26,7 @@ internal static class AdviseCommand
                 CpuCores = parse.GetValue(cpus) is { } n ? (n > 0 ? n : throw CtlException.Input($"--cpus: must be more than 0 (got {n.ToString(CultureInfo.InvariantCulture)})")) : 0,
                 MemoryBytes = parse.GetValue(memory) is { } m ? (ulong)ArgumentText.Bytes(m, "--memory") : 0,
             };
-            var reply = client.Call((c, ct) => c.AdviseAsync(request, cancellationToken: ct));
+            var reply = client.Call((c, ct) => c.AdviseAsync(request, ct));
             app.Console.Out.WriteLine(LiveVerb.Json(parse, output)
                 ? LiveJson.Write(new JsonObject
                 {

@@ -11,7 +11,7 @@ namespace GiantVm.Ctl.Commands;
 
 /// <summary>
 /// <c>giantvmctl migrations [--since 1h|TIME] [--node K] [--pid N] [--status S] [--limit N]
-/// [--follow] [-o table|json|jsonl] [--file PATH]</c>: the migration log, live or from journal files.
+/// [--follow] [-o table|wide|json|jsonl] [--file PATH]</c>: the migration log, live or from journal files.
 /// </summary>
 internal static class MigrationsCommand
 {
@@ -31,15 +31,9 @@ internal static class MigrationsCommand
         });
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep streaming new records until Ctrl-C" };
         var file = new Option<string>("--file") { Description = "Read journal files offline instead: a file, or a data folder of rotated files (migrations.N.jsonl, migrations.jsonl)", HelpName = "PATH" };
-        var output = new Option<string>("--output", "-o")
-        {
-            Description = "Output format: table, json (an array) or jsonl (the journal's JSON Lines)",
-            DefaultValueFactory = _ => "table",
-            HelpName = "table|json|jsonl",
-        };
-        output.AcceptOnlyFromAmong("table", "json", "jsonl");
-
-        var command = new Command("migrations", "The migration log (decisions and results), from the coordinator or offline from journal files")
+        var output = app.Output;
+        var command = new Command("migrations", "The migration log (decisions and results), from the coordinator or offline from journal files. " +
+                                                "-o table, wide (with migration id, kind and start time), json (an array) or jsonl (the journal's JSON Lines)")
         {
             since,
             node,
@@ -48,9 +42,7 @@ internal static class MigrationsCommand
             limit,
             follow,
             file,
-            output,
         };
-        var connection = LiveVerb.AddConnection(command);
         command.SetAction(parse => app.Execute(parse, () =>
         {
             var query = new JournalQuery(
@@ -59,7 +51,7 @@ internal static class MigrationsCommand
                 Pid: parse.GetValue(pid),
                 Statuses: ArgumentText.Statuses(parse.GetValue(status) ?? []),
                 Limit: parse.GetValue(limit));
-            var format = parse.GetValue(output)!;
+            var format = OutputOption.Read(parse, output, OutputFormat.Table, OutputFormat.Wide, OutputFormat.Json, OutputFormat.JsonLines);
             if (parse.GetValue(file) is { } path)
             {
                 if (parse.GetValue(follow))
@@ -67,23 +59,23 @@ internal static class MigrationsCommand
                     throw CtlException.Input("--follow reads from the coordinator; it cannot be used with --file");
                 }
 
-                Print(app.Console.Out, query.Apply(JournalFiles.Read(path)), format);
+                Print(app, query.Apply(JournalFiles.Read(path)), format);
                 return ExitCodes.Ok;
             }
 
-            using var client = connection.Open(parse, app);
+            using var client = app.Connection.Open(parse, app);
             return Live(app, client, query, format, parse.GetValue(follow));
         }));
         return command;
     }
 
-    private static int Live(CtlApp app, CoordinatorClient client, JournalQuery query, string format, bool follow)
+    private static int Live(CtlApp app, CoordinatorClient client, JournalQuery query, OutputFormat format, bool follow)
     {
         var request = ToProto(query);
         if (!follow)
         {
-            var records = client.Call((c, ct) => c.ListMigrationsAsync(request, cancellationToken: ct)).Records.Select(ProtoRecords.ToRecord).ToList();
-            Print(app.Console.Out, records, format);
+            var records = client.Call((c, ct) => c.ListMigrationsAsync(request, ct)).Records.Select(ProtoRecords.ToRecord).ToList();
+            Print(app, records, format);
             return ExitCodes.Ok;
         }
 
@@ -96,17 +88,18 @@ internal static class MigrationsCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            if (format == "table")
-            {
-                app.Console.Out.WriteLine(MigrationsView.HeaderLine());
-            }
-
             client.Follow((c, ct) => c.WatchMigrations(request, cancellationToken: ct), proto =>
             {
                 var record = ProtoRecords.ToRecord(proto);
-                app.Console.Out.WriteLine(format == "table" ? MigrationsView.Line(record) : JournalJson.Serialize(record));
+                app.Console.Out.WriteLine(format is OutputFormat.Table or OutputFormat.Wide ? MigrationsView.Line(record, app.Width) : JournalJson.Serialize(record));
                 app.Console.Out.Flush();
-            }, stop.Token);
+            }, stop.Token, onAnswered: () =>
+            {
+                if (format is OutputFormat.Table or OutputFormat.Wide)
+                {
+                    app.Console.Out.WriteLine(MigrationsView.HeaderLine());
+                }
+            });
         }
         finally
         {
@@ -116,18 +109,19 @@ internal static class MigrationsCommand
         return ExitCodes.Ok;
     }
 
-    private static void Print(TextWriter w, IReadOnlyList<JournalRecord> records, string format)
+    private static void Print(CtlApp app, IReadOnlyList<JournalRecord> records, OutputFormat format)
     {
+        var w = app.Console.Out;
         switch (format)
         {
-            case "json":
+            case OutputFormat.Json:
                 w.WriteLine(MigrationsView.Json(records));
                 break;
-            case "jsonl":
+            case OutputFormat.JsonLines:
                 MigrationsView.JsonLines(w, records);
                 break;
             default:
-                MigrationsView.Table(w, records);
+                MigrationsView.Table(w, records, app.Width, wide: format == OutputFormat.Wide);
                 break;
         }
     }

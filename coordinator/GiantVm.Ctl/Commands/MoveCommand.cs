@@ -14,31 +14,31 @@ internal static class MoveCommand
         var to = new Option<uint>("--to", "-t") { Description = "The target node", Required = true, HelpName = "K" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Decide and journal, but execute nothing" };
         var wait = new WaitOptions();
-        var output = OutputOption.Create();
+        var output = app.Output;
         var command = new Command("move", "Move one BE task to one node (refused when the target is drained, stale or lacks memory)")
         {
             pid,
             to,
             dryRun,
-            output,
         };
         wait.AddTo(command);
         return command.WithAction(app, (parse, client) =>
         {
+            var format = OutputOption.Read(parse, output, OutputFormat.Table, OutputFormat.Wide, OutputFormat.Json);
             var (waiting, timeout) = wait.Read(parse);
             var target = parse.GetValue(to);
             KnownNodes.Require(client, target);
             var reply = client.Call((c, ct) => c.MoveAsync(
                 new MoveRequest { Pid = parse.GetValue(pid), ToNode = target, DryRun = parse.GetValue(dryRun), Wait = waiting, TimeoutSeconds = timeout },
-                cancellationToken: ct));
+                ct), WaitOptions.ServerWait(waiting, timeout));
             var outcomes = DecisionOutcome.Pair([reply.Decision], reply.Result is null ? [] : [reply.Result], waiting, reply.TimedOut);
-            if (LiveVerb.Json(parse, output))
+            if (format == OutputFormat.Json)
             {
                 app.Console.Out.WriteLine(LiveJson.Write(DecisionsView.Json(outcomes, reply.TimedOut, null)));
             }
             else
             {
-                DecisionsView.Table(app.Console.Out, outcomes, null);
+                DecisionsView.Table(app.Console.Out, outcomes, null, app.Width, wide: format == OutputFormat.Wide);
             }
 
             return DecisionOutcome.ExitCode(outcomes);

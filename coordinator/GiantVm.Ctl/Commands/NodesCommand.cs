@@ -10,20 +10,20 @@ internal static class NodesCommand
 {
     public static Command Create(CtlApp app)
     {
-        var output = OutputOption.Create();
+        var output = app.Output;
         return new Command("nodes", "Per virtual NUMA node: raw and smoothed steal, hot/cool/stale, host LC load and capacity, memory free, report age, drained, BE tasks")
         {
-            output,
         }.WithAction(app, (parse, client) =>
         {
-            var reply = client.Call((c, ct) => c.ListNodesAsync(new NodesRequest(), cancellationToken: ct));
-            if (LiveVerb.Json(parse, output))
+            var format = OutputOption.Read(parse, output, OutputFormat.Table, OutputFormat.Wide, OutputFormat.Json);
+            var reply = client.Call((c, ct) => c.ListNodesAsync(new NodesRequest(), ct));
+            if (format == OutputFormat.Json)
             {
                 app.Console.Out.WriteLine(NodesView.Json(reply));
             }
             else
             {
-                NodesView.Table(app.Console.Out, reply);
+                NodesView.Table(app.Console.Out, reply, app.Width, wide: format == OutputFormat.Wide);
             }
 
             return ExitCodes.Ok;

@@ -12,14 +12,13 @@ internal static class PauseCommand
     public static Command Create(CtlApp app)
     {
         var reason = new Option<string>("--reason") { Description = "Why (logged by the coordinator)", HelpName = "TEXT" };
-        var output = OutputOption.Create();
+        var output = app.Output;
         return new Command("pause", "Stop automatic decision rounds (rebalance, move and drain still work)")
         {
             reason,
-            output,
         }.WithAction(app, (parse, client) =>
         {
-            var reply = client.Call((c, ct) => c.PauseAsync(new PauseRequest { Reason = parse.GetValue(reason) ?? "" }, cancellationToken: ct));
+            var reply = client.Call((c, ct) => c.PauseAsync(new PauseRequest { Reason = parse.GetValue(reason) ?? "" }, ct));
             Write(app, parse, output, reply);
             return ExitCodes.Ok;
         });

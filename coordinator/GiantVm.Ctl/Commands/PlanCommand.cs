@@ -25,7 +25,7 @@ internal static class PlanCommand
             DefaultValueFactory = _ => "default",
             HelpName = "FILE|NAME",
         };
-        var output = OutputOption.Create();
+        var output = app.Output;
 
         var command = new Command("plan",
             "Run the decision core offline. One snapshot: its steal is taken as sustained (\"what would you do now?\"). " +
@@ -33,7 +33,6 @@ internal static class PlanCommand
         {
             snapshot,
             policy,
-            output,
         };
         command.SetAction(parse => app.Execute(parse, () =>
         {
@@ -41,7 +40,7 @@ internal static class PlanCommand
             var path = parse.GetValue(snapshot)!;
             var series = ReadSeries(path, app.Console);
             var plan = PlanRunner.Run(series, loaded);
-            if (OutputOption.Parse(parse.GetValue(output)!) == OutputFormat.Json)
+            if (OutputOption.Read(parse, output, OutputFormat.Table, OutputFormat.Json) == OutputFormat.Json)
             {
                 app.Console.Out.WriteLine(PlanJson.Write(plan));
             }

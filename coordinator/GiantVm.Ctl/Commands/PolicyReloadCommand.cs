@@ -16,11 +16,10 @@ internal static class PolicyReloadCommand
     public static Command Create(CtlApp app)
     {
         var file = new Argument<string?>("FILE") { Description = "A policy file to send (validated here first); without it the coordinator re-reads its own file", Arity = ArgumentArity.ZeroOrOne };
-        var output = OutputOption.Create();
+        var output = app.Output;
         return new Command("reload", "Put a new policy in force: FILE's content, or the coordinator's own file re-read; prints what changed")
         {
             file,
-            output,
         }.WithAction(app, (parse, client) =>
         {
             var request = new ReloadPolicyRequest();
@@ -36,7 +35,7 @@ internal static class PolicyReloadCommand
                 request.SourceName = Path.GetFullPath(path);
             }
 
-            var reply = client.Call((c, ct) => c.ReloadPolicyAsync(request, cancellationToken: ct));
+            var reply = client.Call((c, ct) => c.ReloadPolicyAsync(request, ct));
             if (!reply.Accepted)
             {
                 var errors = reply.Errors.Count == 0 ? ["the coordinator gave no reason"] : reply.Errors.ToList();

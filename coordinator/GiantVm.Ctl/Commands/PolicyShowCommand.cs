@@ -10,13 +10,12 @@ internal static class PolicyShowCommand
 {
     public static Command Create(CtlApp app)
     {
-        var output = OutputOption.Create();
+        var output = app.Output;
         return new Command("show", "Print the policy in force: a header comment (name, version, mode, source, loaded at), then the file's text")
         {
-            output,
         }.WithAction(app, (parse, client) =>
         {
-            var reply = client.Call((c, ct) => c.GetPolicyAsync(new GetPolicyRequest(), cancellationToken: ct));
+            var reply = client.Call((c, ct) => c.GetPolicyAsync(new GetPolicyRequest(), ct));
             if (LiveVerb.Json(parse, output))
             {
                 app.Console.Out.WriteLine(PolicyView.ShowJson(reply));

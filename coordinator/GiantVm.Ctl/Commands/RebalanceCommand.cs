@@ -16,27 +16,27 @@ internal static class RebalanceCommand
     {
         var dryRun = new Option<bool>("--dry-run") { Description = "Decide and journal, but execute nothing" };
         var wait = new WaitOptions();
-        var output = OutputOption.Create();
+        var output = app.Output;
         var command = new Command("rebalance", "Run a decision round now and print each decision with its reason (with --wait, the results too). " +
                                                "Exit 1 when any migration ended failed, refused or timed out")
         {
             dryRun,
-            output,
         };
         wait.AddTo(command);
         return command.WithAction(app, (parse, client) =>
         {
+            var format = OutputOption.Read(parse, output, OutputFormat.Table, OutputFormat.Wide, OutputFormat.Json);
             var (waiting, timeout) = wait.Read(parse);
             var reply = client.Call((c, ct) => c.RebalanceAsync(
-                new RebalanceRequest { DryRun = parse.GetValue(dryRun), Wait = waiting, TimeoutSeconds = timeout }, cancellationToken: ct));
+                new RebalanceRequest { DryRun = parse.GetValue(dryRun), Wait = waiting, TimeoutSeconds = timeout }, ct), WaitOptions.ServerWait(waiting, timeout));
             var outcomes = DecisionOutcome.Pair(reply.Decisions, reply.Results, waiting, reply.TimedOut);
-            if (LiveVerb.Json(parse, output))
+            if (format == OutputFormat.Json)
             {
                 app.Console.Out.WriteLine(LiveJson.Write(DecisionsView.Json(outcomes, reply.TimedOut, reply.Message)));
             }
             else
             {
-                DecisionsView.Table(app.Console.Out, outcomes, reply.Message);
+                DecisionsView.Table(app.Console.Out, outcomes, reply.Message, app.Width, wide: format == OutputFormat.Wide);
             }
 
             return DecisionOutcome.ExitCode(outcomes);

@@ -10,13 +10,12 @@ internal static class ResumeCommand
 {
     public static Command Create(CtlApp app)
     {
-        var output = OutputOption.Create();
+        var output = app.Output;
         return new Command("resume", "Restart automatic decision rounds")
         {
-            output,
         }.WithAction(app, (parse, client) =>
         {
-            var reply = client.Call((c, ct) => c.ResumeAsync(new ResumeRequest(), cancellationToken: ct));
+            var reply = client.Call((c, ct) => c.ResumeAsync(new ResumeRequest(), ct));
             PauseCommand.Write(app, parse, output, reply);
             return ExitCodes.Ok;
         });

@@ -12,7 +12,7 @@ internal static class SnapshotCommand
         new Command("snapshot", "Print the coordinator's current snapshot in the decision core's format (giantvmctl snapshot > s.json && giantvmctl plan --snapshot s.json)")
             .WithAction(app, (_, client) =>
             {
-                var reply = client.Call((c, ct) => c.GetSnapshotAsync(new SnapshotRequest(), cancellationToken: ct));
+                var reply = client.Call((c, ct) => c.GetSnapshotAsync(new SnapshotRequest(), ct));
                 app.Console.Out.WriteLine(reply.SnapshotJson);
                 return ExitCodes.Ok;
             });

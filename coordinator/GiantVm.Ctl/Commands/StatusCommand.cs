@@ -10,20 +10,19 @@ internal static class StatusCommand
 {
     public static Command Create(CtlApp app)
     {
-        var output = OutputOption.Create();
+        var output = app.Output;
         return new Command("status", "Cluster members and the rebalancer, connected agents, policy in force, paused, last round, migrations in the last hour")
         {
-            output,
         }.WithAction(app, (parse, client) =>
         {
-            var reply = client.Call((c, ct) => c.GetStatusAsync(new StatusRequest(), cancellationToken: ct));
+            var reply = client.Call((c, ct) => c.GetStatusAsync(new StatusRequest(), ct));
             if (LiveVerb.Json(parse, output))
             {
                 app.Console.Out.WriteLine(StatusView.Json(reply));
             }
             else
             {
-                StatusView.Table(app.Console.Out, reply, DateTimeOffset.UtcNow);
+                StatusView.Table(app.Console.Out, reply, DateTimeOffset.UtcNow, app.Width);
             }
 
             return ExitCodes.Ok;

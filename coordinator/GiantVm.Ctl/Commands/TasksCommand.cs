@@ -11,13 +11,13 @@ internal static class TasksCommand
     public static Command Create(CtlApp app)
     {
         var node = new Option<uint?>("--node", "-n") { Description = "Only the tasks on this node", HelpName = "K" };
-        var output = OutputOption.Create();
+        var output = app.Output;
         return new Command("tasks", "BE tasks with their node, RSS, CPU and last move")
         {
             node,
-            output,
         }.WithAction(app, (parse, client) =>
         {
+            var format = OutputOption.Read(parse, output, OutputFormat.Table, OutputFormat.Wide, OutputFormat.Json);
             var request = new TasksRequest();
             if (parse.GetValue(node) is { } k)
             {
@@ -25,14 +25,14 @@ internal static class TasksCommand
                 request.NodeId = k;
             }
 
-            var reply = client.Call((c, ct) => c.ListTasksAsync(request, cancellationToken: ct));
-            if (LiveVerb.Json(parse, output))
+            var reply = client.Call((c, ct) => c.ListTasksAsync(request, ct));
+            if (format == OutputFormat.Json)
             {
                 app.Console.Out.WriteLine(TasksView.Json(reply));
             }
             else
             {
-                TasksView.Table(app.Console.Out, reply, DateTimeOffset.UtcNow);
+                TasksView.Table(app.Console.Out, reply, DateTimeOffset.UtcNow, app.Width, wide: format == OutputFormat.Wide);
             }
 
             return ExitCodes.Ok;

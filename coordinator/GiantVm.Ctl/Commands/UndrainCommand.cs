@@ -12,16 +12,15 @@ internal static class UndrainCommand
     public static Command Create(CtlApp app)
     {
         var node = new Argument<uint>("K") { Description = "The node to undrain" };
-        var output = OutputOption.Create();
+        var output = app.Output;
         return new Command("undrain", "Let a drained node be a target again")
         {
             node,
-            output,
         }.WithAction(app, (parse, client) =>
         {
             var k = parse.GetValue(node);
             KnownNodes.Require(client, k);
-            var reply = client.Call((c, ct) => c.UndrainAsync(new UndrainRequest { NodeId = k }, cancellationToken: ct));
+            var reply = client.Call((c, ct) => c.UndrainAsync(new UndrainRequest { NodeId = k }, ct));
             app.Console.Out.WriteLine(LiveVerb.Json(parse, output)
                 ? LiveJson.Write(new JsonObject { ["drainedNodes"] = LiveJson.Array(reply.DrainedNodes, n => JsonValue.Create(n)) })
                 : $"node {k} undrained; drained nodes: {DrainCommand.DrainedList(reply)}");

@@ -21,6 +21,9 @@ internal sealed class WaitOptions
         command.Add(Timeout);
     }
 
+    /// <summary>How long the coordinator may hold the call before it answers: the --timeout when waiting.</summary>
+    public static TimeSpan ServerWait(bool wait, double timeoutSeconds) => wait ? TimeSpan.FromSeconds(timeoutSeconds) : TimeSpan.Zero;
+
     /// <summary>(wait, timeout in seconds); a bad duration is exit 2 even without --wait.</summary>
     public (bool Wait, double TimeoutSeconds) Read(ParseResult parse) =>
         (parse.GetValue(Wait), ArgumentText.Duration(parse.GetValue(Timeout)!, "--timeout").TotalSeconds);

@@ -1,6 +1,7 @@
 using GiantVm.Contracts.V1;
 using GiantVm.Ctl.Cli;
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 
 namespace GiantVm.Ctl.Live;
@@ -10,37 +11,61 @@ namespace GiantVm.Ctl.Live;
 /// reached moves on to the next; the one that answered is used for the rest of the run) and maps
 /// gRPC failures to giantvmctl's exit codes: unreachable 3, NotFound/InvalidArgument 2, the rest 1
 /// (among them the coordinator's own UNAVAILABLE: it answered, without a majority of its members).
+/// Every unary call carries a deadline (<c>--request-timeout</c>, plus the server-side wait of
+/// verbs with <c>--wait</c>): a coordinator that accepts the connection and never answers is
+/// exit 3 naming the timeout, not a hung CLI. Requests carry <c>--vm</c> (<see cref="VmInterceptor"/>).
 /// </summary>
 internal sealed class CoordinatorClient : IDisposable
 {
     private readonly IReadOnlyList<Uri> _addresses;
     private readonly CoordinatorConnector _connector;
-    private readonly Dictionary<Uri, GrpcChannel> _channels = [];
+    private readonly Dictionary<Uri, CallInvoker> _invokers = [];
+    private readonly List<GrpcChannel> _channels = [];
     private int _working = -1;
 
-    public CoordinatorClient(IReadOnlyList<Uri> addresses, CoordinatorConnector connector)
+    public CoordinatorClient(IReadOnlyList<Uri> addresses, CoordinatorConnector connector, TimeSpan? requestTimeout = null, string? vm = null)
     {
         _addresses = addresses;
         _connector = connector;
+        RequestTimeout = requestTimeout ?? LiveVerb.DefaultRequestTimeout;
+        Vm = string.IsNullOrWhiteSpace(vm) ? null : vm;
     }
 
     public IReadOnlyList<Uri> Addresses => _addresses;
 
-    /// <summary>Runs one unary call (synchronously, off any synchronization context).</summary>
-    public T Call<T>(Func<AdminService.AdminServiceClient, CancellationToken, AsyncUnaryCall<T>> call) =>
-        Task.Run(() => CallAsync(call)).GetAwaiter().GetResult();
+    /// <summary>The deadline of each call (<c>--request-timeout</c>).</summary>
+    public TimeSpan RequestTimeout { get; }
 
-    public async Task<T> CallAsync<T>(Func<AdminService.AdminServiceClient, CancellationToken, AsyncUnaryCall<T>> call)
+    /// <summary>The instance named by <c>--vm</c> or the context, or null (the coordinator's own).</summary>
+    public string? Vm { get; }
+
+    /// <summary>
+    /// Runs one unary call (synchronously, off any synchronization context). <paramref name="serverWait"/>
+    /// is how long the coordinator itself may hold the call (a verb's <c>--wait --timeout</c>), added to the deadline.
+    /// </summary>
+    public T Call<T>(Func<AdminService.AdminServiceClient, CallOptions, AsyncUnaryCall<T>> call, TimeSpan serverWait = default) =>
+        Task.Run(() => CallAsync(call, serverWait)).GetAwaiter().GetResult();
+
+    public async Task<T> CallAsync<T>(Func<AdminService.AdminServiceClient, CallOptions, AsyncUnaryCall<T>> call, TimeSpan serverWait = default)
     {
         var failures = new List<string>();
         var order = _working >= 0 ? [_working] : Enumerable.Range(0, _addresses.Count);
+        var allowed = RequestTimeout + serverWait;
         foreach (var i in order)
         {
             try
             {
-                var result = await call(Client(_addresses[i]), _connector.Stop);
+                var options = new CallOptions(deadline: DateTime.UtcNow + allowed, cancellationToken: _connector.Stop);
+                var result = await call(Client(_addresses[i]), options);
                 _working = i;
                 return result;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.DeadlineExceeded && !_connector.Stop.IsCancellationRequested)
+            {
+                // not moved on to the next address: the call may have reached this coordinator and be running there
+                throw CtlException.Unreachable(
+                    $"no answer from the coordinator at {_addresses[i].GetLeftPart(UriPartial.Authority)} within {Timeout(serverWait)}; " +
+                    "is it hung? (check it with giantvmctl status -c ANOTHER-MEMBER, or give a longer --request-timeout)", e);
             }
             catch (RpcException e) when (_working < 0 && NotACoordinator(e) is { } why)
             {
@@ -60,14 +85,20 @@ internal sealed class CoordinatorClient : IDisposable
     /// Reads a server stream until it ends or <see cref="CoordinatorConnector.Stop"/> (or
     /// <paramref name="stop"/>) fires; addresses are tried in turn until one answers.
     /// </summary>
-    public void Follow<T>(Func<AdminService.AdminServiceClient, CancellationToken, AsyncServerStreamingCall<T>> open, Action<T> onItem, CancellationToken stop) =>
-        Task.Run(() => FollowAsync(open, onItem, stop)).GetAwaiter().GetResult();
+    /// <param name="onAnswered">Called once the coordinator has answered (before the stream opens), e.g. to print a header.</param>
+    public void Follow<T>(Func<AdminService.AdminServiceClient, CancellationToken, AsyncServerStreamingCall<T>> open, Action<T> onItem, CancellationToken stop, Action? onAnswered = null) =>
+        Task.Run(() => FollowAsync(open, onItem, stop, onAnswered)).GetAwaiter().GetResult();
 
-    private async Task FollowAsync<T>(Func<AdminService.AdminServiceClient, CancellationToken, AsyncServerStreamingCall<T>> open, Action<T> onItem, CancellationToken stop)
+    private async Task FollowAsync<T>(Func<AdminService.AdminServiceClient, CancellationToken, AsyncServerStreamingCall<T>> open, Action<T> onItem, CancellationToken stop, Action? onAnswered)
     {
+        // A stream has no deadline (it waits for new records until stopped, and the coordinator
+        // sends nothing until it has one): a status call with the deadline first checks that the
+        // coordinator answers at all, and picks the address that does.
+        await CallAsync((c, o) => c.GetStatusAsync(new StatusRequest(), o));
+        onAnswered?.Invoke();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, _connector.Stop);
         var failures = new List<string>();
-        for (var i = 0; i < _addresses.Count; i++)
+        foreach (var i in _working >= 0 ? [_working] : Enumerable.Range(0, _addresses.Count))
         {
             var received = false;
             try
@@ -116,25 +147,32 @@ internal sealed class CoordinatorClient : IDisposable
 
     public void Dispose()
     {
-        foreach (var channel in _channels.Values)
+        foreach (var channel in _channels)
         {
             channel.Dispose();
         }
     }
 
+    /// <summary>"30s (--request-timeout)", or with a server-side wait "1m30s (--request-timeout 30s + --timeout 1m)".</summary>
+    private string Timeout(TimeSpan serverWait) => serverWait <= TimeSpan.Zero
+        ? $"{DurationText.Format(RequestTimeout)} (--request-timeout)"
+        : $"{DurationText.Format(RequestTimeout + serverWait)} (--request-timeout {DurationText.Format(RequestTimeout)} + --timeout {DurationText.Format(serverWait)})";
+
     private AdminService.AdminServiceClient Client(Uri address)
     {
-        if (!_channels.TryGetValue(address, out var channel))
+        if (!_invokers.TryGetValue(address, out var invoker))
         {
-            channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+            var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
             {
                 HttpHandler = _connector.HandlerFactory(address),
                 DisposeHttpClient = true,
             });
-            _channels[address] = channel;
+            _channels.Add(channel);
+            invoker = Vm is null ? channel.CreateCallInvoker() : channel.Intercept(new VmInterceptor(Vm));
+            _invokers[address] = invoker;
         }
 
-        return new AdminService.AdminServiceClient(channel);
+        return new AdminService.AdminServiceClient(invoker);
     }
 
     /// <summary>

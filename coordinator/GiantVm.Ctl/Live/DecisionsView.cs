@@ -7,7 +7,8 @@ namespace GiantVm.Ctl.Live;
 /// <summary>The decisions of rebalance, move and drain --evacuate, with their results when waited for.</summary>
 internal static class DecisionsView
 {
-    public static void Table(TextWriter w, IReadOnlyList<DecisionOutcome> outcomes, string? emptyMessage)
+    /// <summary>The table; <paramref name="wide"/> adds the migration id, the trigger and the task's RSS.</summary>
+    public static void Table(TextWriter w, IReadOnlyList<DecisionOutcome> outcomes, string? emptyMessage, int? width = null, bool wide = false)
     {
         if (outcomes.Count == 0)
         {
@@ -15,13 +16,18 @@ internal static class DecisionsView
             return;
         }
 
-        var table = new FittedTable("PID", "COMM", "FROM", "TO", "STATUS", "REASON");
+        var table = wide
+            ? new FittedTable(width, "MIGRATION", "PID", "COMM", "FROM", "TO", "RSS", "TRIGGER", "STATUS", "REASON").Free("COMM", "REASON")
+            : new FittedTable(width, "PID", "COMM", "FROM", "TO", "STATUS", "REASON").Free("COMM", "REASON");
         foreach (var o in outcomes)
         {
             var d = o.Decision;
             var detail = o.Result is { } r && r.Error.Length > 0 ? r.Error : d.Reason;
-            table.Row(d.Pid.ToString(CultureInfo.InvariantCulture), LiveText.Cut(d.Comm.Length == 0 ? "-" : d.Comm, 12),
-                d.FromNode.ToString(CultureInfo.InvariantCulture), d.ToNode.ToString(CultureInfo.InvariantCulture), o.Status, detail);
+            string[] task = [d.Pid.ToString(CultureInfo.InvariantCulture), d.Comm.Length == 0 ? "-" : d.Comm,
+                d.FromNode.ToString(CultureInfo.InvariantCulture), d.ToNode.ToString(CultureInfo.InvariantCulture)];
+            table.Row(wide
+                ? [d.MigrationId, .. task, LiveText.Bytes(d.RssBytes), JournalProtoNames.TriggerName(d.Trigger), o.Status, detail]
+                : [.. task, o.Status, detail]);
         }
 
         table.WriteTo(w);

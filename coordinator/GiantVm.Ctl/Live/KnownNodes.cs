@@ -8,7 +8,7 @@ internal static class KnownNodes
 {
     public static void Require(CoordinatorClient client, uint node)
     {
-        var nodes = client.Call((c, ct) => c.ListNodesAsync(new NodesRequest(), cancellationToken: ct)).Nodes.Select(n => n.NodeId).Order().ToList();
+        var nodes = client.Call((c, ct) => c.ListNodesAsync(new NodesRequest(), ct)).Nodes.Select(n => n.NodeId).Order().ToList();
         Check(nodes, node);
     }
 

@@ -5,9 +5,6 @@ namespace GiantVm.Ctl.Live;
 /// <summary>How live tables show values: short, fixed, "-" for unknown.</summary>
 internal static class LiveText
 {
-    /// <summary>The width every live table fits in.</summary>
-    public const int Width = 80;
-
     public static string Ratio(double? value) => value is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) : "-";
 
     public static string Cores(double? value) => value is { } v ? v.ToString("0.0", CultureInfo.InvariantCulture) : "-";

@@ -3,51 +3,62 @@ using GiantVm.Ctl.Cli;
 
 namespace GiantVm.Ctl.Live;
 
-/// <summary>What every live verb shares: the <c>--coordinator</c> option and a client for the run.</summary>
+/// <summary>
+/// What every live verb shares: the connection options (recursive on the root, so they go before
+/// or after the verb) and a client for the run.
+/// </summary>
 internal static class LiveVerb
 {
-    public static Option<string> CoordinatorOption() => new("--coordinator", "-c")
-    {
-        Description = $"Coordinator address(es), tried in turn (default: ${CoordinatorConnector.EnvironmentVariable}, else {CoordinatorConnector.DefaultAddress})",
-        HelpName = "URL[,URL...]",
-    };
+    /// <summary>The request timeout when <c>--request-timeout</c> is not given.</summary>
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Adds <c>--coordinator</c>, <c>--cert</c>, <c>--key</c>, <c>--ca</c> to <paramref name="command"/> and sets its action.</summary>
+    /// <summary>Sets <paramref name="command"/>'s action: a client from the root's connection options, then <paramref name="body"/>.</summary>
     public static Command WithAction(this Command command, CtlApp app, Func<ParseResult, CoordinatorClient, int> body)
     {
-        var connection = AddConnection(command);
         command.SetAction(parse => app.Execute(parse, () =>
         {
-            using var client = connection.Open(parse, app);
+            using var client = app.Connection.Open(parse, app);
             return body(parse, client);
         }));
         return command;
     }
 
-    /// <summary>Adds the options that say how to reach the coordinator (address and certificate) to <paramref name="command"/>.</summary>
-    public static ConnectionOptions AddConnection(Command command)
+    /// <summary>The options that say how to reach the coordinator, added once to the root (recursive).</summary>
+    public static ConnectionOptions CreateConnection()
     {
-        var options = new ConnectionOptions(
-            CoordinatorOption(),
-            new Option<string>("--cert") { Description = "This operator's or viewer's certificate (PEM) for https:// coordinators (default: the current context's)", HelpName = "FILE" },
-            new Option<string>("--key") { Description = "Its private key (PEM)", HelpName = "FILE" },
-            new Option<string>("--ca") { Description = "The deployment's CA (PEM): the coordinator's certificate must chain to it", HelpName = "FILE" });
-        command.Add(options.Coordinator);
-        command.Add(options.Cert);
-        command.Add(options.Key);
-        command.Add(options.Ca);
-        return options;
+        var timeout = new Option<string>("--request-timeout")
+        {
+            Description = $"Deadline of every call to the coordinator (30s, 2m, 500ms); a coordinator that does not answer in time is exit {ExitCodes.Unreachable} (verbs with --wait add their --timeout) [default: 30s]",
+            HelpName = "DURATION",
+            Recursive = true,
+        };
+        return new ConnectionOptions(
+            new Option<string>("--coordinator", "-c")
+            {
+                Description = $"Coordinator address(es), tried in turn (default: ${CoordinatorConnector.EnvironmentVariable}, else the current context's, else {CoordinatorConnector.DefaultAddress})",
+                HelpName = "URL[,URL...]",
+                Recursive = true,
+            },
+            new Option<string>("--vm") { Description = "The GiantVM instance to act on, sent in every request (default: the current context's, else the coordinator's own)", HelpName = "NAME", Recursive = true },
+            timeout,
+            new Option<string>("--cert") { Description = "This operator's or viewer's certificate (PEM) for https:// coordinators (default: the current context's)", HelpName = "FILE", Recursive = true },
+            new Option<string>("--key") { Description = "Its private key (PEM)", HelpName = "FILE", Recursive = true },
+            new Option<string>("--ca") { Description = "The deployment's CA (PEM): the coordinator's certificate must chain to it", HelpName = "FILE", Recursive = true });
     }
 
-    /// <summary>The connection options of one verb; <see cref="Open"/> resolves them (flags, environment, current context).</summary>
-    internal sealed record ConnectionOptions(Option<string> Coordinator, Option<string> Cert, Option<string> Key, Option<string> Ca)
+    /// <summary>The connection options; <see cref="Open"/> resolves them (flags, environment, current context).</summary>
+    internal sealed record ConnectionOptions(Option<string> Coordinator, Option<string> Vm, Option<string> RequestTimeout, Option<string> Cert, Option<string> Key, Option<string> Ca)
     {
+        public IEnumerable<Option> All => [Coordinator, Vm, RequestTimeout, Cert, Key, Ca];
+
         public CoordinatorClient Open(ParseResult parse, CtlApp app)
         {
+            var timeout = parse.GetValue(RequestTimeout) is { } t ? ArgumentText.Duration(t, "--request-timeout") : DefaultRequestTimeout;
             var context = CtlConfig.Load(CtlConfig.DefaultPath(app.Connector.Environment)).Current;
             var addresses = CoordinatorAddresses.Resolve(parse.GetValue(Coordinator), app.Connector.Environment, context);
             var tls = Tls(parse.GetValue(Cert) ?? context?.Cert, parse.GetValue(Key) ?? context?.Key, parse.GetValue(Ca) ?? context?.Ca, addresses);
-            return new CoordinatorClient(addresses, tls is null ? app.Connector : app.Connector.WithTls(tls));
+            var vm = parse.GetValue(Vm) is { Length: > 0 } v ? v : context?.Vm;
+            return new CoordinatorClient(addresses, tls is null ? app.Connector : app.Connector.WithTls(tls), timeout, vm);
         }
     }
 
@@ -77,6 +88,7 @@ internal static class LiveVerb
         }
     }
 
+    /// <summary>True for <c>-o json</c>, false for <c>-o table</c>; other formats are a usage error (the verb prints a table or JSON).</summary>
     public static bool Json(ParseResult parse, Option<string> output) =>
-        OutputOption.Parse(parse.GetValue(output)!) == OutputFormat.Json;
+        OutputOption.Read(parse, output, OutputFormat.Table, OutputFormat.Json) == OutputFormat.Json;
 }

@@ -7,7 +7,8 @@ namespace GiantVm.Ctl.Live;
 /// <summary><c>giantvmctl nodes</c>: one row per virtual NUMA node.</summary>
 internal static class NodesView
 {
-    public static void Table(TextWriter w, NodesReply reply)
+    /// <summary>The table; <paramref name="wide"/> adds the host's own steal and each node's total memory.</summary>
+    public static void Table(TextWriter w, NodesReply reply, int? width = null, bool wide = false)
     {
         if (reply.Nodes.Count == 0)
         {
@@ -15,15 +16,21 @@ internal static class NodesView
             return;
         }
 
-        var table = new FittedTable("NODE", "CPUS", "STEAL", "SMOOTH", "STATE", "HOST-LC", "CAP", "MEM-FREE", "AGE", "DRAINED", "BE");
+        string[] headers = wide
+            ? ["NODE", "CPUS", "STEAL", "SMOOTH", "STATE", "HOST-STEAL", "HOST-LC", "CAP", "MEM-FREE", "MEM-TOTAL", "AGE", "DRAINED", "BE"]
+            : ["NODE", "CPUS", "STEAL", "SMOOTH", "STATE", "HOST-LC", "CAP", "MEM-FREE", "AGE", "DRAINED", "BE"];
+        var table = new FittedTable(width, headers).Free("CPUS");
         foreach (var n in reply.Nodes.OrderBy(n => n.NodeId))
         {
-            table.Row(n.NodeId.ToString(CultureInfo.InvariantCulture), LiveText.Cut(n.Cpus.Length == 0 ? "-" : n.Cpus, 11),
-                LiveText.Ratio(n.HasStealRatio ? n.StealRatio : null), LiveText.Ratio(n.HasSmoothedStealRatio ? n.SmoothedStealRatio : null),
-                State(n), LiveText.Cores(n.HasHostLcBusyCores ? n.HostLcBusyCores : null), LiveText.Cores(n.HasHostCapacityCores ? n.HostCapacityCores : null),
-                n.MemTotalBytes == 0 && n.MemFreeBytes == 0 ? "-" : LiveText.Bytes(n.MemFreeBytes),
-                LiveText.Age(n.HasReportAgeSeconds ? n.ReportAgeSeconds : null), LiveText.YesNo(n.Drained),
-                n.BeTasks.ToString(CultureInfo.InvariantCulture));
+            var noMemory = n.MemTotalBytes == 0 && n.MemFreeBytes == 0;
+            string[] first = [n.NodeId.ToString(CultureInfo.InvariantCulture), n.Cpus.Length == 0 ? "-" : n.Cpus,
+                LiveText.Ratio(n.HasStealRatio ? n.StealRatio : null), LiveText.Ratio(n.HasSmoothedStealRatio ? n.SmoothedStealRatio : null), State(n)];
+            string[] host = [LiveText.Cores(n.HasHostLcBusyCores ? n.HostLcBusyCores : null), LiveText.Cores(n.HasHostCapacityCores ? n.HostCapacityCores : null),
+                noMemory ? "-" : LiveText.Bytes(n.MemFreeBytes)];
+            string[] last = [LiveText.Age(n.HasReportAgeSeconds ? n.ReportAgeSeconds : null), LiveText.YesNo(n.Drained), n.BeTasks.ToString(CultureInfo.InvariantCulture)];
+            table.Row(wide
+                ? [.. first, LiveText.Ratio(n.HasHostStealRatio ? n.HostStealRatio : null), .. host, noMemory ? "-" : LiveText.Bytes(n.MemTotalBytes), .. last]
+                : [.. first, .. host, .. last]);
         }
 
         table.WriteTo(w);

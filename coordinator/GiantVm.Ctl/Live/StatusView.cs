@@ -6,14 +6,14 @@ namespace GiantVm.Ctl.Live;
 /// <summary><c>giantvmctl status</c> as a table and as JSON.</summary>
 internal static class StatusView
 {
-    public static void Table(TextWriter w, StatusReply s, DateTimeOffset now)
+    public static void Table(TextWriter w, StatusReply s, DateTimeOffset now, int? width = null)
     {
         var p = s.Policy;
         w.WriteLine($"vm:           {s.Vm}");
         w.WriteLine($"rebalancer:   {s.RebalancerMember}{(s.Recording ? "" : "  (store not persisting: commands held back)")}");
         w.WriteLine($"policy:       {p?.Name} v{p?.Version} (mode {p?.Mode}{(p?.DryRun == true ? ", dry-run" : "")}), " +
                     $"loaded {LiveText.Ago(p?.LoadedAt?.ToDateTimeOffset(), now)}");
-        w.WriteLine($"  source:     {LiveText.Cut(p?.Source ?? "-", LiveText.Width - 14)}");
+        w.WriteLine($"  source:     {(width is { } limit ? LiveText.Cut(p?.Source ?? "-", Math.Max(8, limit - 14)) : p?.Source ?? "-")}");
         w.WriteLine($"paused:       {LiveText.YesNo(s.Paused)}");
         w.WriteLine($"last round:   {LiveText.Ago(s.LastRound?.ToDateTimeOffset(), now)}, {s.LastRoundDecisions} decision{(s.LastRoundDecisions == 1 ? "" : "s")}");
         w.WriteLine($"migrations:   {s.MigrationsLastHour} in the last hour");
@@ -24,10 +24,10 @@ internal static class StatusView
         }
 
         w.WriteLine();
-        var members = new FittedTable("MEMBER", "STATUS", "REBALANCER", "GRPC");
+        var members = new FittedTable(width, "MEMBER", "STATUS", "REBALANCER", "GRPC").Free("GRPC");
         foreach (var m in s.Members)
         {
-            members.Row(LiveText.Cut(m.Address, 40), m.Status, LiveText.YesNo(m.RunsRebalancer), m.GrpcUrl.Length == 0 ? "-" : m.GrpcUrl);
+            members.Row(m.Address, m.Status, LiveText.YesNo(m.RunsRebalancer), m.GrpcUrl.Length == 0 ? "-" : m.GrpcUrl);
         }
 
         members.WriteTo(w);
@@ -38,11 +38,11 @@ internal static class StatusView
             return;
         }
 
-        var agents = new FittedTable("ROLE", "NODE", "HOSTNAME", "VERSION", "CONNECTED", "LAST REPORT");
+        var agents = new FittedTable(width, "ROLE", "NODE", "HOSTNAME", "VERSION", "CONNECTED", "LAST REPORT").Free("HOSTNAME", "VERSION");
         foreach (var a in s.Agents.OrderBy(a => a.Role).ThenBy(a => a.NodeId))
         {
             agents.Row(ProtoRecords.RoleName(a.Role), a.Role == AgentRole.Host ? a.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture) : "-",
-                LiveText.Cut(a.Hostname.Length == 0 ? "-" : a.Hostname, 20), LiveText.Cut(a.AgentVersion.Length == 0 ? "-" : a.AgentVersion, 12),
+                a.Hostname.Length == 0 ? "-" : a.Hostname, a.AgentVersion.Length == 0 ? "-" : a.AgentVersion,
                 LiveText.Ago(a.ConnectedAt?.ToDateTimeOffset(), now), LiveText.Ago(a.LastReport?.ToDateTimeOffset(), now));
         }
 

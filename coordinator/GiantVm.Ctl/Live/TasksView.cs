@@ -7,7 +7,8 @@ namespace GiantVm.Ctl.Live;
 /// <summary><c>giantvmctl tasks</c>: one row per BE task.</summary>
 internal static class TasksView
 {
-    public static void Table(TextWriter w, TasksReply reply, DateTimeOffset now)
+    /// <summary>The table; <paramref name="wide"/> adds each task's start time (with the pid, one process) and the time of its last move.</summary>
+    public static void Table(TextWriter w, TasksReply reply, DateTimeOffset now, int? width = null, bool wide = false)
     {
         if (reply.Tasks.Count == 0)
         {
@@ -15,13 +16,20 @@ internal static class TasksView
             return;
         }
 
-        var table = new FittedTable("PID", "COMM", "NODE", "RSS", "CPU", "LAST MOVE");
+        var table = wide
+            ? new FittedTable(width, "PID", "START", "COMM", "NODE", "RSS", "CPU", "MOVED AT", "LAST MOVE").Free("COMM", "LAST MOVE")
+            : new FittedTable(width, "PID", "COMM", "NODE", "RSS", "CPU", "LAST MOVE").Free("COMM", "LAST MOVE");
         foreach (var t in reply.Tasks.OrderBy(t => t.NodeId).ThenBy(t => t.Pid))
         {
-            table.Row(t.Pid.ToString(CultureInfo.InvariantCulture), LiveText.Cut(t.Comm.Length == 0 ? "-" : t.Comm, 16),
-                t.NodeId.ToString(CultureInfo.InvariantCulture), LiveText.Bytes(t.RssBytes), LiveText.Cores(t.CpuCores),
-                t.LastMove is null ? "never" : $"{LiveText.Ago(t.LastMove.ToDateTimeOffset(), now)}" +
-                                               (t.HasLastFromNode ? $" from node {t.LastFromNode}" : ""));
+            var pid = t.Pid.ToString(CultureInfo.InvariantCulture);
+            var comm = t.Comm.Length == 0 ? "-" : t.Comm;
+            var lastMove = t.LastMove is null ? "never" : $"{LiveText.Ago(t.LastMove.ToDateTimeOffset(), now)}" +
+                                                          (t.HasLastFromNode ? $" from node {t.LastFromNode}" : "");
+            string[] middle = [t.NodeId.ToString(CultureInfo.InvariantCulture), LiveText.Bytes(t.RssBytes), LiveText.Cores(t.CpuCores)];
+            table.Row(wide
+                ? [pid, t.StartTimeTicks == 0 ? "-" : t.StartTimeTicks.ToString(CultureInfo.InvariantCulture), comm, .. middle,
+                   t.LastMove is null ? "-" : LiveText.Time(t.LastMove.ToDateTimeOffset()), lastMove]
+                : [pid, comm, .. middle, lastMove]);
         }
 
         table.WriteTo(w);

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Events;
+using GiantVm.Shared;
 using Sensing = GiantVm.NodeAgent.Sensing;
 
 namespace GiantVm.NodeAgent.Hosting;
@@ -32,9 +33,10 @@ internal static class AgentHostExtensions
             .MinimumLevel.Override("Grpc", LogEventLevel.Warning)
             .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
             .Enrich.WithProperty("Role", s.Role)
-            .WriteTo.Console(formatProvider: CultureInfo.InvariantCulture)
+            .WriteTo.GiantVmConsole(Environment.GetEnvironmentVariable)
             .CreateLogger();
         services.AddSerilog(logger, dispose: true);
+        services.AddGiantVmSystemd(Environment.GetEnvironmentVariable);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         services.AddSingleton(time);
         services.AddSingleton(s);

@@ -57,10 +57,11 @@ public sealed class LiveViewTests
         var outcomes = DecisionOutcome.Pair([Decision("a"), Decision("b")], [Result("a", MigrationStatus.Done)], waited: true, timedOut: true);
         var w = new StringWriter();
 
-        DecisionsView.Table(w, outcomes, null);
+        DecisionsView.Table(w, outcomes, null, LiveRun.TerminalWidth);
 
         LiveVerbTests.AssertFits(w.ToString());
-        Assert.Contains("\n7    a-very-lo...  0     3   done     rrrr", w.ToString(), StringComparison.Ordinal);
+        // the widest free-text column (the reason) gives way first; the command name fits whole
+        Assert.Contains("\n7    a-very-long-command-name  0     3   done     rrrr", w.ToString(), StringComparison.Ordinal);
         Assert.EndsWith("...\n2 decisions: 1 done, 1 timeout\n", w.ToString(), StringComparison.Ordinal);
     }
 
@@ -92,4 +93,38 @@ public sealed class LiveViewTests
     [InlineData(7300, "2h")]
     [InlineData(200000, "2d")]
     public void Age_IsWholeUnits(double seconds, string text) => Assert.Equal(text, LiveText.Age(seconds));
+
+    [Fact]
+    public void NodesTable_Wide_AddsHostStealAndTotalMemory()
+    {
+        var reply = new NodesReply { Nodes = { new NodeStatus { NodeId = 1, Cpus = "0-3", HostStealRatio = 0.25, MemTotalBytes = 8UL << 30, MemFreeBytes = 2UL << 30 } } };
+        var table = new StringWriter();
+        var wide = new StringWriter();
+
+        NodesView.Table(table, reply);
+        NodesView.Table(wide, reply, wide: true);
+
+        Assert.DoesNotContain("HOST-STEAL", table.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("NODE  CPUS  STEAL  SMOOTH  STATE  HOST-STEAL  HOST-LC  CAP  MEM-FREE  MEM-TOTAL  AGE  DRAINED  BE\n", wide.ToString(), StringComparison.Ordinal);
+        Assert.Contains("  0.250       ", wide.ToString(), StringComparison.Ordinal);
+        Assert.Contains("2.0G      8.0G", wide.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MigrationsTable_Wide_AddsMigrationIdKindAndStartTime_AndPipedCutsNothing()
+    {
+        var record = new GiantVm.Scheduling.Journal.JournalRecord
+        {
+            Id = "r1", Kind = JournalKinds.Decision, MigrationId = "m-42", Time = DateTimeOffset.UnixEpoch, Pid = 7, StartTime = 1234,
+            Comm = "a-very-long-command-name", From = 0, To = 1, Status = MigrationStatuses.Pending, Reason = new string('r', 150),
+        };
+        var wide = new StringWriter();
+
+        MigrationsView.Table(wide, [record], width: null, wide: true);
+
+        var lines = wide.ToString().Split('\n');
+        Assert.StartsWith("TIME            MIGRATION  KIND      PID  START  COMM ", lines[0], StringComparison.Ordinal);
+        Assert.Contains("m-42       decision  7    1234   a-very-long-command-name", lines[1], StringComparison.Ordinal);
+        Assert.EndsWith(new string('r', 150), lines[1], StringComparison.Ordinal);
+    }
 }

@@ -17,6 +17,8 @@ internal static class AnsibleRunner
         ["ANSIBLE_ROLES_PATH"] = Path.Combine(RepoPaths.Ansible, "roles"),
         ["ANSIBLE_RETRY_FILES_ENABLED"] = "0",
         ["ANSIBLE_STDOUT_CALLBACK"] = "default",
+        // the framework-dependent giantvmctl the role runs (giantvmctl completion bash)
+        ["DOTNET_ROOT"] = DotnetRoot.Path,
     };
 
     /// <summary>The path of an ansible tool; throws (the test fails) when it is not installed.</summary>

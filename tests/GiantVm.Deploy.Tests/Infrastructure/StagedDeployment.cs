@@ -7,7 +7,7 @@ namespace GiantVm.Deploy.Tests.Infrastructure;
 /// physical hosts, the guest and three coordinators, each inventory host installing into its own
 /// staging root; services are not managed (no systemd here). System users are created for real.
 /// Runs three times: the install, a second run (must change nothing) and a --check --diff run.
-/// The agent is published framework-dependent (quick); the coordinator executables are left out.
+/// The agent and giantvmctl are published framework-dependent (quick); the coordinator itself is left out.
 /// TLS as by default: the first run issues the CA and the identities into <see cref="TlsDir"/>.
 /// </summary>
 public sealed class StagedDeployment : IAsyncLifetime
@@ -55,7 +55,7 @@ public sealed class StagedDeployment : IAsyncLifetime
     [
         "-e", "giantvm_manage_services=false",
         "-e", $"giantvm_bin_dir={BinDir}",
-        "-e", "{\"giantvm_coordinator_binaries\": []}",
+        "-e", "{\"giantvm_coordinator_binaries\": [\"giantvmctl\"]}",
         "-e", $"giantvm_tls_dir={TlsDir}",
         // three members share one store: a PostgreSQL the deployment points at (not started here)
         "-e", $"giantvm_store={StoreUri}",
@@ -72,13 +72,13 @@ public sealed class StagedDeployment : IAsyncLifetime
         CommitAtPublish = head.StdOut.Trim();
         Publish = await ProcessRunner.RunAsync(
             Path.Combine(RepoPaths.Scripts, "publish.sh"),
-            ["--out", BinDir, "--only", "agent", "--framework-dependent"],
+            ["--out", BinDir, "--only", "agent,ctl", "--framework-dependent"],
             RepoPaths.Root,
             new Dictionary<string, string> { ["DOTNET_ROOT"] = DotnetRoot.Path },
             TimeSpan.FromMinutes(10));
         if (Publish.ExitCode != 0)
         {
-            throw new InvalidOperationException("publishing the agent failed: " + Publish.Describe());
+            throw new InvalidOperationException("publishing the agent and giantvmctl failed: " + Publish.Describe());
         }
 
         File.WriteAllText(Inventory, InventoryText());

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace GiantVm.NodeAgent.Tests.EndToEnd;
 
 /// <summary>
-/// The agent executable itself (not the in-process command line): <c>probe --json</c> for both
+/// The agent executable itself (not the in-process command line): <c>probe -o json</c> for both
 /// roles on this machine, and a configuration error. scripts/test.sh runs this class again against
 /// the NativeAOT publish (<c>GIANTVM_TEST_AGENT</c>), where reflection-based JSON would fail.
 /// </summary>
@@ -47,7 +47,7 @@ public sealed class AgentBinaryTests
         {
             await File.WriteAllTextAsync(pidFile, $"{sleep.Id}\n", TestContext.Current.CancellationToken);
 
-            var (code, stdout, stderr) = await Agent("probe", "--role", "guest", "--interval", "200ms", "--json", "--be-pid-file", pidFile);
+            var (code, stdout, stderr) = await Agent("probe", "--role", "guest", "--interval", "200ms", "-o", "json", "--be-pid-file", pidFile);
 
             Assert.True(code == 0, $"exit {code}: {stderr}");
             using var json = JsonDocument.Parse(stdout);
@@ -68,7 +68,7 @@ public sealed class AgentBinaryTests
     [Fact]
     public async Task ProbeJson_Host_HasTheHostFields()
     {
-        var (code, stdout, stderr) = await Agent("probe", "--role", "host", "--interval", "200ms", "--json");
+        var (code, stdout, stderr) = await Agent("probe", "--role", "host", "--interval", "200ms", "-o", "json");
 
         Assert.True(code == 0, $"exit {code}: {stderr}");
         using var json = JsonDocument.Parse(stdout);

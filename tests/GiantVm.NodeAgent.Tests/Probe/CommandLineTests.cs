@@ -93,7 +93,7 @@ public class CommandLineTests
     public async Task Probe_GuestJson_HasTheContractsFieldNames()
     {
         using var tree = GuestTrees.FourNode.Create('b');
-        var r = await Run("probe", "--role", "guest", "--proc-root", tree.Proc, "--sys-root", tree.Sys, "--interval", "20ms", "--json", "--be-cgroup", "be");
+        var r = await Run("probe", "--role", "guest", "--proc-root", tree.Proc, "--sys-root", tree.Sys, "--interval", "20ms", "-o", "json", "--be-cgroup", "be");
         Assert.Equal(0, r.Code);
         using var doc = JsonDocument.Parse(r.Out);
         var root = doc.RootElement;
@@ -117,10 +117,55 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task Probe_NumaMapsFalse_TakesTheNodeOfTheLastCpu_AndTheOldSpellingsStillWorkWithANote()
+    {
+        using var tree = GuestTrees.FourNode.Create('b');
+        string[] common = ["probe", "--role", "guest", "--proc-root", tree.Proc, "--sys-root", tree.Sys, "--interval", "20ms", "--be-cgroup", "be"];
+
+        var withMaps = await Run([.. common, "-o", "json"]);
+        var without = await Run([.. common, "-o", "json", "--numa-maps", "false"]);
+        var oldSpellings = await Run([.. common, "--json", "--no-numa-maps"]);
+
+        static string Source((int Code, string Out, string Err) r)
+        {
+            Assert.Equal(0, r.Code);
+            using var doc = JsonDocument.Parse(r.Out);
+            return doc.RootElement.GetProperty("tasks").EnumerateArray().Single(t => t.GetProperty("pid").GetInt32() == 102).GetProperty("nodeSource").GetString()!;
+        }
+
+        Assert.Equal("numa_maps", Source(withMaps));
+        Assert.NotEqual("numa_maps", Source(without));
+        Assert.Equal(Source(without), Source(oldSpellings));
+        Assert.Equal("", without.Err);
+        Assert.Equal(
+            "giantvm-agent probe: --json is deprecated and will go; use -o json\n" +
+            "giantvm-agent probe: --no-numa-maps is deprecated and will go; use --numa-maps false\n", oldSpellings.Err);
+    }
+
+    [Fact]
+    public async Task Probe_NumaMapsAndNoNumaMapsTogether_IsExit2()
+    {
+        var r = await Run("probe", "--role", "guest", "--numa-maps", "true", "--no-numa-maps");
+
+        Assert.Equal(2, r.Code);
+        Assert.EndsWith("giantvm-agent probe: give --numa-maps or --no-numa-maps, not both (see giantvm-agent probe --help)\n", r.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Probe_Help_HidesTheDeprecatedSpellings()
+    {
+        var r = await Run("probe", "--help");
+
+        Assert.DoesNotContain("--json", r.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("--no-numa-maps", r.Out, StringComparison.Ordinal);
+        Assert.Contains("-o, --output <table|json>", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Probe_HostJson_HasTheContractsFieldNames()
     {
         using var tree = HostTrees.Create('b');
-        var r = await Run("probe", "--role", "host", "--node-id", "3", "--proc-root", tree.Proc, "--sys-root", tree.Sys, "--interval", "20ms", "--json", "--lc-cgroup", "lc");
+        var r = await Run("probe", "--role", "host", "--node-id", "3", "--proc-root", tree.Proc, "--sys-root", tree.Sys, "--interval", "20ms", "-o", "json", "--lc-cgroup", "lc");
         Assert.Equal(0, r.Code);
         using var doc = JsonDocument.Parse(r.Out);
         var root = doc.RootElement;
@@ -151,7 +196,7 @@ public class CommandLineTests
     {
         var r = await Run("probe", "--help");
         Assert.Equal(0, r.Code);
-        foreach (var option in new[] { "--role", "--node-id", "--proc-root", "--sys-root", "--cgroup-root", "--interval", "--json", "--be-cgroup", "--be-comm", "--be-pid-file", "--lc-cgroup", "--qemu-pid", "--vcpu-threads" })
+        foreach (var option in new[] { "--role", "--node-id", "--proc-root", "--sys-root", "--cgroup-root", "--interval", "--output", "--numa-maps", "--be-cgroup", "--be-comm", "--be-pid-file", "--lc-cgroup", "--qemu-pid", "--vcpu-threads" })
         {
             Assert.Contains(option, r.Out);
         }

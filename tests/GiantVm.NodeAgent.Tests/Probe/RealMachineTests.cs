@@ -22,7 +22,7 @@ public sealed class RealMachineTests : IDisposable
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var code = await AgentCommandLine.RunAsync(["probe", "--json", "--interval", "200ms", .. args], stdout, stderr, TimeProvider.System);
+        var code = await AgentCommandLine.RunAsync(["probe", "-o", "json", "--interval", "200ms", .. args], stdout, stderr, TimeProvider.System);
         Assert.True(code == 0, stderr.ToString());
         return (code, JsonDocument.Parse(stdout.ToString()));
     }
