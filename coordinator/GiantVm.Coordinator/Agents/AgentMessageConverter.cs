@@ -32,7 +32,10 @@ public static class AgentMessageConverter
         report.CapacityCores > 0 ? report.CapacityCores : null,
         report.BusyCores,
         report.HasLcBusyCores ? report.LcBusyCores : null,
-        report.HasVcpuStealRatio ? report.VcpuStealRatio : null);
+        report.HasVcpuStealRatio ? report.VcpuStealRatio : null)
+    {
+        LcDemandCores = report.HasLcDemandCores ? report.LcDemandCores : null,
+    };
 
     public static MigrationResultData ToData(MigrationResult result) => new(
         result.CommandId,

@@ -205,6 +205,7 @@ public static class AgentMessageValidator
             ?? Check.NonNegative(report.CapacityCores, "host_report.capacity_cores")
             ?? Check.NonNegative(report.BusyCores, "host_report.busy_cores")
             ?? (report.HasLcBusyCores ? Check.NonNegative(report.LcBusyCores, "host_report.lc_busy_cores") : null)
+            ?? (report.HasLcDemandCores ? Check.NonNegative(report.LcDemandCores, "host_report.lc_demand_cores") : null)
             ?? (report.HasVcpuStealRatio ? Check.Ratio(report.VcpuStealRatio, "host_report.vcpu_steal_ratio") : null);
     }
 

@@ -46,6 +46,7 @@ public sealed record ClusterView(
                     Drained = drained.Contains(n.Id),
                     HostStealRatio = host?.VcpuStealRatio,
                     HostLcBusyCores = host?.LcBusyCores,
+                    HostLcDemandCores = host?.LcDemandCores,
                     HostCapacityCores = host?.CapacityCores,
                 };
             })

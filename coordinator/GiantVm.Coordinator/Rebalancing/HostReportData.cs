@@ -7,4 +7,9 @@ public sealed record HostReportData(
     double? CapacityCores,
     double BusyCores,
     double? LcBusyCores,
-    double? VcpuStealRatio);
+    double? VcpuStealRatio)
+{
+    /// <summary>LC demand in cores (LC busy + its threads' run delay growth); null from agents that do not
+    /// send <c>lc_demand_cores</c> (older agents, no cgroup2 LC cgroup): the decision core then uses LC busy.</summary>
+    public double? LcDemandCores { get; init; }
+}

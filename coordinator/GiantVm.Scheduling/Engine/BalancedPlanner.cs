@@ -13,6 +13,12 @@ internal static class BalancedPlanner
     public static void Plan(RoundWork work)
     {
         var policy = work.Policy;
+        if (policy.LcHarm && policy.MinGainCores > 0)
+        {
+            GainPlanner.Plan(work);
+            return;
+        }
+
         var sources = work.Nodes.Where(n => n.Hot && n.Fresh && n.Tasks.Count > 0).ToList();
         var queues = sources.ToDictionary(n => n.Id, n => new Queue<TaskSnapshot>(DecisionEngine.ByBenefit(n.Tasks)));
 

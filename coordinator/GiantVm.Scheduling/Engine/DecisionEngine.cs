@@ -314,7 +314,10 @@ public static class DecisionEngine
             var before = previous.TryGetValue(node.Id, out var b) ? b : null;
             if (RoundWork.IsFresh(node, policy))
             {
-                builder[node.Id] = NodeSignal.Next(before, Reading(node, policy, demand), policy);
+                var signal = NodeSignal.Next(before, Reading(node, policy, demand), policy);
+                builder[node.Id] = policy.LcHarm
+                    ? signal with { SmoothedLc = NodeSignal.NextLc(before?.SmoothedLc, LoadModel.LcCores(node), policy) }
+                    : signal;
             }
             else if (before is not null)
             {
@@ -325,10 +328,11 @@ public static class DecisionEngine
         return builder.ToImmutable();
     }
 
-    /// <summary>A node's reading this round: its guest steal, or with <c>signal.lc_harm</c> max(steal, host overload).</summary>
+    /// <summary>A node's reading this round: its guest steal, or with <c>signal.lc_harm</c> max(steal, LC harm
+    /// ratio): host overload over capacity, limited by <c>signal.lc_share</c>.</summary>
     internal static double Reading(NodeSnapshot node, Policy policy, Dictionary<int, double>? demandByNode) =>
         policy.LcHarm
-            ? Math.Max(node.StealRatio, LoadModel.Overload(node, demandByNode?.GetValueOrDefault(node.Id) ?? 0))
+            ? Math.Max(node.StealRatio, LoadModel.Harm(node, demandByNode?.GetValueOrDefault(node.Id) ?? 0, policy.LcShare))
             : node.StealRatio;
 
     /// <summary>BE demand (cores) per node id: the sum of its tasks' CPU.</summary>

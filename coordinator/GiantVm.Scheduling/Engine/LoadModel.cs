@@ -13,7 +13,10 @@ internal static class LoadModel
 {
     /// <summary>Whether the node carries the host figures the model needs.</summary>
     public static bool Applies(NodeSnapshot node) =>
-        node.HostCapacityCores is > 0 && node.HostLcBusyCores is >= 0;
+        node.HostCapacityCores is > 0 && LcCores(node) is >= 0;
+
+    /// <summary>The host's LC load in cores: its LC demand when reported, else its LC busy cores (older agents).</summary>
+    public static double? LcCores(NodeSnapshot node) => node.HostLcDemandCores ?? node.HostLcBusyCores;
 
     /// <summary>
     /// Host overload for <paramref name="guestDemandCores"/> of BE demand on the node: (LC busy cores +
@@ -31,8 +34,31 @@ internal static class LoadModel
         }
 
         var capacity = node.HostCapacityCores!.Value;
-        return (node.HostLcBusyCores!.Value + Math.Max(0, guestDemandCores) - capacity) / capacity;
+        return (LcCores(node)!.Value + Math.Max(0, guestDemandCores) - capacity) / capacity;
     }
+
+    /// <summary>
+    /// LC harm in cores for <paramref name="guestDemandCores"/> of BE demand: the host overload
+    /// max(0, LC + BE - capacity), but at most LC - <paramref name="lcShare"/> x capacity: under
+    /// contention CFS still gives the LC work its share (its weight over the LC and vCPU weights), so
+    /// overload beyond what would take LC below it is the guest's steal, not LC's loss.
+    /// <paramref name="lcShare"/> 0 counts every core of overload. 0 without host figures.
+    /// </summary>
+    public static double HarmCores(NodeSnapshot node, double guestDemandCores, double lcShare)
+    {
+        if (!Applies(node))
+        {
+            return 0;
+        }
+
+        var capacity = node.HostCapacityCores!.Value;
+        var overload = Load(node, guestDemandCores) * capacity;
+        return Math.Max(0, lcShare > 0 ? Math.Min(overload, LcCores(node)!.Value - (lcShare * capacity)) : overload);
+    }
+
+    /// <summary><see cref="HarmCores"/> as a fraction of the host's capacity (the <c>lc_harm</c> reading's host part).</summary>
+    public static double Harm(NodeSnapshot node, double guestDemandCores, double lcShare) =>
+        Applies(node) ? HarmCores(node, guestDemandCores, lcShare) / node.HostCapacityCores!.Value : 0;
 
     /// <summary>Predicted steal ratio for <paramref name="guestDemandCores"/>; 0 without host figures.</summary>
     public static double Steal(NodeSnapshot node, int? vcpus, double guestDemandCores)
@@ -43,7 +69,7 @@ internal static class LoadModel
         }
 
         var capacity = node.HostCapacityCores!.Value;
-        var lc = node.HostLcBusyCores!.Value;
+        var lc = LcCores(node)!.Value;
         var total = lc + guestDemandCores;
         if (total <= capacity)
         {

@@ -10,6 +10,19 @@ namespace GiantVm.Scheduling.Engine;
 /// </summary>
 public sealed record NodeSignal(double Smoothed, int AboveRounds, int BelowRounds, bool Hot)
 {
+    /// <summary>With <c>signal.lc_harm</c>: the EMA (weight <c>signal.lc_ema_alpha</c>) of the host's LC
+    /// cores, which the gain of a move is computed on; null without host figures.</summary>
+    public double? SmoothedLc { get; init; }
+
+    /// <summary>The LC EMA after one more reading (null: none this round, the old value stays).</summary>
+    public static double? NextLc(double? previous, double? lc, Policy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return lc is not { } now ? previous
+            : previous is not { } before ? now
+            : before + (policy.LcEmaAlpha * (now - before));
+    }
+
     /// <summary>The signal after one more fresh reading.</summary>
     public static NodeSignal Next(NodeSignal? previous, double steal, Policy policy)
     {

@@ -5,8 +5,9 @@ namespace GiantVm.Scheduling.Engine;
 /// <summary>One node during one round: its signals and what the moves planned so far do to it.</summary>
 internal sealed class NodeWork
 {
-    public NodeWork(NodeSnapshot node, NodeSignal? signal, bool fresh, bool excluded, bool predicted, bool lcHarm = false)
+    public NodeWork(NodeSnapshot node, NodeSignal? signal, bool fresh, bool excluded, bool predicted, bool lcHarm = false, double lcShare = 0)
     {
+        LcShare = lcShare;
         LcHarm = lcHarm && LoadModel.Applies(node);
         Node = node;
         Signal = signal;
@@ -36,6 +37,20 @@ internal sealed class NodeWork
 
     /// <summary>(LC + demand - capacity) / capacity, not clamped: negative is headroom, so targets rank by how much room they keep.</summary>
     private double Load(double demand) => LoadModel.Load(Node, demand);
+
+    /// <summary><c>signal.lc_share</c>: the share of the host LC keeps under contention.</summary>
+    private double LcShare { get; }
+
+    /// <summary>LC harm in cores with <paramref name="demand"/> cores of BE demand (<see cref="LoadModel.HarmCores"/>); 0 without host figures.</summary>
+    public double HarmCores(double demand) => LoadModel.HarmCores(HarmNode, demand, LcShare);
+
+    /// <summary>The node as <see cref="HarmCores"/> sees it: its LC load smoothed (<c>signal.lc_ema_alpha</c>).</summary>
+    private NodeSnapshot HarmNode => _harmNode ??= Signal?.SmoothedLc is { } lc ? Node with { HostLcDemandCores = lc } : Node;
+
+    private NodeSnapshot? _harmNode;
+
+    /// <summary>Host capacity left with the moves planned so far, in cores (negative: overloaded); 0 without host figures.</summary>
+    public double Room => LoadModel.Applies(Node) ? -LoadModel.Load(Node, Demand) * Node.HostCapacityCores!.Value : 0;
 
     /// <summary>Steal the load model expects from the BE demand at the start of the round (predicted mode only).</summary>
     public double? PredictedSteal { get; private set; }

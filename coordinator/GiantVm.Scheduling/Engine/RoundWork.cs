@@ -46,7 +46,7 @@ internal sealed class RoundWork
                 continue;
             }
 
-            var work = new NodeWork(node, state.Nodes.GetValueOrDefault(node.Id), IsFresh(node, policy), excluded?.Contains(node.Id) ?? false, policy.Predicted, policy.LcHarm);
+            var work = new NodeWork(node, state.Nodes.GetValueOrDefault(node.Id), IsFresh(node, policy), excluded?.Contains(node.Id) ?? false, policy.Predicted, policy.LcHarm, policy.LcShare);
             _byId?.Add(node.Id, work);
             nodes.Add(work);
         }

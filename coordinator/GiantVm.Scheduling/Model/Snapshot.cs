@@ -27,6 +27,13 @@ public sealed record NodeSnapshot(int Id, double StealRatio)
     /// <summary>Cores busy with LC work on the host; null without a host agent.</summary>
     public double? HostLcBusyCores { get; init; }
 
+    /// <summary>
+    /// CPU the host's LC work asked for, in cores: what it got plus what it waited for (its threads'
+    /// run delay growth per second); null when the host agent does not report it (older agents, no LC
+    /// cgroup). Under contention LC busy cores read about what CFS left it, this reads what it wanted.
+    /// </summary>
+    public double? HostLcDemandCores { get; init; }
+
     /// <summary>The host's CPU capacity in cores.</summary>
     public double? HostCapacityCores { get; init; }
 

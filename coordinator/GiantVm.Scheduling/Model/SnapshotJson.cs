@@ -45,6 +45,7 @@ public static class SnapshotJson
                 StealRatio = n.StealRatio,
                 HostStealRatio = n.HostStealRatio,
                 HostLcBusyCores = n.HostLcBusyCores,
+                HostLcDemandCores = n.HostLcDemandCores,
                 HostCapacityCores = n.HostCapacityCores,
                 Cpus = n.Cpus,
                 MemTotalBytes = n.MemTotalBytes,
@@ -195,6 +196,7 @@ public static class SnapshotJson
             }
 
             Check(n.HostLcBusyCores is null or >= 0, F("hostLcBusyCores"), "must be >= 0", n.HostLcBusyCores);
+            Check(n.HostLcDemandCores is null or >= 0, F("hostLcDemandCores"), "must be >= 0", n.HostLcDemandCores);
             Check(n.HostCapacityCores is null or > 0, F("hostCapacityCores"), "must be > 0", n.HostCapacityCores);
             Check(n.MemTotalBytes is null or >= 0, F("memTotalBytes"), "must be >= 0", n.MemTotalBytes);
             Check(n.MemFreeBytes is null or >= 0, F("memFreeBytes"), "must be >= 0", n.MemFreeBytes);
@@ -203,6 +205,7 @@ public static class SnapshotJson
             {
                 HostStealRatio = n.HostStealRatio,
                 HostLcBusyCores = n.HostLcBusyCores,
+                HostLcDemandCores = n.HostLcDemandCores,
                 HostCapacityCores = n.HostCapacityCores,
                 Cpus = n.Cpus,
                 MemTotalBytes = n.MemTotalBytes,
@@ -267,6 +270,8 @@ public static class SnapshotJson
         public double? HostStealRatio { get; set; }
 
         public double? HostLcBusyCores { get; set; }
+
+        public double? HostLcDemandCores { get; set; }
 
         public double? HostCapacityCores { get; set; }
 

@@ -58,6 +58,17 @@ public sealed record Policy
     /// sums to about the capacity (see docs/decision-quality.md).</summary>
     public bool LcHarm { get; init; }
 
+    /// <summary><c>signal.lc_share</c>: with <c>lc_harm</c>, the share of a host's CPU its LC work keeps
+    /// under contention (CFS: the LC weight over the LC and vCPU weights; 0.5 when equal). Host overload
+    /// beyond what would take LC below that share is counted as guest steal, not LC harm, in the reading
+    /// and in <c>migrate.min_gain_cores</c>'s gain. 0 = every core of overload is LC harm.</summary>
+    public double LcShare { get; init; }
+
+    /// <summary><c>signal.lc_ema_alpha</c>: with <c>lc_harm</c>, the weight of the newest reading in the EMA
+    /// of each host's LC load, (0, 1]; the gain of a move (<c>migrate.min_gain_cores</c>) is computed on
+    /// it, so that one noisy reading does not pay for a move. 1 = the latest reading.</summary>
+    public double LcEmaAlpha { get; init; } = 1;
+
     /// <summary><c>targets.exclude</c>: node ids never used as targets.</summary>
     public IReadOnlyList<int> ExcludedNodes { get; init; } = [];
 
@@ -87,6 +98,11 @@ public sealed record Policy
 
     /// <summary><c>migrate.min_cpu_cores</c>: tasks using fewer cores are not moved.</summary>
     public double MinCpuCores { get; init; } = 0.05;
+
+    /// <summary><c>migrate.min_gain_cores</c>: with <c>signal.lc_harm</c> in <c>balanced</c> mode, when above 0,
+    /// each move is the one that removes the most host overload (cores, source and target together) and
+    /// must remove at least this much; 0 = the steal-ranked planning (largest task first).</summary>
+    public double MinGainCores { get; init; }
 
     /// <summary>Value equality including <see cref="ExcludedNodes"/> by content.</summary>
     public bool Equals(Policy? other) =>

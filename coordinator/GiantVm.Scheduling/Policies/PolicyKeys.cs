@@ -32,6 +32,8 @@ internal static class PolicyKeys
         PolicyKey.Duration("signal.stale_after", TimeSpan.FromMilliseconds(1), p => p.StaleAfter, (p, v) => p with { StaleAfter = v }),
         PolicyKey.Bool("signal.predicted", p => p.Predicted, (p, v) => p with { Predicted = v }),
         PolicyKey.Bool("signal.lc_harm", p => p.LcHarm, (p, v) => p with { LcHarm = v }),
+        PolicyKey.Double("signal.lc_ema_alpha", "weight (0, 1]", 0, 1, true, p => p.LcEmaAlpha, (p, v) => p with { LcEmaAlpha = v }),
+        PolicyKey.Double("signal.lc_share", "fraction of host CPU [0, 1)", 0, 0.99, false, p => p.LcShare, (p, v) => p with { LcShare = v }),
 
         PolicyKey.IntList("targets.exclude", "node ids", 0, p => p.ExcludedNodes, (p, v) => p with { ExcludedNodes = v }),
         PolicyKey.Double("targets.memory_headroom", "fraction of RSS", 0, 10, false, p => p.MemoryHeadroom, (p, v) => p with { MemoryHeadroom = v }),
@@ -44,6 +46,7 @@ internal static class PolicyKeys
         PolicyKey.Duration("migrate.return_block", TimeSpan.Zero, p => p.ReturnBlock, (p, v) => p with { ReturnBlock = v }),
         PolicyKey.Bytes("migrate.min_rss", p => p.MinRssBytes, (p, v) => p with { MinRssBytes = v }),
         PolicyKey.Double("migrate.min_cpu_cores", "cores", 0, 1_000_000, false, p => p.MinCpuCores, (p, v) => p with { MinCpuCores = v }),
+        PolicyKey.Double("migrate.min_gain_cores", "cores", 0, 1_000_000, false, p => p.MinGainCores, (p, v) => p with { MinGainCores = v }),
     ];
 
     public static readonly IReadOnlyDictionary<string, PolicyKey> ByPath = All.ToDictionary(k => k.Path, StringComparer.Ordinal);

@@ -26,6 +26,9 @@ internal sealed record EmulatorState(
     /// <summary>Guest and host uptime when the emulation starts.</summary>
     public const double BootUptimeSeconds = 3600;
 
+    /// <summary>The LC service's process id on every host (in the LC cgroup; one thread per host CPU).</summary>
+    public const int LcPid = 1500;
+
     /// <summary>The QEMU process id on every host.</summary>
     public const int QemuPid = 2000;
 

@@ -117,6 +117,7 @@ internal static class EmulatorStep
                 LcSystemSeconds = host.LcSystemSeconds + (lcSystem * dt),
                 VcpuRunSeconds = host.VcpuRunSeconds + (got * dt),
                 VcpuDelaySeconds = host.VcpuDelaySeconds + ((wanted - got) * dt),
+                LcDelaySeconds = host.LcDelaySeconds + (Math.Max(0, h.LcDemand - h.ServedLc) * dt),
             };
         }
 

@@ -6,12 +6,14 @@ namespace GiantVm.Simulator.Emulation;
 /// <param name="LcSystemSeconds">LC cgroup system CPU time.</param>
 /// <param name="VcpuRunSeconds">Each local vCPU thread's time on a CPU (schedstat field 1).</param>
 /// <param name="VcpuDelaySeconds">Each local vCPU thread's time runnable but waiting (run_delay, field 2).</param>
+/// <param name="LcDelaySeconds">The LC service's threads' summed time runnable but waiting (LC demand not served).</param>
 internal sealed record HostCounters(
     CpuCounters PerCpu,
     double LcUserSeconds,
     double LcSystemSeconds,
     double VcpuRunSeconds,
-    double VcpuDelaySeconds)
+    double VcpuDelaySeconds,
+    double LcDelaySeconds)
 {
-    public static readonly HostCounters Zero = new(default, 0, 0, 0, 0);
+    public static readonly HostCounters Zero = new(default, 0, 0, 0, 0, 0);
 }

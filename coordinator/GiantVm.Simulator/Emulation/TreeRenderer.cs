@@ -11,6 +11,9 @@ internal static class TreeRenderer
 {
     public const string QemuComm = "qemu-system-x86";
 
+    /// <summary>The LC service's name on every host.</summary>
+    public const string LcComm = "lc-service";
+
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public static string HostDir(int node) => "host" + node.ToString(Inv);
@@ -84,7 +87,25 @@ internal static class TreeRenderer
         yield return ($"{lc}/cpu.stat",
             $"usage_usec {Usec(usage)}\nuser_usec {Usec(counters.LcUserSeconds)}\nsystem_usec {Usec(counters.LcSystemSeconds)}\n" +
             "nr_periods 0\nnr_throttled 0\nthrottled_usec 0\nnr_bursts 0\nburst_usec 0\n");
-        yield return ($"{lc}/cgroup.procs", "");
+        yield return ($"{lc}/cgroup.procs", EmulatorState.LcPid.ToString(Inv) + "\n");
+
+        // the LC service: one thread per host CPU sharing its CPU time and its run delay (LC demand
+        // CFS did not serve), which the host agent adds to LC busy to report LC demand
+        var l = EmulatorState.LcPid;
+        var ldir = $"{root}/proc/{l}";
+        var lcTicks = ProcText.Ticks(usage);
+        yield return ($"{ldir}/comm", LcComm + "\n");
+        yield return ($"{ldir}/stat", ProcText.PidStat(l, LcComm, 'S', 1, ProcText.Ticks(counters.LcUserSeconds), ProcText.Ticks(counters.LcSystemSeconds), node.Cpus, 1200, 512L << 20, lcBytes / EmulationScenario.PageSize, 0));
+        yield return ($"{ldir}/status", ProcText.PidStatus(LcComm, 'S', l, l, 1, lcBytes / 1024, node.Cpus, ProcText.Range(0, node.Cpus), node.Cpus, "0", 1));
+        for (var i = 0; i < node.Cpus; i++)
+        {
+            var tid = l + i;
+            var runNs = (ulong)(usage / node.Cpus * 1e9);
+            var delayNs = (ulong)(counters.LcDelaySeconds / node.Cpus * 1e9);
+            yield return ($"{ldir}/task/{tid.ToString(Inv)}/comm", LcComm + "\n");
+            yield return ($"{ldir}/task/{tid.ToString(Inv)}/stat", ProcText.PidStat(tid, LcComm, 'S', 1, lcTicks / (ulong)node.Cpus, 0, node.Cpus, 1200, 0, 0, i));
+            yield return ($"{ldir}/task/{tid.ToString(Inv)}/schedstat", $"{runNs.ToString(Inv)} {delayNs.ToString(Inv)} {(runNs / 4_000_000).ToString(Inv)}\n");
+        }
     }
 
     private static IEnumerable<(string, string)> Guest(EmulationScenario scenario, EmulatorState state, long bootEpochSeconds)

@@ -65,6 +65,7 @@ internal static class ProbeOutput
             new[] { "cpus", Inv($"{r.CpuCount}") + (r.DiscardedCpus.Count > 0 ? $" (discarded {Linux.ListFormat.Format(r.DiscardedCpus)})" : "") },
             new[] { "busy", Inv($"{r.BusyCores:0.000} cores") },
             new[] { "LC busy", (r.LcBusyCores is { } lc ? Inv($"{lc:0.000} cores") : "unknown") + $" ({r.LcSource})" },
+            new[] { "LC demand", r.LcDemandCores is { } d ? Inv($"{d:0.000} cores (busy + run delay of its threads)") : "unknown (needs a cgroup2 --lc-cgroup)" },
             new[] { "QEMU", r.QemuPid is { } p ? Inv($"pid {p}, {r.QemuCores ?? 0:0.000} cores, {r.VcpuThreads} vCPU threads ({r.VcpuThreadsRunning} ran)") : "not found" },
             new[] { "vCPU steal", r.VcpuStealRatio is { } s ? Percent(s) : "n/a (no vCPU thread ran)" },
             new[] { "memory", $"{Bytes(r.MemAvailableBytes)} available of {Bytes(r.MemTotalBytes)}" },

@@ -126,6 +126,11 @@ internal static class ProtoMapping
             report.LcBusyCores = Math.Max(0, lc);
         }
 
+        if (r.LcDemandCores is { } demand)
+        {
+            report.LcDemandCores = Math.Max(0, demand);
+        }
+
         if (r.VcpuStealRatio is { } steal)
         {
             report.VcpuStealRatio = Ratio(steal);

@@ -25,6 +25,13 @@ internal sealed record HostReport(
     [JsonPropertyOrder(-1)] // first in `probe --json`
     public string Role => "host";
 
+    /// <summary>
+    /// CPU the LC work asked for, in cores: <see cref="LcBusyCores"/> plus the summed run_delay growth
+    /// of the LC cgroup's threads per second (what it waited for); null without a cgroup2 LC cgroup, or
+    /// when the threads could not be compared (see <see cref="GiantVm.Linux.Deltas.ThreadRunDelay"/>).
+    /// </summary>
+    public double? LcDemandCores { get; init; }
+
     /// <summary>The cgroup layout found under the sys root (or given), e.g. "unified (cgroup2: /sys/fs/cgroup, ...)".</summary>
     public string? CgroupLayout { get; init; }
 }

@@ -10,7 +10,11 @@ internal sealed record HostSample(
     MemInfo Memory,
     ulong? LcUsageNs,
     string LcSource,
-    QemuSample? Qemu);
+    QemuSample? Qemu)
+{
+    /// <summary>schedstat of every thread of the LC cgroup (v2) by tid; null without a cgroup2 LC cgroup.</summary>
+    public IReadOnlyDictionary<int, TaskSchedStat>? LcThreads { get; init; }
+}
 
 /// <summary>The QEMU process: its CPU time and its vCPU threads' schedstat.</summary>
 internal sealed record QemuSample(int Pid, ulong StartTime, ulong CpuTicks, IReadOnlyDictionary<int, VcpuThreadSample> Vcpus);

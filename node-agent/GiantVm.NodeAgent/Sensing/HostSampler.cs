@@ -35,7 +35,7 @@ internal sealed class HostSampler : ISampler<HostSample, HostReport>
         var memory = _proc.ReadMemInfo();
         var qemu = ReadQemu();
         var (lcNs, lcSource) = ReadLcUsage(qemu is not null);
-        return new HostSample(now, stat, memory, lcNs, lcSource, qemu);
+        return new HostSample(now, stat, memory, lcNs, lcSource, qemu) { LcThreads = ReadLcThreads() };
     }
 
     public HostReport Compute(HostSample before, HostSample after) =>
@@ -88,6 +88,13 @@ internal sealed class HostSampler : ISampler<HostSample, HostReport>
             lc = null; // QEMU restarted between the samples
         }
 
+        double? demand = null;
+        if (lc is { } got && before.LcThreads is { } t0 && after.LcThreads is { } t1
+            && ThreadRunDelay.WaitingCores(t0, t1, elapsed) is { } waited)
+        {
+            demand = got + waited;
+        }
+
         return new HostReport(
             nodeId,
             elapsed,
@@ -102,7 +109,36 @@ internal sealed class HostSampler : ISampler<HostSample, HostReport>
             qemuCores,
             vcpus,
             running,
-            deltas.Discarded);
+            deltas.Discarded)
+        {
+            LcDemandCores = demand,
+        };
+    }
+
+    /// <summary>
+    /// schedstat of every thread of every process in the LC cgroup and its children (cgroup v2 only:
+    /// null on v1 or without an LC cgroup). One file per thread per sample.
+    /// </summary>
+    private Dictionary<int, TaskSchedStat>? ReadLcThreads()
+    {
+        if (_options.LcCgroup is not { } cgroup || !_cgroups.V2Exists(cgroup))
+        {
+            return null;
+        }
+
+        var threads = new Dictionary<int, TaskSchedStat>();
+        foreach (var pid in _cgroups.ReadProcs(cgroup))
+        {
+            foreach (var tid in _proc.ListTasks(pid))
+            {
+                if (_proc.TryReadTaskSchedStat(pid, tid) is { } sched)
+                {
+                    threads[tid] = sched;
+                }
+            }
+        }
+
+        return threads;
     }
 
     private (ulong? Ns, string Source) ReadLcUsage(bool qemuFound)

@@ -123,6 +123,35 @@ public sealed class AgentMessageValidatorTests
         Assert.Equal("invalid_value", AgentMessageValidator.ValidateHostReport(report, Host1, Now, TimeSpan.FromMinutes(5))?.Reason);
     }
 
+    [Theory]
+    [InlineData(-0.5)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void ValidateHostReport_WithBadLcDemand_IsRejectedNamingTheField(double demand)
+    {
+        var report = new HostReport { NodeId = 1, Vm = "giantvm", SampleTime = Timestamp.FromDateTimeOffset(Now), CapacityCores = 8, LcBusyCores = 2, LcDemandCores = demand };
+
+        var rejection = AgentMessageValidator.ValidateHostReport(report, Host1, Now, TimeSpan.FromMinutes(5));
+
+        Assert.Equal("invalid_value", rejection?.Reason);
+        Assert.Contains("host_report.lc_demand_cores", rejection?.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // an older agent that does not send the field
+    public void ValidateHostReport_WithOrWithoutLcDemand_IsAccepted_AndCarriedWhenSent(bool sent)
+    {
+        var report = new HostReport { NodeId = 1, Vm = "giantvm", SampleTime = Timestamp.FromDateTimeOffset(Now), CapacityCores = 8, LcBusyCores = 2 };
+        if (sent)
+        {
+            report.LcDemandCores = 3.5;
+        }
+
+        Assert.Null(AgentMessageValidator.ValidateHostReport(report, Host1, Now, TimeSpan.FromMinutes(5)));
+        Assert.Equal(sent ? 3.5 : null, AgentMessageConverter.ToData(report).LcDemandCores);
+    }
+
     [Fact]
     public void ValidateHostReport_ForAnotherNodeThanHello_IsRejected()
     {

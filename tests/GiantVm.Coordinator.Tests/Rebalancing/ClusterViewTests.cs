@@ -41,6 +41,20 @@ public sealed class ClusterViewTests
     }
 
     [Fact]
+    public void ToSnapshot_CarriesTheHostsLcDemand_AndLeavesItAbsentForAnOlderAgent()
+    {
+        var view = ClusterView.Empty
+            .WithGuestReport(Guest, T0)
+            .WithHostReport(new HostReportData(0, T0, 16, 6, 5.5, 0.02), T0)
+            .WithHostReport(new HostReportData(1, T0, 16, 6, 5.5, 0.02) { LcDemandCores = 9.25 }, T0);
+
+        var snapshot = view.ToSnapshot(T0, new HashSet<int>());
+
+        Assert.Null(snapshot.Nodes[0].HostLcDemandCores);
+        Assert.Equal(9.25, snapshot.Nodes[1].HostLcDemandCores);
+    }
+
+    [Fact]
     public void ToSnapshot_BeforeAnyGuestReport_HasNoNodes() =>
         Assert.Empty(ClusterView.Empty.WithHostReport(new HostReportData(1, T0, 16, 6, 5.5, null), T0).ToSnapshot(T0, new HashSet<int>()).Nodes);
 }

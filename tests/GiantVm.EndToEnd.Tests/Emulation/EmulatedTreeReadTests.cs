@@ -114,6 +114,9 @@ public sealed class EmulatedTreeReadTests : IDisposable
         Assert.Equal(_scenario.Nodes[node].Cpus, cgroupReport.CpuCount);
         Assert.Equal("lc-cgroup", cgroupReport.LcSource);
         Assert.Equal(f.ServedLc, cgroupReport.LcBusyCores!.Value, 2);
+        // LC demand = busy + the LC service threads' run delay: what LC asked for, not what it got
+        Assert.Equal(f.LcDemand, cgroupReport.LcDemandCores!.Value, 2);
+        Assert.Null(busyReport.LcDemandCores); // without an LC cgroup there are no LC threads to read
         Assert.Equal("host-busy-minus-qemu", busyReport.LcSource);
         Assert.Equal(f.ServedLc, busyReport.LcBusyCores!.Value, 1);
         Assert.Equal(f.ServedLc + f.ServedGuest, cgroupReport.BusyCores, 1);

@@ -60,8 +60,19 @@ public class ProtoMappingTests
         var (report, _) = ProtoMapping.Host(host, "giantvm", Now);
 
         Assert.False(report!.HasLcBusyCores);
+        Assert.False(report.HasLcDemandCores);
         Assert.Equal(0.2, report.VcpuStealRatio);
         Assert.Equal(2u, report.NodeId);
+    }
+
+    [Fact]
+    public void Host_CarriesLcBusyAndLcDemand()
+    {
+        var host = new AgentSensing.HostReport(2, 1, 2, 1.5, 0.9, "lc-cgroup", 0.1, 100, 200, null, null, 4, 2, []) { LcDemandCores = 1.4 };
+
+        var (report, _) = ProtoMapping.Host(host, "giantvm", Now);
+
+        Assert.Equal((0.9, 1.4), (report!.LcBusyCores, report.LcDemandCores));
     }
 
     [Fact]

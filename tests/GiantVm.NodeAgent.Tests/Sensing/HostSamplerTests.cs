@@ -34,6 +34,37 @@ public class HostSamplerTests
     }
 
     [Fact]
+    public void Host_WithLcCgroupV2_ReportsLcDemandAsBusyPlusItsThreadsRunDelay()
+    {
+        using var a = HostTrees.Create('a');
+        using var b = HostTrees.Create('b');
+        var r = Samplers.Host(a, b, HostTrees.IntervalSeconds, s => s with { LcCgroup = "/lc" });
+        Assert.Equal(HostTrees.ExpectedLcDemandFromCgroupV2, r.LcDemandCores!.Value, 12);
+    }
+
+    [Fact]
+    public void Host_WhenTheLcThreadsWereNotReadableBefore_HasNoLcDemand()
+    {
+        using var a = HostTrees.Create('a');
+        using var b = HostTrees.Create('b');
+        a.Delete("proc/300/task"); // the threads could not be read in the first sample
+        var r = Samplers.Host(a, b, HostTrees.IntervalSeconds, s => s with { LcCgroup = "/lc" });
+        Assert.Equal(HostTrees.ExpectedLcFromCgroupV2, r.LcBusyCores!.Value, 12);
+        Assert.Null(r.LcDemandCores);
+    }
+
+    [Fact]
+    public void Host_WithoutAnLcCgroup_OrOnV1_HasNoLcDemand()
+    {
+        using var a = HostTrees.Create('a');
+        using var b = HostTrees.Create('b');
+        Assert.Null(Samplers.Host(a, b, HostTrees.IntervalSeconds, s => s).LcDemandCores);
+        using var a1 = HostTrees.Create('a', HostTrees.Cgroups.Hybrid);
+        using var b1 = HostTrees.Create('b', HostTrees.Cgroups.Hybrid);
+        Assert.Null(Samplers.Host(a1, b1, HostTrees.IntervalSeconds, s => s with { LcCgroup = "lc" }).LcDemandCores);
+    }
+
+    [Fact]
     public void Host_OnHybridCgroups_FallsBackToV1CpuacctUsage()
     {
         using var a = HostTrees.Create('a', HostTrees.Cgroups.Hybrid);

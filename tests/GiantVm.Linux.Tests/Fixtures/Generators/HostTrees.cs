@@ -20,6 +20,10 @@ internal static class HostTrees
     // lc/cpu.stat usage_usec +6,000,000 over 2 s
     public const double ExpectedLcFromCgroupV2 = 3.0;
 
+    // the LC cgroup's threads (nginx 300 and its worker 301): run delay +0 and +1.2e9 ns over 2 s
+    public const double ExpectedLcWaitCores = 0.6;
+    public const double ExpectedLcDemandFromCgroupV2 = ExpectedLcFromCgroupV2 + ExpectedLcWaitCores;
+
     // cpuacct/lc/cpuacct.usage +5e9 ns over 2 s
     public const double ExpectedLcFromCgroupV1 = 2.5;
 
@@ -54,6 +58,7 @@ internal static class HostTrees
         tree.WriteProcess(new FakeProcess(1, "init", 50, 50, 1, 0, 1000, "0-7", "0"));
         tree.WriteProcess(new FakeProcess(300, "nginx", 4000, 400, 200, 3, 90000, "0-7", "0"));
         tree.WriteProcess(new FakeProcess(QemuPid, "qemu-system-x86", b ? 10250UL : 10000, b ? 2050UL : 2000, 100, 1, 8_000_000, "0-7", "0", 7));
+        tree.WriteThread(300, 301, "nginx", b ? new TaskSchedStat(3_000_000_000, 1_700_000_000, 40) : new TaskSchedStat(2_000_000_000, 500_000_000, 30));
         tree.WriteThread(QemuPid, 4243, "CPU 0/KVM", b ? new TaskSchedStat(6_500_000_000, 1_200_000_000, 150) : new TaskSchedStat(5_000_000_000, 1_000_000_000, 100));
         tree.WriteThread(QemuPid, 4244, "CPU 1/KVM", b ? new TaskSchedStat(5_000_000_000, 2_600_000_000, 90) : new TaskSchedStat(4_000_000_000, 2_000_000_000, 80));
         tree.WriteThread(QemuPid, 4245, "CPU 2/KVM", b ? new TaskSchedStat(1_000_000_000, 1_500_000_000, 10) : new TaskSchedStat(1_000_000_000, 1_000_000_000, 10));
