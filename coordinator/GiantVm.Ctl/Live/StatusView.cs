@@ -19,8 +19,9 @@ internal static class StatusView
         w.WriteLine($"migrations:   {s.MigrationsLastHour} in the last hour");
         if (s.Store is { } store)
         {
-            w.WriteLine($"store:        {store.Kind}, " + LiveText.Cut(store.Reachable ? $"reachable ({store.LatencyMs:0.#} ms)" : $"NOT reachable: {store.Error}", LiveText.Width - 24));
-            w.WriteLine($"  location:   {LiveText.Cut(store.Location, LiveText.Width - 14)}");
+            var state = store.Reachable ? $"reachable ({store.LatencyMs:0.#} ms)" : $"NOT reachable: {store.Error}";
+            w.WriteLine($"store:        {store.Kind}, {(width is { } limit1 ? LiveText.Cut(state, Math.Max(8, limit1 - 24)) : state)}");
+            w.WriteLine($"  location:   {(width is { } limit2 ? LiveText.Cut(store.Location, Math.Max(8, limit2 - 14)) : store.Location)}");
         }
 
         w.WriteLine();
