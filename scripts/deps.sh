@@ -13,6 +13,9 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # The deployment tests (tests/GiantVm.Deploy.Tests) lint and run the Ansible playbook.
 command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
 command -v ansible-lint >/dev/null 2>&1 || need+=(ansible-lint)
+# giantvmctl's completion scripts are run in real shells by the tests (tests/GiantVm.Ctl.Tests/Cli).
+command -v zsh >/dev/null 2>&1 || need+=(zsh)
+command -v fish >/dev/null 2>&1 || need+=(fish)
 # The store tests (tests/Shared/TestPostgres.cs) start a throwaway PostgreSQL with initdb/pg_ctl.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 for extra in "$@"; do

@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace GiantVm.Ctl.Tests.Cli;
 
 /// <summary>
-/// <c>giantvmctl completion bash</c>: the script is valid bash, and sourced in a real bash it
-/// completes with what the built giantvmctl offers (it runs the binary at each TAB).
+/// <c>giantvmctl completion bash|zsh|fish</c>: each script is valid in its shell, and run in that
+/// real shell it completes with what the built giantvmctl offers (it runs the binary at each TAB).
 /// </summary>
 [Trait("Category", "e2e")]
 public sealed class CompletionTests
@@ -66,9 +66,54 @@ public sealed class CompletionTests
         Assert.Equal([expected], output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
-    private static async Task<(int Code, string Out, string Error)> Bash(string command)
+    [Theory]
+    [InlineData("mi", "migrations")]
+    [InlineData("nodes -o w", "wide")]
+    [InlineData("policy re", "reload")]
+    public async Task FishScript_Sourced_CompletesFromTheBinary(string typed, string expected)
     {
-        var start = new ProcessStartInfo("bash", ["-c", command]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var dir = new TempDir();
+        var script = dir.File("giantvmctl.fish", CtlRun.Of("completion", "fish").Out);
+        var syntax = await Shell("fish", $"fish -n '{script}'");
+        Assert.Equal((0, ""), (syntax.Code, syntax.Error));
+
+        // fish's own completion machinery, asked for what it would offer at TAB
+        var (code, output, error) = await Shell("fish", $"set -x PATH '{BinDir}' $PATH; source '{script}'; complete -C 'giantvmctl {typed}'");
+
+        Assert.Equal((0, ""), (code, error));
+        Assert.Equal([expected], output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>
+    /// zsh's completion system needs an interactive shell; this runs the script's completion
+    /// function in a real zsh with <c>words</c>/<c>CURRENT</c> set as compsys sets them and
+    /// <c>compadd</c> printing what it is given.
+    /// </summary>
+    [Theory]
+    [InlineData("mi", "migrations")]
+    [InlineData("nodes -o w", "wide")]
+    public async Task ZshScript_ItsFunction_CompletesFromTheBinary(string typed, string expected)
+    {
+        using var dir = new TempDir();
+        var script = dir.File("_giantvmctl", CtlRun.Of("completion", "zsh").Out);
+        var syntax = await Shell("zsh", $"zsh -n '{script}'");
+        Assert.Equal((0, ""), (syntax.Code, syntax.Error));
+        var words = ("giantvmctl " + typed).Split(' ');
+
+        var (code, output, error) = await Shell("zsh",
+            $"export PATH='{BinDir}':\"$PATH\"; compdef() {{ :; }}; source '{script}'; compadd() {{ shift; printf '%s\\n' \"$@\"; }}; " +
+            $"words=({string.Join(' ', words.Select(w => $"'{w}'"))}); CURRENT={words.Length}; _giantvmctl");
+
+        Assert.Equal((0, ""), (code, error));
+        Assert.Equal([expected], output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    private static Task<(int Code, string Out, string Error)> Bash(string command) => Shell("bash", command);
+
+    /// <summary>Runs <paramref name="command"/> in <paramref name="shell"/> (installed by scripts/deps.sh).</summary>
+    private static async Task<(int Code, string Out, string Error)> Shell(string shell, string command)
+    {
+        var start = new ProcessStartInfo(shell, ["-c", command]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
