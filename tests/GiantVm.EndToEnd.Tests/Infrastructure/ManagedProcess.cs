@@ -27,6 +27,9 @@ internal sealed class ManagedProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code (the process must have exited).</summary>
+    public int ExitCode => _process.ExitCode;
+
     public string Output
     {
         get
@@ -38,14 +41,23 @@ internal sealed class ManagedProcess : IDisposable
         }
     }
 
-    public static ManagedProcess Start(string name, string dll, IEnumerable<string> args, string logFile)
+    /// <summary>Starts <c>dotnet DLL ARGS</c>; in network namespace <paramref name="netns"/> when given (<c>ip netns exec</c>, which execs, so the pid is dotnet's).</summary>
+    public static ManagedProcess Start(string name, string dll, IEnumerable<string> args, string logFile, string? netns = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(netns is null ? "dotnet" : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (netns is not null)
+        {
+            foreach (var a in new[] { "netns", "exec", netns, "dotnet" })
+            {
+                info.ArgumentList.Add(a);
+            }
+        }
+
         info.ArgumentList.Add(dll);
         foreach (var a in args)
         {
