@@ -30,6 +30,9 @@ internal sealed class ManagedProcess : IDisposable
     /// <summary>The exit code (the process must have exited).</summary>
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>When the process was seen to exit (null while it runs).</summary>
+    public DateTimeOffset? ExitedAt { get; private set; }
+
     public string Output
     {
         get
@@ -66,8 +69,9 @@ internal sealed class ManagedProcess : IDisposable
 
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
-        var process = new Process { StartInfo = info };
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var managed = new ManagedProcess(name, process, log);
+        process.Exited += (_, _) => managed.ExitedAt = DateTimeOffset.UtcNow;
         process.OutputDataReceived += (_, e) => managed.Append(e.Data);
         process.ErrorDataReceived += (_, e) => managed.Append(e.Data);
         process.Start();

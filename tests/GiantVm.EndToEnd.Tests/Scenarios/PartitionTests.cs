@@ -29,7 +29,8 @@ public sealed class PartitionTests
         await using var cluster = await EmulatedCluster.StartAsync(TestScenarios.FourNodes(), TestScenarios.QuickPolicy(), nodes: 4, tasks: 4, coordinators: 3, lab: lab);
         using var spikes = new Spiker(cluster);
         await using var rounds = new RoundWatch(cluster);
-        string Explain() => $"{rounds.Describe()}\nrules:\n{Try(lab.Rules)}\n{cluster.Logs()}";
+        await using var supervisor = new Supervisor(cluster);
+        string Explain() => $"{rounds.Describe()}\n{supervisor.Describe(null)}\nrules:\n{Try(lab.Rules)}\n{cluster.Logs()}";
 
         // Decisions flow before the cut; the minority is the member with the agents (the first
         // address every agent tries) and, being the oldest, the rebalancer.
@@ -63,7 +64,7 @@ public sealed class PartitionTests
         // stands still (or it exited), and it journaled nothing after that.
         await Eventually.WaitAsync(() => cut.Elapsed > StopDeciding + TimeSpan.FromSeconds(3), StopDeciding + TimeSpan.FromSeconds(10), "the end of the allowed window");
         var lastMinorityRound = rounds.LastIncrease(minority);
-        Output($"takeover by member-{newRebalancer} {takeover.TotalSeconds:0.0} s after the cut; member-{minority}'s last round {(lastMinorityRound - cutAt)?.TotalSeconds:0.0} s after the cut; exited: {cluster.Members[minority].HasExited}");
+        Output($"takeover by member-{newRebalancer} {takeover.TotalSeconds:0.0} s after the cut; member-{minority}'s last round {(lastMinorityRound - cutAt)?.TotalSeconds:0.0} s after the cut; {supervisor.Describe(cutAt)}");
         Output($"two members running rounds at once at some point: {(rounds.SawTwoAtOnce(out var overlap) ? overlap.ToString("HH:mm:ss.f", CultureInfo.InvariantCulture) : "never")}");
         Assert.True(lastMinorityRound is null || lastMinorityRound <= cutAt + StopDeciding,
             $"member-{minority} still ran a round {(lastMinorityRound - cutAt)?.TotalSeconds:0.0} s after the cut; {Explain()}");
@@ -79,26 +80,12 @@ public sealed class PartitionTests
         await Eventually.WaitAsync(async () => (await MigrationsAsync(cluster, newRebalancer)).Any(r => r.IsResult() && (string?)r["member"] == "member-" + newRebalancer && Time(r) > cutAt),
             TimeSpan.FromSeconds(60), $"a migration decided and completed by member-{newRebalancer} after the cut", Explain);
 
-        // Heal; a member the cluster downed exits 1 and is started again (systemd's Restart=always).
+        // Heal: the member the cluster downed exits 1 and is started again (the supervisor).
+        var healedAt = DateTimeOffset.UtcNow;
         lab.Heal();
-        var minorityExit = await Eventually.WaitAsync(async () =>
-        {
-            if (cluster.Members[minority].HasExited)
-            {
-                return (object)cluster.Members[minority].ExitCode;
-            }
-
-            var s = await StatusAsync(cluster, newRebalancer);
-            return s["members"]!.AsArray().Count(m => (string?)m!["status"] == "Up") == 3 ? "rejoined" : null;
-        }, TimeSpan.FromSeconds(60), $"member-{minority} to exit (downed) or rejoin", Explain);
-        Output($"member-{minority} after healing: {(minorityExit is int code ? "exited with code " + code.ToString(CultureInfo.InvariantCulture) : "rejoined without exiting")}");
-        if (minorityExit is int exitCode)
-        {
-            Assert.Equal(1, exitCode);
-            cluster.StartMember(minority);
-        }
-
         await AllUpAsync(cluster, Explain);
+        Output($"after healing: {supervisor.Describe(cutAt)}; all Up {(DateTimeOffset.UtcNow - healedAt).TotalSeconds:0.0} s after healing");
+        Assert.All(supervisor.ExitCodes, code => Assert.Equal(1, code));
         await NoRecordLostOrDuplicatedAsync(cluster, beforeCut, Explain);
     }
 
@@ -109,7 +96,8 @@ public sealed class PartitionTests
         await using var cluster = await EmulatedCluster.StartAsync(TestScenarios.FourNodes(), TestScenarios.QuickPolicy(), nodes: 4, tasks: 4, coordinators: 3, lab: lab);
         using var spikes = new Spiker(cluster);
         await using var rounds = new RoundWatch(cluster);
-        string Explain() => $"{rounds.Describe()}\nrules:\n{Try(lab.Rules)}\n{cluster.Logs()}";
+        await using var supervisor = new Supervisor(cluster);
+        string Explain() => $"{rounds.Describe()}\n{supervisor.Describe(null)}\nrules:\n{Try(lab.Rules)}\n{cluster.Logs()}";
 
         var beforeCut = await MigrationsAsync(cluster);
         await Eventually.WaitAsync(async () => (beforeCut = await MigrationsAsync(cluster)).Count(r => r.IsResult()) >= 4, TimeSpan.FromSeconds(40),
@@ -122,42 +110,21 @@ public sealed class PartitionTests
         lab.Drop(rebalancer, other);
         Output($"dropping packets member-{rebalancer} -> member-{other} only");
 
-        // Within stable-after + 10 s (and a margin for the handover) the cluster settles: some member
-        // runs rounds with a majority, and the agents reach it. Which side wins is the resolver's call.
-        var settled = await Eventually.WaitAsync(async () =>
-        {
-            foreach (var i in Enumerable.Range(0, 3).Where(i => !cluster.Members[i].HasExited))
-            {
-                var s = await StatusAsync(cluster, i);
-                if (s["majorityAvailable"]!.GetValue<bool>() && (string?)s["rebalancerMember"] is { Length: > 0 } m)
-                {
-                    return (object)MemberIndex(m);
-                }
-            }
-
-            return null;
-        }, TimeSpan.FromSeconds(60), "a rebalancer with a majority after the one-way cut", Explain);
-        await Eventually.WaitAsync(() => DateTimeOffset.UtcNow > cutAt + StopDeciding + TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), "the end of the allowed window");
+        // The resolver downs one or both ends of the broken link (they exit 1 and the supervisor starts
+        // them again, as systemd would); whatever it decides, at most one member runs rounds at a time.
+        await Eventually.WaitAsync(() => DateTimeOffset.UtcNow > cutAt + StopDeciding + TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(40), "the end of the allowed window");
         var running = await rounds.RunningAsync([0, 1, 2], TimeSpan.FromSeconds(4));
-        Output($"after the one-way cut: status names member-{(int)settled}; members running rounds: {string.Join(",", running.Select(i => "member-" + i))}; exited: {string.Join(",", Enumerable.Range(0, 3).Where(i => cluster.Members[i].HasExited).Select(i => "member-" + i))}");
+        Output($"during the one-way cut: members running rounds {string.Join(",", running.Select(i => "member-" + i))}; {supervisor.Describe(cutAt)}");
         Assert.True(running.Count <= 1, $"two members run rounds at once: {string.Join(",", running)}; {Explain()}");
 
-        lab.Heal();
-        for (var i = 0; i < 3; i++)
-        {
-            if (cluster.Members[i].HasExited)
-            {
-                Output($"member-{i} exited with code {cluster.Members[i].ExitCode}; started again");
-                Assert.Equal(1, cluster.Members[i].ExitCode);
-                cluster.StartMember(i);
-            }
-        }
-
-        await AllUpAsync(cluster, Explain);
         var healedAt = DateTimeOffset.UtcNow;
+        lab.Heal();
+        await AllUpAsync(cluster, Explain);
+        Output($"after healing: all Up {(DateTimeOffset.UtcNow - healedAt).TotalSeconds:0.0} s after healing; {supervisor.Describe(cutAt)}");
         await Eventually.WaitAsync(async () => (await MigrationsAsync(cluster)).Any(r => r.IsResult() && Time(r) > healedAt),
             TimeSpan.FromSeconds(60), "a migration completed after healing", Explain);
-        Assert.False(rounds.SawTwoAtOnce(out var when), $"two members ran rounds in the same second at {when:HH:mm:ss.f}; {Explain()}");
+        Assert.False(rounds.SawTwoAtOnce(out var when), $"two members ran rounds at once around {when:HH:mm:ss.f}; {Explain()}");
+        Assert.All(supervisor.ExitCodes, code => Assert.Equal(1, code));
         await NoRecordLostOrDuplicatedAsync(cluster, beforeCut, Explain);
     }
 
@@ -220,6 +187,80 @@ public sealed class PartitionTests
     }
 
     private static void Output(string line) => TestContext.Current.TestOutputHelper?.WriteLine(line);
+
+    /// <summary>
+    /// What systemd's Restart=always does for the members: a member that exits is started again
+    /// a second later. Keeps each exit's member, time and code.
+    /// </summary>
+    private sealed class Supervisor : IAsyncDisposable
+    {
+        private readonly EmulatedCluster _cluster;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+        private readonly List<(int Member, DateTimeOffset At, int Code)> _exits = [];
+
+        public Supervisor(EmulatedCluster cluster)
+        {
+            _cluster = cluster;
+            _loop = Task.Run(LoopAsync);
+        }
+
+        public IReadOnlyList<int> ExitCodes
+        {
+            get
+            {
+                lock (_exits)
+                {
+                    return _exits.Select(e => e.Code).ToList();
+                }
+            }
+        }
+
+        private async Task LoopAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                for (var i = 0; i < _cluster.Members.Length; i++)
+                {
+                    if (_cluster.Members[i] is { HasExited: true } member)
+                    {
+                        lock (_exits)
+                        {
+                            _exits.Add((i, member.ExitedAt ?? DateTimeOffset.UtcNow, member.ExitCode));
+                        }
+
+                        await Task.Delay(1000);
+                        _cluster.StartMember(i);
+                    }
+                }
+
+                try
+                {
+                    await Task.Delay(200, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        }
+
+        /// <summary>The exits so far, times relative to <paramref name="from"/> when given.</summary>
+        public string Describe(DateTimeOffset? from)
+        {
+            lock (_exits)
+            {
+                return _exits.Count == 0 ? "no member exited" : "exits: " + string.Join(", ", _exits.Select(e =>
+                    $"member-{e.Member} code {e.Code} at {(from is { } f ? $"{(e.At - f).TotalSeconds:+0.0;-0.0} s" : e.At.ToString("HH:mm:ss.f", CultureInfo.InvariantCulture))}"));
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _loop;
+            _stop.Dispose();
+        }
+    }
 
     /// <summary>
     /// Keeps decisions coming: every 2 s puts an LC spike on the node holding most BE tasks (node 0
