@@ -6,8 +6,8 @@
 //   - a `giantvmctl migrations --follow` client whose standard output is never read;
 //   - the guest identity sends a flood of bogus migration results (unknown command ids) beside
 //     its reports, and answers the real commands (so decisions and results flow all along).
-// Every minute it prints each member's RSS (/proc/PID/status VmRSS) and GC heap (the member's
-// dotnet_total_memory_bytes metric). At the end: reports acknowledged by the members vs reports
+// Every minute it prints each member's RSS (/proc/PID/status VmRSS) and GC heap (the lowest of
+// the member's dotnet_total_memory_bytes metric sampled every 10 s over that minute). At the end: reports acknowledged by the members vs reports
 // applied to the rebalancer's snapshot (the difference is lost: every report carries a new sample,
 // so none may be dropped as superseded), decision rounds and the rounds late by more than one
 // interval (gaps between consecutive rounds as seen in `status`), and the flat-memory check (the
@@ -111,6 +111,7 @@ try
     var rounds = new RoundWatch(admin, Interval);
     var roundTask = Task.Run(() => rounds.RunAsync(stop.Token));
     var samples = new List<Dictionary<int, (double Rss, double Heap)>>();
+    var heapFloor = new Dictionary<int, double>();
     var start = Stopwatch.StartNew();
     var total = TimeSpan.FromMinutes(minutes);
     var minute = 0;
@@ -119,7 +120,23 @@ try
     while (start.Elapsed < total)
     {
         var next = TimeSpan.FromMinutes(minute + 1);
-        await Task.Delay(next < total ? next - start.Elapsed : total - start.Elapsed);
+        if (next > total)
+        {
+            next = total;
+        }
+
+        // The GC heap is a sawtooth: sample it every 10 s and keep each minute's lowest value
+        // (what survives collections), so that one sample's place on the tooth does not decide.
+        while (start.Elapsed < next)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, Math.Max(0.05, (next - start.Elapsed).TotalSeconds))));
+            foreach (var m in members)
+            {
+                var h = (await Scrape(http, m)).GetValueOrDefault("dotnet_total_memory_bytes");
+                heapFloor[m.Index] = Math.Min(heapFloor.GetValueOrDefault(m.Index, double.MaxValue), h);
+            }
+        }
+
         minute++;
         await SampleAsync();
         // Churn: 1% of the agents (at least one) reconnect, each to the next member.
@@ -137,7 +154,8 @@ try
         {
             var rss = ReadRssBytes(m.Process!.Id);
             var metrics = await Scrape(http, m);
-            var heap = metrics.GetValueOrDefault("dotnet_total_memory_bytes");
+            var heap = Math.Min(heapFloor.GetValueOrDefault(m.Index, double.MaxValue), metrics.GetValueOrDefault("dotnet_total_memory_bytes"));
+            heapFloor.Remove(m.Index);
             var streams = metrics.Where(kv => kv.Key.StartsWith("giantvm_agent_sessions{", StringComparison.Ordinal)).Sum(kv => kv.Value);
             sample[m.Index] = (rss, heap);
             Console.WriteLine($"{minute,4} {"m" + m.Index,7} {rss / 1048576,9:0.0} {heap / 1048576,12:0.0} {streams,8:0} {stats.Acked,10} {rounds.Rounds,7} {rounds.Late,5}");
@@ -182,7 +200,8 @@ try
     Console.WriteLine($"commands received by the guest {stats.Commands}, results sent {stats.Results}, bogus results sent {stats.Bogus}; results received by the members {Delta(before, after, "giantvm_agent_reports_total{kind=\"result\"}"):0}, result records journaled {after.Values.SelectMany(v => v).Where(kv => kv.Key.StartsWith("giantvm_migration_results_total{", StringComparison.Ordinal)).Sum(kv => kv.Value) - before.Values.SelectMany(v => v).Where(kv => kv.Key.StartsWith("giantvm_migration_results_total{", StringComparison.Ordinal)).Sum(kv => kv.Value):0}");
     Console.WriteLine($"results refused at the edge (giantvm_auth_denied_total result-binding) {SumAll(after, "giantvm_auth_denied_total{reason=\"result-binding\"}") - SumAll(before, "giantvm_auth_denied_total{reason=\"result-binding\"}"):0}; limit refusals: {string.Join(", ", LimitRefusals(before, after))}");
     Console.WriteLine($"decision rounds seen {rounds.Rounds}, late by more than one interval {rounds.Late} ({(rounds.Rounds == 0 ? 0 : 100.0 * rounds.Late / rounds.Rounds):0.00} %), longest gap {rounds.LongestGap.TotalSeconds:0.00} s, rounds_total delta {Delta(before, after, "giantvm_decision_rounds_total{outcome=\"decided\"}") + Delta(before, after, "giantvm_decision_rounds_total{outcome=\"idle\"}"):0}");
-    Console.WriteLine($"follow client that stops reading: {(followEnded ? $"ended by the coordinator (exit {follow.ExitCode}): {followErr}" : "still connected at the end")}");
+    var followCut = Delta(before, after, "giantvm_limit_refused_total{limit=\"follow_backlog\"}");
+    Console.WriteLine($"follow client that stops reading: cut off by the coordinator {followCut:0} time(s) (giantvm_limit_refused_total follow_backlog); giantvmctl {(followEnded ? $"exited {follow.ExitCode}: {followErr}" : "still running (blocked writing its full standard output)")}");
     foreach (var m in members)
     {
         var tail = samples.Skip(Math.Max(0, samples.Count - 5)).Select(s => s[m.Index]).ToList();
