@@ -5,9 +5,17 @@
 # times out (2 min) on a busy 2-core machine.
 #   scripts/bench.sh              everything
 #   scripts/bench.sh linux        only suites/runs whose name contains "linux"
+#   scripts/bench.sh soak [--agents N] [--minutes M]
+#                                 only the soak (scripts/bench.d/soak/soak.sh, 10 minutes by
+#                                 default); it is never part of "everything"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
+
+if [ "${1:-}" = "soak" ]; then
+  shift
+  exec scripts/bench.d/soak/soak.sh "$@"
+fi
 
 only="${1:-}"
 filter="*"

@@ -18,6 +18,10 @@ command -v zsh >/dev/null 2>&1 || need+=(zsh)
 command -v fish >/dev/null 2>&1 || need+=(fish)
 # The store tests (tests/Shared/TestPostgres.cs) start a throwaway PostgreSQL with initdb/pg_ctl.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
+# The partition test (tests/GiantVm.EndToEnd.Tests, PartitionTests) cuts members apart with nft
+# rules inside network namespaces it creates (ip netns, veth pairs).
+command -v nft >/dev/null 2>&1 || need+=(nftables)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
 for extra in "$@"; do
   case "$extra" in
     ansible) ;; # always installed (above); the argument is kept for older callers

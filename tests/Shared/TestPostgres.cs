@@ -19,25 +19,31 @@ internal sealed class TestPostgres : IAsyncDisposable
 
     private readonly string _bin;
     private readonly string _folder;
+    private readonly string? _netns;
     private bool _stopped;
 
-    private TestPostgres(string bin, string folder, int port)
+    private TestPostgres(string bin, string folder, int port, string? netns, string host)
     {
         _bin = bin;
         _folder = folder;
         Port = port;
+        _netns = netns;
+        Host = host;
     }
 
     public int Port { get; }
+
+    /// <summary>The address the server listens on (127.0.0.1, or an address in the network namespace it runs in).</summary>
+    public string Host { get; }
 
     /// <summary>The data folder (for a test that restarts the server).</summary>
     public string DataDirectory => Path.Combine(_folder, "data");
 
     /// <summary>An Npgsql connection string for <see cref="Database"/> as <see cref="User"/>.</summary>
-    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username={User};Database={Database};Pooling=false";
+    public string ConnectionString => $"Host={Host};Port={Port};Username={User};Database={Database};Pooling=false";
 
     /// <summary>The server as the coordinator's <c>--store</c> names it.</summary>
-    public string StoreUri => $"postgres://{User}@127.0.0.1:{Port}/{Database}";
+    public string StoreUri => $"postgres://{User}@{Host}:{Port}/{Database}";
 
     /// <summary>
     /// The folder of the newest installed PostgreSQL's binaries, or a message naming what to
@@ -59,7 +65,15 @@ internal sealed class TestPostgres : IAsyncDisposable
     }
 
     /// <summary>Creates, starts and opens a new server; throws with the server's log when it does not come up.</summary>
-    public static async Task<TestPostgres> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<TestPostgres> StartAsync(CancellationToken cancellationToken = default) => StartAsync(null, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="StartAsync(CancellationToken)"/>, but the server runs in the network namespace
+    /// <paramref name="netns"/> (one a test created) listening on <paramref name="address"/>, and
+    /// accepts (trust) connections from that address's /24 (the processes in the test's other
+    /// namespaces). Only processes in those namespaces reach it.
+    /// </summary>
+    public static async Task<TestPostgres> StartAsync(string? netns, string? address, CancellationToken cancellationToken)
     {
         var bin = FindBinaries();
         var folder = Directory.CreateTempSubdirectory("giantvm-pg-").FullName;
@@ -73,14 +87,20 @@ internal sealed class TestPostgres : IAsyncDisposable
             await RunAsync(Path.Combine(bin, "initdb"),
                 ["-D", Path.Combine(folder, "data"), "-U", User, "--auth=trust", "-E", "UTF8", "--no-sync", "--locale=C"],
                 asPostgres: true, cancellationToken);
+            if (address is not null)
+            {
+                var lastDot = address.LastIndexOf('.');
+                await File.AppendAllTextAsync(Path.Combine(folder, "data", "pg_hba.conf"), $"host all all {address[..lastDot]}.0/24 trust\n", cancellationToken);
+            }
+
             for (var attempt = 1; ; attempt++)
             {
-                var server = new TestPostgres(bin, folder, FreePort.Fixed());
+                var server = new TestPostgres(bin, folder, FreePort.Fixed(), netns, address ?? "127.0.0.1");
                 try
                 {
                     await server.StartServerAsync(cancellationToken);
-                    await RunAsync(Path.Combine(bin, "createdb"), ["-h", "127.0.0.1", "-p", server.Port.ToString(CultureInfo.InvariantCulture), "-U", User, Database],
-                        asPostgres: true, cancellationToken);
+                    await RunAsync(Path.Combine(bin, "createdb"), ["-h", server.Host, "-p", server.Port.ToString(CultureInfo.InvariantCulture), "-U", User, Database],
+                        asPostgres: true, cancellationToken, netns: netns);
                     return server;
                 }
                 catch (InvalidOperationException) when (attempt < 3)
@@ -102,15 +122,15 @@ internal sealed class TestPostgres : IAsyncDisposable
     {
         _stopped = false;
         return RunAsync(Path.Combine(_bin, "pg_ctl"),
-            ["-D", DataDirectory, "-o", $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1", "-l", Path.Combine(_folder, "server.log"), "-w", "-t", "30", "start"],
-            asPostgres: true, cancellationToken, logFile: Path.Combine(_folder, "server.log"));
+            ["-D", DataDirectory, "-o", $"-p {Port} -k {_folder} -c listen_addresses={Host}", "-l", Path.Combine(_folder, "server.log"), "-w", "-t", "30", "start"],
+            asPostgres: true, cancellationToken, logFile: Path.Combine(_folder, "server.log"), netns: _netns);
     }
 
     /// <summary><c>pg_ctl restart -m fast</c>, as an operator restarting the database would.</summary>
     public Task RestartServerAsync(CancellationToken cancellationToken = default) =>
         RunAsync(Path.Combine(_bin, "pg_ctl"),
-            ["-D", DataDirectory, "-o", $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1", "-l", Path.Combine(_folder, "server.log"), "-m", "fast", "-w", "-t", "30", "restart"],
-            asPostgres: true, cancellationToken, logFile: Path.Combine(_folder, "server.log"));
+            ["-D", DataDirectory, "-o", $"-p {Port} -k {_folder} -c listen_addresses={Host}", "-l", Path.Combine(_folder, "server.log"), "-m", "fast", "-w", "-t", "30", "restart"],
+            asPostgres: true, cancellationToken, logFile: Path.Combine(_folder, "server.log"), netns: _netns);
 
     /// <summary><c>pg_ctl stop -m fast</c>; errors ignored (the server may be gone already).</summary>
     public async Task StopServerAsync()
@@ -153,19 +173,26 @@ internal sealed class TestPostgres : IAsyncDisposable
         }
     }
 
-    private static async Task RunAsync(string program, IReadOnlyList<string> arguments, bool asPostgres, CancellationToken cancellationToken, string? logFile = null)
+    private static async Task RunAsync(string program, IReadOnlyList<string> arguments, bool asPostgres, CancellationToken cancellationToken, string? logFile = null, string? netns = null)
     {
+        // in a network namespace: ip netns exec NS [runuser -u postgres --] program args
+        List<string> prefix = netns is null ? [] : ["ip", "netns", "exec", netns];
+        if (asPostgres && IsRoot)
+        {
+            prefix.AddRange(["runuser", "-u", "postgres", "--"]);
+        }
+
         var start = new ProcessStartInfo
         {
-            FileName = asPostgres && IsRoot ? "runuser" : program,
+            FileName = prefix.Count > 0 ? prefix[0] : program,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = "/",
         };
-        if (asPostgres && IsRoot)
+        if (prefix.Count > 0)
         {
-            foreach (var a in new[] { "-u", "postgres", "--", program })
+            foreach (var a in prefix.Skip(1).Append(program))
             {
                 start.ArgumentList.Add(a);
             }

@@ -25,6 +25,7 @@ public static class CoordinatorCommandLine
         var vm = new Option<string>("--vm") { Description = "GiantVM instance id served (Coordinator:Vm) [default: giantvm]", HelpName = "ID" };
         var member = new Option<string>("--member-name") { Description = "Name in journal records and status (Coordinator:MemberName) [default: host:grpc-port]", HelpName = "NAME" };
         var akkaPort = new Option<int?>("--akka-port") { Description = "Akka remoting port, 0 = any free port (Coordinator:Akka:Port) [default: 0]", HelpName = "PORT" };
+        var akkaHost = new Option<string>("--akka-host") { Description = "Address Akka remoting binds to and the other members reach this one at: an IP or host name, one per member when several share a machine (Coordinator:Akka:Hostname) [default: 127.0.0.1]", HelpName = "ADDR" };
         var seedNodes = new Option<string>("--seed-nodes") { Description = "Comma-separated Akka seed node addresses of the coordinator cluster, e.g. akka.tcp://giantvm@127.0.0.1:4053,akka.tcp://giantvm@127.0.0.1:4054 (Coordinator:Akka:SeedNodes) [default: none: a one-member cluster]", HelpName = "ADDRS" };
         var clusterSize = new Option<int?>("--cluster-size") { Description = "Configured number of members; more than one needs --store postgres://... (Coordinator:ClusterSize) [default: number of seed nodes, or 1]", HelpName = "N" };
         var maxStreams = new Option<int?>("--max-streams") { Description = "Agent streams this member serves at once; more are refused RESOURCE_EXHAUSTED (Coordinator:MaxStreams) [default: 5000]", HelpName = "N" };
@@ -41,6 +42,8 @@ public static class CoordinatorCommandLine
         {
             root.Options.Add(option);
         }
+
+        root.Options.Add(akkaHost);
 
         root.SetAction((parse, token) =>
         {
@@ -65,6 +68,7 @@ public static class CoordinatorCommandLine
             Set("Coordinator:Tls:Cert", parse.GetValue(tlsCert));
             Set("Coordinator:Tls:Key", parse.GetValue(tlsKey));
             Set("Coordinator:Tls:Ca", parse.GetValue(tlsCa));
+            Set("Coordinator:Akka:Hostname", parse.GetValue(akkaHost));
             Set("Coordinator:Akka:Port", parse.GetValue(akkaPort)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Set("Coordinator:MaxStreams", parse.GetValue(maxStreams)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Set("Coordinator:MaxReportRate", parse.GetValue(maxReportRate)?.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -71,6 +71,27 @@ public sealed class CoordinatorAppTests : IDisposable
         Assert.Equal(3, options.EffectiveClusterSize);
     }
 
+    [Fact]
+    public async Task CommandLine_AkkaHost_SetsTheAddressAkkaBindsTo()
+    {
+        CoordinatorLaunch? launch = null;
+        var exit = await CoordinatorCommandLine.InvokeAsync(
+            ["--policy", "demo", "--akka-host", "10.77.0.11", "--akka-port", "4053"],
+            (l, _) =>
+            {
+                launch = l;
+                return Task.FromResult(0);
+            },
+            TextWriter.Null);
+        var options = new CoordinatorOptions();
+        new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(launch!.Overrides).Build()
+            .GetSection(CoordinatorOptions.Section).Bind(options);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("10.77.0.11", options.Akka.Hostname);
+        Assert.Equal(4053, options.Akka.Port);
+    }
+
     [Theory]
     [InlineData("urls", "http://10.1.2.3:5000")]
     [InlineData("urls", "http://127.0.0.1:5000;http://0.0.0.0:5002")]

@@ -13,6 +13,8 @@ internal static class Binaries
 
     public static string Coordinator => Dll("coordinator/GiantVm.Coordinator", "giantvm-coordinator");
 
+    public static string Ctl => Dll("coordinator/GiantVm.Ctl", "giantvmctl");
+
     public static string Agent => Dll("node-agent/GiantVm.NodeAgent", "giantvm-agent");
 
     private static string Dll(string project, string name)

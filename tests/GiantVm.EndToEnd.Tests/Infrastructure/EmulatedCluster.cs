@@ -14,20 +14,25 @@ namespace GiantVm.EndToEnd.Tests.Infrastructure;
 /// <c>giantvm-coordinator</c> member on its default SQLite store (or a cluster of several, each
 /// with its own ports and data folder, on a throwaway PostgreSQL), a host agent per node and the guest agent (emulated executor; the agents get every
 /// member's address), on free ports, in a temporary folder. Disposing stops every process it
-/// started.
+/// started. With a <see cref="NetworkLab"/> each member runs in its own network namespace at its
+/// own address (Akka bound there with --akka-host) and everything else in the lab's hub, so
+/// that the test can partition the members.
 /// </summary>
 internal sealed class EmulatedCluster : IAsyncDisposable
 {
     private readonly TempDir _dir = new("giantvm-e2e");
     private readonly List<ManagedProcess> _processes = [];
     private readonly List<GrpcChannel> _channels = [];
+    private readonly NetworkLab? _lab;
+    private string[][] _memberArgs = [];
     private GrpcChannel? _channel;
     private TestCertificates? _certs;
     private TestPostgres? _postgres;
     private int _guestStarts;
 
-    private EmulatedCluster(int nodes, int coordinators)
+    private EmulatedCluster(int nodes, int coordinators, NetworkLab? lab)
     {
+        _lab = lab;
         Nodes = nodes;
         Members = new ManagedProcess[coordinators];
         MemberUrls = new string[coordinators];
@@ -64,9 +69,9 @@ internal sealed class EmulatedCluster : IAsyncDisposable
     public AdminService.AdminServiceClient Admin { get; private set; } = null!;
 
     /// <summary>Starts everything and waits until the coordinator has fresh reports of every node and task.</summary>
-    public static async Task<EmulatedCluster> StartAsync(string scenarioYaml, string policyYaml, int nodes, int tasks, int coordinators = 1)
+    public static async Task<EmulatedCluster> StartAsync(string scenarioYaml, string policyYaml, int nodes, int tasks, int coordinators = 1, NetworkLab? lab = null)
     {
-        var cluster = new EmulatedCluster(nodes, coordinators);
+        var cluster = new EmulatedCluster(nodes, coordinators, lab);
         try
         {
             await cluster.StartCoreAsync(scenarioYaml, policyYaml, tasks);
@@ -86,16 +91,31 @@ internal sealed class EmulatedCluster : IAsyncDisposable
         // certificates issued by scripts/gen-certs.sh, as in a deployment.
         _certs = TestCertificates.Issue(
             "--vm", "giantvm", "--hosts", Nodes.ToString(CultureInfo.InvariantCulture),
-            "--members", string.Join(",", Enumerable.Range(0, Members.Length).Select(MemberName)), "--operators", "e2e");
+            "--members", string.Join(",", Enumerable.Range(0, Members.Length).Select(i => _lab is null ? MemberName(i) : MemberName(i) + "@" + _lab.MemberAddress(i))),
+            "--operators", "e2e");
         await File.WriteAllTextAsync(_dir.Combine("scenario.yaml"), scenarioYaml);
         await File.WriteAllTextAsync(PolicyPath, policyYaml);
         Start("emulator", Binaries.Simulator, "emulate", "--root", EmulatorRoot, "--scenario", _dir.Combine("scenario.yaml"));
         if (Members.Length > 1)
         {
-            _postgres = await TestPostgres.StartAsync(CancellationToken.None);
+            // in a lab the members reach the store in the hub (the partition is between members)
+            _postgres = _lab is null
+                ? await TestPostgres.StartAsync(CancellationToken.None)
+                : await TestPostgres.StartAsync(_lab.Hub, _lab.HubAddress, CancellationToken.None);
         }
 
         StartCoordinators();
+        _channel = Channel(CoordinatorUrl);
+        Admin = new AdminService.AdminServiceClient(_channel);
+        if (Members.Length > 1)
+        {
+            // Every member Up before the agents start: they then all connect to the first address
+            // they are given (member 0's, the first seed: the oldest member, which runs the rebalancer).
+            await Eventually.WaitAsync(async () =>
+                (await Admin.GetStatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(5))).Members.Count(m => m.Status == "Up") == Members.Length,
+                TimeSpan.FromSeconds(120), "every coordinator member Up", Logs);
+        }
+
         await Eventually.WaitAsync(() => File.Exists(Path.Combine(EmulatorRoot, "emulator", "status.json")), TimeSpan.FromSeconds(60), "the emulator's files", Logs);
         for (var k = 0; k < Nodes; k++)
         {
@@ -106,15 +126,6 @@ internal sealed class EmulatedCluster : IAsyncDisposable
         }
 
         StartGuestAgent();
-        _channel = Channel(CoordinatorUrl);
-        Admin = new AdminService.AdminServiceClient(_channel);
-        if (Members.Length > 1)
-        {
-            await Eventually.WaitAsync(async () =>
-                (await Admin.GetStatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(5))).Members.Count(m => m.Status == "Up") == Members.Length,
-                TimeSpan.FromSeconds(120), "every coordinator member Up", Logs);
-        }
-
         await Eventually.WaitAsync(async () =>
         {
             var status = await Admin.GetStatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(5));
@@ -131,8 +142,79 @@ internal sealed class EmulatedCluster : IAsyncDisposable
     /// <summary>A gRPC channel to <paramref name="url"/> as operator e2e.</summary>
     private GrpcChannel Channel(string url)
     {
+        return GrpcChannel.ForAddress(url, new GrpcChannelOptions { HttpHandler = OperatorHandler() });
+    }
+
+    /// <summary>An HTTP handler as operator e2e (mutual TLS), whose connections start in the lab's hub when there is one.</summary>
+    private SocketsHttpHandler OperatorHandler()
+    {
         var (cert, key) = Certificates.Of("operator-e2e");
-        return GrpcChannel.ForAddress(url, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler().Use(new TlsMaterial(cert, key, Certificates.Ca)) });
+        var handler = new SocketsHttpHandler().Use(new TlsMaterial(cert, key, Certificates.Ca));
+        if (_lab is not null)
+        {
+            handler.ConnectCallback = _lab.ConnectAsync;
+        }
+
+        return handler;
+    }
+
+    /// <summary>Each member's metrics URL (/metrics).</summary>
+    public string[] MetricsUrls { get; private set; } = [];
+
+    /// <summary>Member i's /metrics samples (name with labels -> value); null when it does not answer.</summary>
+    public async Task<Dictionary<string, double>?> MetricsAsync(int i)
+    {
+        using var http = new HttpClient(OperatorHandler()) { Timeout = TimeSpan.FromSeconds(3) };
+        string text;
+        try
+        {
+            text = await http.GetStringAsync(MetricsUrls[i] + "/metrics");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        {
+            return null;
+        }
+
+        var values = new Dictionary<string, double>();
+        foreach (var line in text.Split('\n'))
+        {
+            var space = line.LastIndexOf(' ');
+            if (line.Length > 0 && line[0] != '#' && space > 0 && double.TryParse(line[(space + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
+            {
+                values[line[..space]] = v;
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>Runs giantvmctl (as operator e2e, given every member's URL; in the lab's hub when there is one); returns its exit code and output.</summary>
+    public Task<(int Exit, string Out, string Err)> CtlAsync(params string[] args) => CtlOnAsync(null, args);
+
+    /// <summary>Runs giantvmctl against member <paramref name="member"/> only (null: every member's URL, tried in turn).</summary>
+    public async Task<(int Exit, string Out, string Err)> CtlOnAsync(int? member, params string[] args)
+    {
+        var (cert, key) = Certificates.Of("operator-e2e");
+        var info = new System.Diagnostics.ProcessStartInfo(_lab is null ? "dotnet" : "ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        List<string> all = _lab is null ? [] : ["netns", "exec", _lab.Hub, "dotnet"];
+        all.AddRange([Binaries.Ctl, .. args, "--coordinator", member is { } i ? MemberUrls[i] : string.Join(",", MemberUrls), "--cert", cert, "--key", key, "--ca", Certificates.Ca]);
+        all.ForEach(info.ArgumentList.Add);
+        info.Environment["GIANTVM_CONFIG"] = _dir.Combine("no-contexts.yaml");
+        using var p = System.Diagnostics.Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await p.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException("giantvmctl " + string.Join(' ', args) + " did not end within 60 s");
+        }
+
+        return (p.ExitCode, await stdout, await stderr);
     }
 
     private string[] TlsArgs(string identity)
@@ -146,26 +228,52 @@ internal sealed class EmulatedCluster : IAsyncDisposable
 
     private void StartCoordinators()
     {
+        // In a lab every member has a namespace of its own: the same ports at different addresses.
         var ports = Enumerable.Range(0, Members.Length)
-            .Select(_ => Members.Length > 1 ? (Grpc: FreePort.Fixed(), Metrics: FreePort.Fixed(), Akka: FreePort.Fixed()) : (Grpc: FreePort.Next(), Metrics: FreePort.Next(), Akka: 0))
+            .Select(_ => _lab is not null ? (Grpc: 5000, Metrics: 5001, Akka: 4053)
+                : Members.Length > 1 ? (Grpc: FreePort.Fixed(), Metrics: FreePort.Fixed(), Akka: FreePort.Fixed()) : (Grpc: FreePort.Next(), Metrics: FreePort.Next(), Akka: 0))
             .ToList();
-        var seeds = string.Join(",", ports.Select(p => "akka.tcp://giantvm@127.0.0.1:" + p.Akka.ToString(CultureInfo.InvariantCulture)));
+        string Host(int i) => _lab?.MemberAddress(i) ?? "127.0.0.1";
+        var seeds = string.Join(",", ports.Select((p, i) => $"akka.tcp://giantvm@{Host(i)}:" + p.Akka.ToString(CultureInfo.InvariantCulture)));
+        _memberArgs = new string[Members.Length][];
+        MetricsUrls = new string[Members.Length];
         for (var i = 0; i < Members.Length; i++)
         {
-            MemberUrls[i] = $"https://127.0.0.1:{ports[i].Grpc.ToString(CultureInfo.InvariantCulture)}";
+            MemberUrls[i] = $"https://{Host(i)}:{ports[i].Grpc.ToString(CultureInfo.InvariantCulture)}";
+            MetricsUrls[i] = $"{(_lab is null ? "http" : "https")}://{Host(i)}:{ports[i].Metrics.ToString(CultureInfo.InvariantCulture)}";
             List<string> args = ["--policy", PolicyPath, "--urls", MemberUrls[i],
-                "--metrics-url", $"http://127.0.0.1:{ports[i].Metrics.ToString(CultureInfo.InvariantCulture)}", "--data-dir", MemberDataDir(i), .. TlsArgs("coordinator-" + MemberName(i))];
+                "--metrics-url", MetricsUrls[i], "--data-dir", MemberDataDir(i), .. TlsArgs("coordinator-" + MemberName(i))];
             if (Members.Length > 1)
             {
                 args.AddRange(["--member-name", MemberName(i), "--akka-port", ports[i].Akka.ToString(CultureInfo.InvariantCulture),
                     "--seed-nodes", seeds, "--cluster-size", Members.Length.ToString(CultureInfo.InvariantCulture), "--store", _postgres!.StoreUri]);
             }
 
-            Members[i] = Start(i == 0 ? "coordinator" : "coordinator" + i.ToString(CultureInfo.InvariantCulture), Binaries.Coordinator, [.. args]);
+            if (_lab is not null)
+            {
+                args.AddRange(["--akka-host", Host(i)]);
+            }
+
+            _memberArgs[i] = [.. args];
+            StartMember(i);
         }
 
         Coordinator = Members[0];
         CoordinatorUrl = MemberUrls[0];
+    }
+
+    /// <summary>Starts member i (again, e.g. as systemd's Restart=always does after it exited), with the same arguments.</summary>
+    public ManagedProcess StartMember(int i)
+    {
+        var name = i == 0 ? "coordinator" : "coordinator" + i.ToString(CultureInfo.InvariantCulture);
+        if (Members[i] is { HasExited: true } previous)
+        {
+            previous.Dispose();
+            _processes.Remove(previous);
+        }
+
+        Members[i] = Start(name, Binaries.Coordinator, i, _memberArgs[i]);
+        return Members[i];
     }
 
     /// <summary>An AdminService client on member i.</summary>
@@ -213,6 +321,11 @@ internal sealed class EmulatedCluster : IAsyncDisposable
     /// </summary>
     public List<JsonObject> Journal()
     {
+        if (_lab is not null)
+        {
+            throw new InvalidOperationException("in a network lab the store is reachable only from the lab's namespaces: read the log with CtlAsync(\"migrations\", \"-o\", \"json\")");
+        }
+
         using var connection = _postgres is null
             ? (System.Data.Common.DbConnection)new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(DataDir, "giantvm.db")};Mode=ReadOnly;Pooling=false")
             : new Npgsql.NpgsqlConnection(_postgres.ConnectionString);
@@ -312,9 +425,12 @@ internal sealed class EmulatedCluster : IAsyncDisposable
         }
     }
 
-    private ManagedProcess Start(string name, string dll, params string[] args)
+    private ManagedProcess Start(string name, string dll, params string[] args) => Start(name, dll, null, args);
+
+    /// <summary>Starts a process: coordinator member <paramref name="member"/> (null: anything else), in its namespace when in a lab.</summary>
+    private ManagedProcess Start(string name, string dll, int? member, params string[] args)
     {
-        var p = ManagedProcess.Start(name, dll, args, _dir.Combine("logs", name + ".log"));
+        var p = ManagedProcess.Start(name, dll, args, _dir.Combine("logs", name + ".log"), _lab?.NamespaceOf(member));
         _processes.Add(p);
         return p;
     }

@@ -27,6 +27,12 @@ internal sealed class ManagedProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code (the process must have exited).</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>When the process was seen to exit (null while it runs).</summary>
+    public DateTimeOffset? ExitedAt { get; private set; }
+
     public string Output
     {
         get
@@ -38,14 +44,23 @@ internal sealed class ManagedProcess : IDisposable
         }
     }
 
-    public static ManagedProcess Start(string name, string dll, IEnumerable<string> args, string logFile)
+    /// <summary>Starts <c>dotnet DLL ARGS</c>; in network namespace <paramref name="netns"/> when given (<c>ip netns exec</c>, which execs, so the pid is dotnet's).</summary>
+    public static ManagedProcess Start(string name, string dll, IEnumerable<string> args, string logFile, string? netns = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(netns is null ? "dotnet" : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (netns is not null)
+        {
+            foreach (var a in new[] { "netns", "exec", netns, "dotnet" })
+            {
+                info.ArgumentList.Add(a);
+            }
+        }
+
         info.ArgumentList.Add(dll);
         foreach (var a in args)
         {
@@ -54,8 +69,9 @@ internal sealed class ManagedProcess : IDisposable
 
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
-        var process = new Process { StartInfo = info };
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var managed = new ManagedProcess(name, process, log);
+        process.Exited += (_, _) => managed.ExitedAt = DateTimeOffset.UtcNow;
         process.OutputDataReceived += (_, e) => managed.Append(e.Data);
         process.ErrorDataReceived += (_, e) => managed.Append(e.Data);
         process.Start();

@@ -18,6 +18,9 @@ public sealed class GuestAgentRestartTests
         await Eventually.WaitAsync(() => cluster.Journal().Any(r => r.IsDecision()) && (int)cluster.Status()["moves_in_progress"]! > 0,
             TimeSpan.FromSeconds(30), "a move in flight", cluster.Logs);
         cluster.GuestAgent.Kill();
+        // the migration log (the store's read model) trails the journal by a poll (250 ms): let it
+        // show every result the guest sent before it died
+        await Task.Delay(TimeSpan.FromSeconds(1.5), TestContext.Current.CancellationToken);
         var inFlight = cluster.Journal().Where(r => r.IsDecision()).ToList();
         var unanswered = inFlight.Where(d => cluster.Journal().ResultOf(d) is null).ToList();
         Assert.NotEmpty(unanswered);

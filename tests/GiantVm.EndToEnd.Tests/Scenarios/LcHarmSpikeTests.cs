@@ -26,8 +26,12 @@ public sealed class LcHarmSpikeTests
 
         await Eventually.WaitAsync(() => cluster.Placement().All(p => p.CpuNode == 0 && p.PageNode == 0),
             TimeSpan.FromSeconds(20), "every BE task on the quiet node 0", cluster.Logs);
-        var decisions = cluster.Journal().Where(r => (string?)r["kind"] == "decision").ToList();
-        Assert.Equal(4, decisions.Select(d => (int)d["pid"]!).Distinct().Count());
+        // the migration log (the store's read model) follows the journal within about a second
+        var decisions = await Eventually.WaitAsync(() =>
+        {
+            var found = cluster.Journal().Where(r => (string?)r["kind"] == "decision").ToList();
+            return Task.FromResult(found.Select(d => (int)d["pid"]!).Distinct().Count() == 4 ? found : null);
+        }, TimeSpan.FromSeconds(10), "a decision for each of the four tasks in the migration log", cluster.Logs);
         Assert.All(decisions, d =>
         {
             Assert.Equal((1, 0), ((int)d["from"]!, (int)d["to"]!));

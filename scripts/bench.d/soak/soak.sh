@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Soak (issue 18 item 7; not run by CI, not run by a plain scripts/bench.sh): three coordinator
+# members on loopback, N synthetic agents for M minutes with churn, a --follow client that stops
+# reading and a flood of bogus results. Prints RSS and GC heap per member every minute, then
+# reports lost, decision rounds late, and whether memory stayed flat. See docs/reliability.md.
+#   scripts/bench.sh soak [--agents 1000] [--minutes 10] [--bogus-rate 50]
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+usage() { sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; }
+for arg in "$@"; do
+  case "$arg" in -h|--help) usage; exit 0 ;; esac
+done
+args=("$@")
+i=0
+while [ $i -lt ${#args[@]} ]; do
+  case "${args[$i]}" in
+    --agents|--minutes|--bogus-rate)
+      value="${args[$((i + 1))]:-}"
+      [[ "$value" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "soak: ${args[$i]} needs a number (got '$value'); see --help" >&2; exit 2; }
+      i=$((i + 2)) ;;
+    *) echo "soak: unknown argument '${args[$i]}'; see --help" >&2; exit 2 ;;
+  esac
+done
+dotnet build coordinator/GiantVm.Coordinator -c Release -nologo -v q -clp:NoSummary | grep -v "^$" || true
+dotnet build coordinator/GiantVm.Ctl -c Release -nologo -v q -clp:NoSummary
+exec dotnet run -c Release scripts/bench.d/soak/soak-load.cs -- --repo "$PWD" "$@"
