@@ -12,7 +12,7 @@
 // so none may be dropped as superseded), decision rounds and the rounds late by more than one
 // interval (gaps between consecutive rounds as seen in `status`), and the flat-memory check (the
 // last five minutes within 10 % of each other).
-// Usage: dotnet run soak-load.cs -- --repo DIR [--agents 1000] [--minutes 10] [--bogus-rate 50]
+// Usage: dotnet run soak-load.cs -- --repo DIR --store postgres://... [--agents 1000] [--minutes 10] [--bogus-rate 50]
 #:sdk Microsoft.NET.Sdk
 #:project ../../../protos/GiantVm.Contracts/GiantVm.Contracts.csproj
 #:property TreatWarningsAsErrors=false
@@ -32,6 +32,7 @@ var repo = Arg("--repo", null) ?? throw new ArgumentException("--repo DIR is req
 var agentCount = int.Parse(Arg("--agents", "1000")!, CultureInfo.InvariantCulture);
 var minutes = double.Parse(Arg("--minutes", "10")!, CultureInfo.InvariantCulture);
 var bogusRate = double.Parse(Arg("--bogus-rate", "50")!, CultureInfo.InvariantCulture);
+var store = Arg("--store", null) ?? throw new ArgumentException("--store postgres://... is required (the three members share it; soak.sh starts one)");
 if (agentCount < 2 || agentCount > 1025 || minutes <= 0 || bogusRate < 0)
 {
     Console.Error.WriteLine("soak: --agents must be 2-1025 (one guest and up to 1024 hosts), --minutes > 0, --bogus-rate >= 0");
@@ -74,7 +75,7 @@ try
         m.Process = Start(processes, coordinatorDll, Path.Combine(dir, "out.log"), "--policy", policy, "--urls", m.Url,
             "--metrics-url", $"http://127.0.0.1:{m.MetricsPort}", "--data-dir", dir, "--member-name", "member-" + m.Index,
             "--akka-port", m.AkkaPort.ToString(CultureInfo.InvariantCulture), "--seed-nodes", seeds, "--cluster-size", "3",
-            "--log-level", "Warning");
+            "--store", store, "--log-level", "Warning");
         m.Channel = GrpcChannel.ForAddress(m.Url, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
     }
 

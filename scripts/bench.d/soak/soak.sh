@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Soak (issue 18 item 7; not run by CI, not run by a plain scripts/bench.sh): three coordinator
-# members on loopback, N synthetic agents for M minutes with churn, a --follow client that stops
+# members on loopback sharing a throwaway PostgreSQL (started here, removed at the end), N synthetic agents for M minutes with churn, a --follow client that stops
 # reading and a flood of bogus results. Prints RSS and GC heap per member every minute, then
 # reports lost, decision rounds late, and whether memory stayed flat. See docs/reliability.md.
 #   scripts/bench.sh soak [--agents 1000] [--minutes 10] [--bogus-rate 50]
@@ -23,4 +23,12 @@ while [ $i -lt ${#args[@]} ]; do
 done
 dotnet build coordinator/GiantVm.Coordinator -c Release -nologo -v q -clp:NoSummary | grep -v "^$" || true
 dotnet build coordinator/GiantVm.Ctl -c Release -nologo -v q -clp:NoSummary
-exec dotnet run -c Release scripts/bench.d/soak/soak-load.cs -- --repo "$PWD" "$@"
+scripts/deps.sh
+. scripts/lib/postgres.sh
+pg=$(mktemp -d /tmp/giantvm-soak-pg.XXXXXX)
+trap 'pg_throwaway_stop "$pg"; rm -rf "$pg"' EXIT
+port=$((20000 + RANDOM % 10000))
+pg_throwaway_start "$pg" "$port"
+rc=0
+dotnet run -c Release scripts/bench.d/soak/soak-load.cs -- --repo "$PWD" --store "$(pg_throwaway_uri "$port")" "$@" || rc=$?
+exit $rc
