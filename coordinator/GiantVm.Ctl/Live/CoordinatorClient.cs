@@ -137,7 +137,7 @@ internal sealed class CoordinatorClient : IDisposable
         return e.StatusCode switch
         {
             StatusCode.Unavailable when CoordinatorSaid(e) =>
-                CtlException.Failed($"{detail}; try again when giantvmctl status shows a majority of coordinator members", inner: e),
+                CtlException.Failed($"{detail}; try again when giantvmctl status shows the store reachable", inner: e),
             StatusCode.Unavailable => CtlException.Unreachable($"the coordinator went away: {detail}", e),
             StatusCode.NotFound or StatusCode.InvalidArgument => CtlException.Input(detail, inner: e),
             StatusCode.PermissionDenied => CtlException.Denied("permission denied: " + detail, e),

@@ -20,7 +20,7 @@ public sealed class CoordinatorClientTests
     {
         Assert.Null(CoordinatorClient.NotACoordinator(new RpcException(new Status(StatusCode.NotFound, "unknown vm"))));
         Assert.Null(CoordinatorClient.NotACoordinator(new RpcException(new Status(StatusCode.FailedPrecondition, "refused"))));
-        Assert.Null(CoordinatorClient.NotACoordinator(new RpcException(new Status(StatusCode.Unavailable, NoMajorityCoordinator.PauseDetail))));
+        Assert.Null(CoordinatorClient.NotACoordinator(new RpcException(new Status(StatusCode.Unavailable, StoreDownCoordinator.PauseDetail))));
     }
 
     [Fact]
@@ -47,10 +47,10 @@ public sealed class CoordinatorClientTests
     [Fact]
     public void Map_TheCoordinatorsOwnUnavailable_IsItsReasonAndExit1_NotThatItWentAway()
     {
-        var e = CoordinatorClient.Map(new RpcException(new Status(StatusCode.Unavailable, NoMajorityCoordinator.PauseDetail)));
+        var e = CoordinatorClient.Map(new RpcException(new Status(StatusCode.Unavailable, StoreDownCoordinator.PauseDetail)));
 
         Assert.Equal(ExitCodes.Failed, e.ExitCode);
-        Assert.Equal(NoMajorityCoordinator.PauseDetail + "; try again when giantvmctl status shows a majority of coordinator members", e.Message);
+        Assert.Equal(StoreDownCoordinator.PauseDetail + "; try again when giantvmctl status shows the store reachable", e.Message);
     }
 
     [Fact]
@@ -65,14 +65,14 @@ public sealed class CoordinatorClientTests
     [Fact]
     public async Task Pause_WithoutAMajority_PrintsTheCoordinatorsReason_AndAnUnreachableAddressStaysCannotReach()
     {
-        await using var coordinator = await NoMajorityCoordinator.StartAsync();
+        await using var coordinator = await StoreDownCoordinator.StartAsync();
 
         var refused = await Task.Run(() => LiveRun.With(coordinator.Connector(), "pause", "--coordinator", LiveCoordinator.Refused), TestContext.Current.CancellationToken);
-        var noMajority = await Task.Run(() => LiveRun.With(coordinator.Connector(), "pause", "--coordinator", $"{LiveCoordinator.Refused},http://coordinator:5000"), TestContext.Current.CancellationToken);
+        var storeDown = await Task.Run(() => LiveRun.With(coordinator.Connector(), "pause", "--coordinator", $"{LiveCoordinator.Refused},http://coordinator:5000"), TestContext.Current.CancellationToken);
 
         Assert.Equal((3, ""), (refused.ExitCode, refused.Out));
         Assert.Equal($"giantvmctl: cannot reach the coordinator at {LiveCoordinator.Refused} (Connection refused); set --coordinator or GIANTVM_COORDINATOR\n", refused.Error);
-        Assert.Equal((1, ""), (noMajority.ExitCode, noMajority.Out));
-        Assert.Equal($"giantvmctl: {NoMajorityCoordinator.PauseDetail}; try again when giantvmctl status shows a majority of coordinator members\n", noMajority.Error);
+        Assert.Equal((1, ""), (storeDown.ExitCode, storeDown.Out));
+        Assert.Equal($"giantvmctl: {StoreDownCoordinator.PauseDetail}; try again when giantvmctl status shows the store reachable\n", storeDown.Error);
     }
 }

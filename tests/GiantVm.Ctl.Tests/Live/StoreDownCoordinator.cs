@@ -8,20 +8,20 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GiantVm.Ctl.Tests.Live;
 
 /// <summary>
-/// An AdminService that answers the way the coordinator does without a majority of its members:
+/// An AdminService that answers the way the coordinator does when its store does not persist:
 /// a change is refused with UNAVAILABLE and the reason as the status detail (AdminService).
 /// In-process (TestServer); giantvmctl reaches it through <see cref="Connector"/>.
 /// </summary>
-internal sealed class NoMajorityCoordinator : IAsyncDisposable
+internal sealed class StoreDownCoordinator : IAsyncDisposable
 {
-    /// <summary>The detail the rebalancer gives when it cannot reach a majority (RebalancerActor.PauseAsync).</summary>
-    public const string PauseDetail = "pause not recorded: fewer than 2 of 3 members reachable";
+    /// <summary>The detail the rebalancer gives when the store does not persist (RebalancerActor.PauseAsync).</summary>
+    public const string PauseDetail = "pause not recorded: store: Failed to connect to 127.0.0.1:5432";
 
     private readonly WebApplication _app;
 
-    private NoMajorityCoordinator(WebApplication app) => _app = app;
+    private StoreDownCoordinator(WebApplication app) => _app = app;
 
-    public static async Task<NoMajorityCoordinator> StartAsync()
+    public static async Task<StoreDownCoordinator> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
@@ -29,7 +29,7 @@ internal sealed class NoMajorityCoordinator : IAsyncDisposable
         var app = builder.Build();
         app.MapGrpcService<Admin>();
         await app.StartAsync(TestContext.Current.CancellationToken);
-        return new NoMajorityCoordinator(app);
+        return new StoreDownCoordinator(app);
     }
 
     /// <summary><see cref="LiveCoordinator.Refused"/> really fails, every other address is this server.</summary>
