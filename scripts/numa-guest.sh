@@ -292,10 +292,25 @@ if [ $verbose -eq 1 ]; then
 fi
 
 # wait_for REGEX SECONDS: prints the first console line matching REGEX
+# complete_console: the console's complete lines, without the carriage returns. A line the guest
+# is still writing (the serial port delivers it a few bytes at a time) is left out until its
+# newline arrives, so a caller never reads half of an answer.
+complete_console() {
+  local text
+  text=$(tr -d '\r\0' <"$console"; printf x)
+  text=${text%x}
+  case "$text" in
+    *$'\n') ;;
+    *$'\n'*) text=${text%$'\n'*}$'\n' ;;
+    *) text="" ;;
+  esac
+  printf '%s' "$text"
+}
+
 wait_for() {
   local regex=$1 secs=$2 i=0 line
   while [ $i -lt $(( secs * 5 )) ]; do
-    line=$(tr -d '\r' <"$console" | grep -E -m 1 -- "$regex" || true)
+    line=$(complete_console | grep -E -m 1 -- "$regex" || true)
     if [ -n "$line" ]; then echo "$line"; return 0; fi
     kill -0 "$qemu_pid" 2>/dev/null || { log "QEMU exited: $(tail -n 5 "$work/qemu.log" | tr '\n' ' ')"; return 1; }
     [ "$(left)" -gt 0 ] || { log "the overall --timeout of $timeout s passed"; return 1; }
