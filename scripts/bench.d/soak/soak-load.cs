@@ -83,7 +83,7 @@ try
     await Until(async () =>
     {
         var s = await admin.GetStatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(5));
-        return s.Members.Count(x => x.Status == "Up") == 3 && s.MajorityAvailable;
+        return s.Members.Count(x => x.Status == "Up") == 3 && s.Recording;
     }, TimeSpan.FromSeconds(120), "three members Up and a rebalancer with a majority");
 
     using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
