@@ -38,6 +38,14 @@ public sealed class MigrationLogDb(StoreLocation store)
     public async Task EnsureSchemaAsync(CancellationToken token)
     {
         await using var connection = await OpenAsync(token);
+        if (!IsPostgres)
+        {
+            // readers do not block the journal's writer; the mode is kept in the file
+            await using var wal = connection.CreateCommand();
+            wal.CommandText = "PRAGMA journal_mode=WAL;";
+            await wal.ExecuteNonQueryAsync(token);
+        }
+
         await using var transaction = await connection.BeginTransactionAsync(token);
         if (IsPostgres)
         {
@@ -336,9 +344,9 @@ public sealed class MigrationLogDb(StoreLocation store)
             await connection.OpenAsync(token);
             if (!IsPostgres)
             {
-                // readers do not block the journal's writer, and a busy file is waited for
+                // a busy file is waited for (per connection; WAL mode is set once, in EnsureSchemaAsync)
                 await using var pragma = connection.CreateCommand();
-                pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000;";
+                pragma.CommandText = "PRAGMA busy_timeout=10000;";
                 await pragma.ExecuteNonQueryAsync(token);
             }
 
