@@ -57,6 +57,7 @@ if [ -n "$keep" ]; then
   work=$(mkdir -p "$keep" && cd "$keep" && pwd)
 else
   work=$(mktemp -d /tmp/giantvm-demo.XXXXXX)
+  chmod 755 "$work" # the throwaway PostgreSQL runs as the postgres user and must reach $work/postgres
 fi
 mkdir -p "$work/logs"
 emu=$work/emulated
