@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
-# The whole loop on an emulated GiantVM, on one machine: builds, starts the emulator
-# (giantvm-sim emulate, scenario coordinator/GiantVm.Simulator/scenarios/demo-4node.yaml), the
-# coordinator as a cluster of three members (Akka cluster on loopback) sharing a throwaway
-# PostgreSQL this script starts (initdb/pg_ctl in the work folder; the rebalancer's events and
-# the migration log live there) with the shipped `demo` policy, four host agents and the guest agent (given all three
-# members' addresses) on 127.0.0.1 (free ports). The scenario raises the LC load on the BE tasks' host; the coordinator moves
-# them to the lowest-steal node. Decisions are printed as they happen, then the node state and
+# The whole loop on emulated GiantVMs, on one machine: builds, starts two emulated GiantVM
+# instances, `giantvm` and `giantvm-b` (giantvm-sim emulate, scenario
+# coordinator/GiantVm.Simulator/scenarios/demo-4node.yaml, one emulator each), the coordinator as
+# a cluster of three members (Akka cluster on loopback) sharing a throwaway PostgreSQL this
+# script starts (initdb/pg_ctl in the work folder; the rebalancers' events and the migration log
+# live there) with the shipped `demo` policy, and per instance four host agents and the guest
+# agent (given all three members' addresses) on 127.0.0.1 (free ports). One coordinator cluster
+# serves both instances: a rebalancer per instance, sharded over the members (giantvmctl vms).
+# The scenario raises the LC load on the BE tasks' host; the coordinator moves them to the
+# lowest-steal node. Decisions are printed as they happen, then the node state and
 # the migrations. Every channel is mutual TLS (certificates from scripts/gen-certs.sh in the work
 # folder; giantvmctl reads them from a contexts file, GIANTVM_CONFIG). Everything started here is
 # stopped on exit, Ctrl-C or TERM.
 #
 #   scripts/demo.sh [--single] [--no-build] [--keep DIR]
-#     --single     one coordinator member on its default SQLite store (no PostgreSQL)
+#     --single     one coordinator member on its default SQLite store (no PostgreSQL), one instance
 #     --no-build   use the binaries already built (CONFIGURATION, default Debug)
 #     --keep DIR   work in DIR and keep it (logs, emulated trees, journal); default: a temp dir
 #                  that is deleted at the end
-# Exit code: 0 when every BE task ended on the lowest-steal node, 1 otherwise, 2 usage.
+# Exit code: 0 when every BE task of every instance ended on its lowest-steal node, 1 otherwise, 2 usage.
 # Without --keep, the PostgreSQL server and its data are removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +32,7 @@ while [ $# -gt 0 ]; do
     --no-build) build=0 ;;
     --single) members=1 ;;
     --keep) [ $# -ge 2 ] || { echo "demo: --keep needs a folder" >&2; exit 2; }; keep=$2; shift ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "demo: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -60,7 +63,10 @@ else
   chmod 755 "$work" # the throwaway PostgreSQL runs as the postgres user and must reach $work/postgres
 fi
 mkdir -p "$work/logs"
-emu=$work/emulated
+vms=(giantvm)
+[ $members -eq 1 ] || vms+=(giantvm-b)
+emu_of() { if [ "$1" = giantvm ]; then echo "$work/emulated"; else echo "$work/emulated-$1"; fi; }
+emu=$(emu_of giantvm)
 
 # Everything started here is registered in pids and stopped on exit (scripts/lib/procs.sh).
 . "$repo/scripts/lib/procs.sh"
@@ -116,7 +122,7 @@ started=$SECONDS
 # Secure by default: one CA for this demo, an identity per member, host, the guest and the operator.
 certs=$work/certs
 member_names=$(seq -s, -f 'member-%g' 0 $((members - 1)))
-scripts/gen-certs.sh --out "$certs" --vm giantvm --hosts 4 --members "$member_names" --operators demo >/dev/null 2>"$work/logs/gen-certs.log"
+scripts/gen-certs.sh --out "$certs" --vm "$(IFS=,; echo "${vms[*]}")" --hosts 4 --members "$member_names" --operators demo >/dev/null 2>"$work/logs/gen-certs.log"
 tls() { echo --tls-cert "$certs/$1.crt" --tls-key "$certs/$1.key" --tls-ca "$certs/ca.crt"; }
 export GIANTVM_CONFIG=$work/giantvmctl.yaml
 cat > "$GIANTVM_CONFIG" <<EOF
@@ -131,8 +137,10 @@ contexts:
 EOF
 echo "demo: mutual TLS everywhere: CA and identities in $certs (scripts/gen-certs.sh); giantvmctl context in $GIANTVM_CONFIG"
 
-echo "demo: emulated GiantVM: 4 hosts x 4 CPUs, 4 BE tasks on node 1 (scenario $scenario)"
-start emulator dotnet "$sim" emulate --root "$emu" --scenario "$scenario" --duration 300s
+for v in "${vms[@]}"; do
+  echo "demo: emulated GiantVM '$v': 4 hosts x 4 CPUs, 4 BE tasks on node 1 (scenario $scenario)"
+  start "emulator-$v" dotnet "$sim" emulate --root "$(emu_of "$v")" --scenario "$scenario" --duration 300s
+done
 if [ $members -gt 1 ]; then
   pg_port=$(free_port)
   pg_throwaway_start "$work/postgres" "$pg_port" || exit 1
@@ -147,36 +155,42 @@ for i in $(seq 0 $((members - 1))); do
     --data-dir "$work/coordinator$i" --member-name "member-$i" --akka-port "${akka[$i]}" --seed-nodes "$seed_nodes" --cluster-size $members \
     --store "$store" $(tls "coordinator-member-$i")
 done
-wait_for 60 "the emulator's files" test -f "$emu/emulator/status.json"
-for k in 0 1 2 3; do
-  start "host$k" dotnet "$agent" run --role host --node-id $k --coordinator "$url" \
-    --proc-root "$emu/host$k/proc" --sys-root "$emu/host$k/sys" --lc-cgroup lc $(tls "host-giantvm-$k")
+for v in "${vms[@]}"; do
+  e=$(emu_of "$v")
+  wait_for 60 "the emulator's files of $v" test -f "$e/emulator/status.json"
+  for k in 0 1 2 3; do
+    start "host$k-$v" dotnet "$agent" run --role host --node-id $k --vm "$v" --coordinator "$url" \
+      --proc-root "$e/host$k/proc" --sys-root "$e/host$k/sys" --lc-cgroup lc $(tls "host-$v-$k")
+  done
+  start "guest-$v" dotnet "$agent" run --role guest --vm "$v" --coordinator "$url" \
+    --proc-root "$e/guest/proc" --sys-root "$e/guest/sys" --be-cgroup be \
+    --executor emulated --emulator-root "$e" $(tls "guest-$v")
 done
-start guest dotnet "$agent" run --role guest --coordinator "$url" \
-  --proc-root "$emu/guest/proc" --sys-root "$emu/guest/sys" --be-cgroup be \
-  --executor emulated --emulator-root "$emu" $(tls guest-giantvm)
 for i in $(seq 0 $((members - 1))); do
   wait_for 90 "coordinator member $i to join the cluster" healthy "${metrics[$i]}"
 done
-wait_for 60 "the guest agent to connect" grep -q "Connected to coordinator" "$work/logs/guest.log"
+for v in "${vms[@]}"; do
+  wait_for 60 "the guest agent of $v to connect" grep -q "Connected to coordinator" "$work/logs/guest-$v.log"
+done
 dotnet "$ctl" status | sed -n '/^MEMBER/,/^$/p' || true
 
 echo "demo: all running ($((SECONDS - started))s). At 15s host 1's LC load climbs to 95%; decisions as they happen:"
 echo
-tail -n +1 -q -F "$work/logs/emulator.log" "$work"/logs/coordinator?.log 2>/dev/null \
+tail -n +1 -q -F "$work/logs/emulator-giantvm.log" "$work"/logs/coordinator?.log 2>/dev/null \
   | grep --line-buffered -E 'LC load|Decision |Result ' \
   | sed -u -E 's/^\[emulator +([0-9.]+s)\] /  [emulator \1] /; s/^\[([0-9:]+) INF\] /  [coordinator \1] /' &
 pids+=("$(jobs -p %+)") # the pipeline's process group
 disown %+
 
-status() { cat "$emu/emulator/status.json"; }
+status() { cat "${1:-$emu}/emulator/status.json"; }
 # After the spike (20s), the node that can take every BE task with the least steal by the
 # cluster model (LC demand + all BE demand over its CPUs; ties: lowest id).
 best_node='([.tasks[].demand_cores] | add) as $be | .nodes | map({id, cpus, lc: .lc_demand_cores}) | min_by([([.lc + $be - .cpus, 0] | max), .id]) | .id'
-all_on_best() { status | jq -e "($best_node) as \$best | .time_seconds > 20 and ([.tasks[] | select(.cpu_node != \$best or .page_node != \$best)] | length == 0)" >/dev/null; }
+all_on_best() { status "${1:-$emu}" | jq -e "($best_node) as \$best | .time_seconds > 20 and ([.tasks[] | select(.cpu_node != \$best or .page_node != \$best)] | length == 0)" >/dev/null; }
+every_instance_on_best() { for v in "${vms[@]}"; do all_on_best "$(emu_of "$v")" || return 1; done; }
 ok=0
 best="the lowest-steal node"
-if wait_for 75 "every BE task on the lowest-steal node" all_on_best; then
+if wait_for 75 "every BE task of every instance on its lowest-steal node" every_instance_on_best; then
   best=$(status | jq "$best_node")
   ok=1
   moved_at=$(status | jq '.time_seconds')
@@ -198,15 +212,18 @@ echo
 echo "== giantvmctl nodes (the coordinator's view) =="
 dotnet "$ctl" nodes || true
 echo
-echo "== giantvmctl status (the coordinator cluster) =="
+echo "== giantvmctl status (the coordinator cluster; instance giantvm) =="
 dotnet "$ctl" status || true
+echo
+echo "== giantvmctl vms (every instance this coordinator cluster serves) =="
+dotnet "$ctl" vms || true
 echo
 echo "== giantvmctl migrations (from the store: $store) =="
 dotnet "$ctl" migrations || true
 echo
 be_steal=$(status | jq '.be_steal_ratio')
 if [ $ok -eq 1 ]; then
-  echo "demo: every BE task is on node $best; the steal the BE tasks see is now $be_steal (demo policy steal_low 0.05). Took $((SECONDS - started))s."
+  echo "demo: every BE task of ${vms[*]} is on its lowest-steal node (giantvm: node $best); the steal giantvm's BE tasks see is now $be_steal (demo policy steal_low 0.05). Took $((SECONDS - started))s."
 else
   echo "demo: the BE tasks did NOT all reach $best; BE steal $be_steal. Logs: $work/logs"
   [ -n "$keep" ] || keep=$work

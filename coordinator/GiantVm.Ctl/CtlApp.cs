@@ -26,7 +26,7 @@ public sealed class CtlApp
         };
         Output = OutputOption.Create();
         Connection = LiveVerb.CreateConnection();
-        Root = new RootCommand("giantvmctl: plan and inspect GiantVM BE-task migration (offline: plan, policy validate; live: status, nodes, tasks, snapshot, rebalance, move, pause, resume, drain, undrain, migrations, policy show|reload, advise; completion bash|zsh|fish). " +
+        Root = new RootCommand("giantvmctl: plan and inspect GiantVM BE-task migration (offline: plan, policy validate; live: status, vms, nodes, tasks, snapshot, rebalance, move, pause, resume, drain, undrain, migrations, policy show|reload, advise; completion bash|zsh|fish). " +
                                "The options -c/--coordinator, --vm, -o/--output, --request-timeout, --cert/--key/--ca and -v go before or after the verb.");
         Root.Add(Verbose);
         Root.Add(Output);

@@ -164,7 +164,6 @@ public sealed class RenderedTemplateTests(StagedDeployment deployment)
         var options = configuration.GetSection(CoordinatorOptions.Section)
             .Get<CoordinatorOptions>(o => o.ErrorOnUnknownConfiguration = true)!;
         Assert.Equal("coord2", options.MemberName);
-        Assert.Equal("giantvm", options.Vm);
         Assert.False(options.Insecure);
         Assert.Equal("/etc/giantvm/tls/coordinator-coord2.crt", options.Tls.Cert);
         Assert.Equal("/etc/giantvm/tls/coordinator-coord2.key", options.Tls.Key);

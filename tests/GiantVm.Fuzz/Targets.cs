@@ -150,8 +150,8 @@ public static class Targets
     /// <summary>The validator on one message as hello and as a follow-up of each identity; throws only on a finding.</summary>
     public static void ValidateEveryWay(AgentMessage message)
     {
-        AgentMessageValidator.ValidateHello(message, "giantvm", 1023, null);
-        AgentMessageValidator.ValidateHello(message, "giantvm", 64, new HashSet<int> { 0, 1 });
+        AgentMessageValidator.ValidateHello(message, 1023, null);
+        AgentMessageValidator.ValidateHello(message, 64, new HashSet<int> { 0, 1 });
         foreach (var identity in new[] { new AgentIdentity(AgentRole.Guest, 0, "giantvm"), new AgentIdentity(AgentRole.Host, 1, "giantvm") })
         {
             AgentMessageValidator.ValidateFollowUp(message, identity, null, 1023, Now, TimeSpan.FromMinutes(5), 100);

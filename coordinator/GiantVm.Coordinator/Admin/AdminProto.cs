@@ -93,28 +93,50 @@ public static class AdminProto
     };
 
     /// <summary>status: the rebalancer's view and every member (<see cref="ClusterPeers"/>).</summary>
-    public static StatusReply ToStatusReply(RebalancerView view, IReadOnlyList<PeerStatus> peers, string vm)
+    /// <summary>status: the instance's rebalancer (none: no instance yet), every member, the instance's agents.</summary>
+    public static StatusReply ToStatusReply(RebalancerView? view, IReadOnlyList<PeerStatus> peers, string vm, int instances)
     {
-        var reply = new StatusReply
+        var reply = new StatusReply { Vm = vm, Instances = (uint)instances };
+        if (view is not null)
         {
-            RebalancerMember = view.Member,
-            Policy = ToProto(view.Policy),
-            Paused = view.Paused,
-            LastRound = view.LastRound is { } last ? Timestamp.FromDateTimeOffset(last) : null,
-            LastRoundDecisions = (uint)view.LastRoundDecisions,
-            MigrationsLastHour = (uint)view.MigrationsLastHour,
-            Recording = view.Recording,
-            Vm = vm,
-        };
+            reply.RebalancerMember = view.Member;
+            reply.Policy = ToProto(view.Policy);
+            reply.Paused = view.Paused;
+            reply.LastRound = view.LastRound is { } last ? Timestamp.FromDateTimeOffset(last) : null;
+            reply.LastRoundDecisions = (uint)view.LastRoundDecisions;
+            reply.MigrationsLastHour = (uint)view.MigrationsLastHour;
+            reply.Recording = view.Recording;
+        }
+
         reply.Members.AddRange(peers.Select(p => new MemberInfo
         {
             Address = p.Address.ToString(),
             Status = p.Status,
-            RunsRebalancer = p.Address.ToString() == view.MemberAddress,
+            RunsRebalancer = view is not null && p.Address.ToString() == view.MemberAddress,
             GrpcUrl = p.GrpcUrl ?? "",
         }));
-        reply.Agents.AddRange(peers.SelectMany(p => p.Agents.Select(a => ToProto(a, p.Member ?? ""))));
+        reply.Agents.AddRange(peers.SelectMany(p => p.Agents.Where(a => a.Identity.Vm == vm).Select(a => ToProto(a, p.Member ?? ""))));
         return reply;
+    }
+
+    /// <summary>vms: one instance as its rebalancer sees it (null view: it did not answer, <paramref name="error"/> says why).</summary>
+    public static VmInfo ToVmInfo(string vm, RebalancerView? view, string? error, int agentsConnected)
+    {
+        var info = new VmInfo { Vm = vm, AgentsConnected = (uint)agentsConnected, Error = error ?? "" };
+        if (view is not null)
+        {
+            info.Member = view.Member;
+            info.Nodes = (uint)view.Snapshot.Nodes.Count;
+            info.HotNodes = (uint)view.Nodes.Count(n => n.Hot);
+            info.BeTasks = (uint)view.Snapshot.Tasks.Count;
+            info.Paused = view.Paused;
+            info.PolicyName = view.Policy.Policy.Name;
+            info.PolicyVersion = (uint)view.Policy.Version;
+            info.MigrationsLastHour = (uint)view.MigrationsLastHour;
+            info.Recording = view.Recording;
+        }
+
+        return info;
     }
 
     /// <summary>nodes: each node of the snapshot with what the engine made of it.</summary>

@@ -25,7 +25,8 @@ using TaskStatus = GiantVm.Contracts.V1.TaskStatus;
 namespace GiantVm.Coordinator.Admin;
 
 /// <summary>
-/// AdminService (gRPC), a thin adapter: each RPC checks the vm, asks the rebalancer (or
+/// AdminService (gRPC), a thin adapter: each RPC resolves the vm (<see cref="InstanceChoice"/>
+/// over the <see cref="InstanceDirectory"/>), asks that instance's rebalancer through the shard region (or
 /// <see cref="ClusterPeers"/> for the members, <see cref="MigrationLogDb"/> for the migration log)
 /// and converts the answer with <see cref="AdminProto"/>. The verbs that decide share one wait
 /// (<c>WaitInLogAsync</c>, on the <see cref="JournalFeed"/>): until their decisions are listed,
@@ -33,21 +34,22 @@ namespace GiantVm.Coordinator.Admin;
 /// </summary>
 public sealed class AdminService(
     IRequiredActor<RebalancerActor> rebalancerRef,
+    InstanceDirectory instances,
     ClusterPeers peers,
     MigrationLogDb migrationLog,
     JournalFeed feed,
-    IOptions<CoordinatorOptions> options,
     ServerTls tls,
     ILogger<AdminService> log) : V1.AdminService.AdminServiceBase
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(15);
-    private readonly CoordinatorOptions _options = options.Value;
 
     public override async Task<StatusReply> GetStatus(StatusRequest request, ServerCallContext context)
     {
-        CheckVm(request.Vm);
-        var view = await Ask<RebalancerView>(GetRebalancerView.Instance, context);
-        var reply = AdminProto.ToStatusReply(view, await peers.AllAsync(context.CancellationToken), _options.Vm);
+        // before any agent has connected there is no instance: members and store are still shown
+        var known = await InstancesAsync(context.CancellationToken);
+        var vm = known.Count == 0 && string.IsNullOrEmpty(request.Vm) ? null : Resolve(request.Vm, known);
+        var view = vm is null ? null : await Ask<RebalancerView>(vm, GetRebalancerView.Instance, context);
+        var reply = AdminProto.ToStatusReply(view, await peers.AllAsync(context.CancellationToken), vm ?? "", known.Count);
         var (reachable, latency, error) = await migrationLog.PingAsync(TimeSpan.FromSeconds(3), context.CancellationToken);
         reply.Store = new StoreStatus
         {
@@ -62,31 +64,31 @@ public sealed class AdminService(
 
     public override async Task<NodesReply> ListNodes(NodesRequest request, ServerCallContext context)
     {
-        CheckVm(request.Vm);
-        return AdminProto.ToNodesReply(await Ask<RebalancerView>(GetRebalancerView.Instance, context), _options.Vm);
+        var vm = await ResolveAsync(request.Vm, context);
+        return AdminProto.ToNodesReply(await Ask<RebalancerView>(vm, GetRebalancerView.Instance, context), vm);
     }
 
     public override async Task<TasksReply> ListTasks(TasksRequest request, ServerCallContext context)
     {
-        CheckVm(request.Vm);
-        var view = await Ask<RebalancerView>(GetRebalancerView.Instance, context);
-        return AdminProto.ToTasksReply(view, request.HasNodeId ? (int)request.NodeId : null, _options.Vm);
+        var vm = await ResolveAsync(request.Vm, context);
+        var view = await Ask<RebalancerView>(vm, GetRebalancerView.Instance, context);
+        return AdminProto.ToTasksReply(view, request.HasNodeId ? (int)request.NodeId : null, vm);
     }
 
     public override async Task<SnapshotReply> GetSnapshot(SnapshotRequest request, ServerCallContext context)
     {
-        CheckVm(request.Vm);
-        var view = await Ask<RebalancerView>(GetRebalancerView.Instance, context);
+        var vm = await ResolveAsync(request.Vm, context);
+        var view = await Ask<RebalancerView>(vm, GetRebalancerView.Instance, context);
         return new SnapshotReply { SnapshotJson = SnapshotJson.Serialize(view.Snapshot) };
     }
 
     public override async Task<RebalanceReply> Rebalance(RebalanceRequest request, ServerCallContext context)
     {
-        CheckVm(request.Vm);
+        var vm = await ResolveAsync(request.Vm, context);
         using var results = feed.Subscribe();
-        var outcome = await Ask<RebalanceOutcome>(new RebalanceNow(request.DryRun, Caller(context)), context);
+        var outcome = await Ask<RebalanceOutcome>(vm, new RebalanceNow(request.DryRun, Caller(context)), context);
         var reply = new RebalanceReply { Message = outcome.Message };
-        reply.Decisions.AddRange(outcome.Decisions.Select(d => AdminProto.ToProto(d, _options.Vm)));
+        reply.Decisions.AddRange(outcome.Decisions.Select(d => AdminProto.ToProto(d, vm)));
         var (records, timedOut) = await WaitInLogAsync(results, outcome.Decisions, request.Wait, request.TimeoutSeconds, context.CancellationToken);
         reply.Results.AddRange(records);
         reply.TimedOut = timedOut;
@@ -95,15 +97,15 @@ public sealed class AdminService(
 
     public override async Task<MoveReply> Move(MoveRequest request, ServerCallContext context)
     {
-        CheckVm(request.Vm);
+        var vm = await ResolveAsync(request.Vm, context);
         using var results = feed.Subscribe();
-        var outcome = await Ask<MoveOutcome>(new MoveTask(request.Pid, (int)request.ToNode, request.DryRun, Caller(context)), context);
+        var outcome = await Ask<MoveOutcome>(vm, new MoveTask(request.Pid, (int)request.ToNode, request.DryRun, Caller(context)), context);
         if (outcome.Decision is null)
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"move of pid {request.Pid} to node {request.ToNode} refused: {outcome.Refusal}"));
         }
 
-        var reply = new MoveReply { Decision = AdminProto.ToProto(outcome.Decision, _options.Vm) };
+        var reply = new MoveReply { Decision = AdminProto.ToProto(outcome.Decision, vm) };
         var (records, timedOut) = await WaitInLogAsync(results, [outcome.Decision], request.Wait, request.TimeoutSeconds, context.CancellationToken);
         reply.Result = records.FirstOrDefault();
         reply.TimedOut = timedOut;
@@ -112,23 +114,23 @@ public sealed class AdminService(
 
     public override async Task<PauseReply> Pause(PauseRequest request, ServerCallContext context)
     {
-        CheckVm(request.Vm);
-        var state = await Ask<PauseState>(new PauseRebalancing(string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason, Caller(context)), context);
+        var vm = await ResolveAsync(request.Vm, context);
+        var state = await Ask<PauseState>(vm, new PauseRebalancing(string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason, Caller(context)), context);
         return ToReply(state);
     }
 
     public override async Task<PauseReply> Resume(ResumeRequest request, ServerCallContext context)
     {
-        CheckVm(request.Vm);
-        var state = await Ask<PauseState>(new ResumeRebalancing(Caller(context)), context);
+        var vm = await ResolveAsync(request.Vm, context);
+        var state = await Ask<PauseState>(vm, new ResumeRebalancing(Caller(context)), context);
         return ToReply(state);
     }
 
     public override async Task<DrainReply> Drain(DrainRequest request, ServerCallContext context)
     {
-        CheckVm(request.Vm);
+        var vm = await ResolveAsync(request.Vm, context);
         using var results = feed.Subscribe();
-        var outcome = await Ask<DrainOutcome>(new DrainNode((int)request.NodeId, request.Evacuate, Caller(context)), context);
+        var outcome = await Ask<DrainOutcome>(vm, new DrainNode((int)request.NodeId, request.Evacuate, Caller(context)), context);
         if (outcome.Refusal is not null)
         {
             throw new RpcException(new Status(StatusCode.NotFound, outcome.Refusal));
@@ -143,13 +145,13 @@ public sealed class AdminService(
 
     public override async Task<DrainReply> Undrain(UndrainRequest request, ServerCallContext context)
     {
-        CheckVm(request.Vm);
-        return ToReply(await Ask<DrainOutcome>(new UndrainNode((int)request.NodeId, Caller(context)), context));
+        var vm = await ResolveAsync(request.Vm, context);
+        return ToReply(await Ask<DrainOutcome>(vm, new UndrainNode((int)request.NodeId, Caller(context)), context));
     }
 
     public override async Task<MigrationsReply> ListMigrations(MigrationsQuery request, ServerCallContext context)
     {
-        var query = AdminProto.ToQuery(request, _options.Vm);
+        var query = AdminProto.ToQuery(request, await LogVmAsync(request.Vm, context));
         var reply = new MigrationsReply();
         reply.Records.AddRange((await ReadLogAsync(query, context.CancellationToken)).Select(AdminProto.ToProto));
         return reply;
@@ -157,7 +159,7 @@ public sealed class AdminService(
 
     public override async Task WatchMigrations(MigrationsQuery request, IServerStreamWriter<ProtoJournalRecord> responseStream, ServerCallContext context)
     {
-        var query = AdminProto.ToQuery(request, _options.Vm);
+        var query = AdminProto.ToQuery(request, await LogVmAsync(request.Vm, context));
         using var live = feed.Subscribe();
         var sent = new HashSet<string>(StringComparer.Ordinal);
         foreach (var record in await ReadLogAsync(query, context.CancellationToken))
@@ -189,8 +191,8 @@ public sealed class AdminService(
 
     public override async Task<PolicyReply> GetPolicy(GetPolicyRequest request, ServerCallContext context)
     {
-        CheckVm(request.Vm);
-        var policy = await Ask<PolicyInForce>(Rebalancing.GetPolicy.Instance, context);
+        var vm = await ResolveAsync(request.Vm, context);
+        var policy = await Ask<PolicyInForce>(vm, Rebalancing.GetPolicy.Instance, context);
         return new PolicyReply { Info = AdminProto.ToProto(policy), Content = policy.Text };
     }
 
@@ -205,14 +207,15 @@ public sealed class AdminService(
 
     public override async Task<ReloadPolicyReply> ReloadPolicy(ReloadPolicyRequest request, ServerCallContext context)
     {
-        CheckVm(request.Vm);
         var content = string.IsNullOrEmpty(request.Content) ? null : request.Content;
         if (content is not null)
         {
             RefuseOversized(PolicyLoader.Load(content, string.IsNullOrWhiteSpace(request.SourceName) ? "admin" : request.SourceName));
         }
 
-        var outcome = await Ask<PolicyReloadOutcome>(new Rebalancing.ReloadPolicy(content, request.SourceName, "admin", Caller(context)), context);
+        var vm = await ResolveAsync(request.Vm, context);
+
+        var outcome = await Ask<PolicyReloadOutcome>(vm, new Rebalancing.ReloadPolicy(content, request.SourceName, "admin", Caller(context)), context);
         if (outcome.Unavailable is { } unavailable)
         {
             throw new RpcException(new Status(StatusCode.Unavailable, unavailable));
@@ -239,8 +242,10 @@ public sealed class AdminService(
 
     public override async Task<AdviseReply> Advise(AdviseRequest request, ServerCallContext context)
     {
-        CheckVm(request.Vm);
-        var advice = await Ask<Advice>(new AdviseQuery(
+        // an agent identity asking without a vm asks for its own instance
+        var own = CallerIdentity.Of(context, tls.Material) is { Kind: GiantVm.Security.PeerKind.Host or GiantVm.Security.PeerKind.Guest } agent ? agent.Vm : null;
+        var vm = await ResolveAsync(string.IsNullOrEmpty(request.Vm) && own is not null ? own : request.Vm, context);
+        var advice = await Ask<Advice>(vm, new AdviseQuery(
             request.CpuCores > 0 ? request.CpuCores : null,
             request.MemoryBytes > 0 ? (long)request.MemoryBytes : null), context);
         if (advice.NodeId is null)
@@ -332,21 +337,74 @@ public sealed class AdminService(
         }
     }
 
-    private async Task<T> Ask<T>(object message, ServerCallContext context)
+    private async Task<T> Ask<T>(string vm, object message, ServerCallContext context)
     {
-        var rebalancer = await rebalancerRef.GetAsync(context.CancellationToken);
-        return await rebalancer.Ask<T>(message, AskTimeout, context.CancellationToken);
+        var region = await rebalancerRef.GetAsync(context.CancellationToken);
+        try
+        {
+            return await region.Ask<T>(RebalancerShards.To(vm, message), AskTimeout, context.CancellationToken);
+        }
+        catch (AskTimeoutException)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"the rebalancer of vm '{vm}' did not answer within {AskTimeout.TotalSeconds:0} s (it may be starting on another member after a failover)"));
+        }
+    }
+
+    public override async Task<VmsReply> ListVms(VmsRequest request, ServerCallContext context)
+    {
+        var known = await InstancesAsync(context.CancellationToken);
+        var members = await peers.AllAsync(context.CancellationToken);
+        var agents = members.SelectMany(p => p.Agents).GroupBy(a => a.Identity.Vm).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var region = await rebalancerRef.GetAsync(context.CancellationToken);
+        var views = await Task.WhenAll(known.Select(async vm =>
+        {
+            try
+            {
+                var view = await region.Ask<RebalancerView>(RebalancerShards.To(vm, GetRebalancerView.Instance), VmsTimeout, context.CancellationToken);
+                return AdminProto.ToVmInfo(vm, view, null, agents.GetValueOrDefault(vm));
+            }
+            catch (AskTimeoutException)
+            {
+                return AdminProto.ToVmInfo(vm, null, $"its rebalancer did not answer within {VmsTimeout.TotalSeconds:0} s", agents.GetValueOrDefault(vm));
+            }
+        }));
+        var reply = new VmsReply { MaxVms = (uint)instances.MaxVms };
+        reply.Vms.AddRange(views);
+        return reply;
+    }
+
+    private static readonly TimeSpan VmsTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The instances, from the store; UNAVAILABLE with the store's reason when it cannot be read.</summary>
+    private async Task<IReadOnlyList<string>> InstancesAsync(CancellationToken token)
+    {
+        try
+        {
+            return await instances.ListAsync(token);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"the instances cannot be read from the store ({migrationLog.Store}): {e.GetBaseException().Message}"));
+        }
+    }
+
+    /// <summary>The instance the request is about (see <see cref="InstanceChoice"/>).</summary>
+    private async Task<string> ResolveAsync(string requested, ServerCallContext context) =>
+        Resolve(requested, await InstancesAsync(context.CancellationToken));
+
+    private static string Resolve(string requested, IReadOnlyList<string> known)
+    {
+        var (vm, code, error) = InstanceChoice.Resolve(requested, known);
+        return vm ?? throw new RpcException(new Status(code, error!));
+    }
+
+    /// <summary>The instance whose migration log is asked for: as <see cref="ResolveAsync"/>, but with no instance yet the (empty) log of all.</summary>
+    private async Task<string> LogVmAsync(string requested, ServerCallContext context)
+    {
+        var known = await InstancesAsync(context.CancellationToken);
+        return known.Count == 0 && string.IsNullOrEmpty(requested) ? "" : Resolve(requested, known);
     }
 
     /// <summary>The caller's certificate identity (what the journal records as the actor), null without TLS.</summary>
     private string? Caller(ServerCallContext context) => CallerIdentity.Of(context, tls.Material)?.ToString();
-
-    private void CheckVm(string vm)
-    {
-        var asked = AgentMessageValidator.VmOf(vm);
-        if (asked != _options.Vm)
-        {
-            throw new RpcException(new Status(StatusCode.NotFound, $"unknown vm '{asked}': this coordinator serves '{_options.Vm}'"));
-        }
-    }
 }

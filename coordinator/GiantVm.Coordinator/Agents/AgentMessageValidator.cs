@@ -1,5 +1,6 @@
 using GiantVm.Contracts;
 using GiantVm.Contracts.V1;
+using GiantVm.Coordinator.Policies;
 using Grpc.Core;
 
 namespace GiantVm.Coordinator.Agents;
@@ -13,7 +14,7 @@ namespace GiantVm.Coordinator.Agents;
 public static class AgentMessageValidator
 {
     /// <summary>What a stream's first message must look like.</summary>
-    public static Rejection? ValidateHello(AgentMessage message, string servedVm, int maxNodeId, IReadOnlySet<int>? knownNodes)
+    public static Rejection? ValidateHello(AgentMessage message, int maxNodeId, IReadOnlySet<int>? knownNodes)
     {
         if (message.PayloadCase != AgentMessage.PayloadOneofCase.Hello)
         {
@@ -42,10 +43,9 @@ public static class AgentMessageValidator
             return Rejection.Invalid("invalid_value", "hello.role must be AGENT_ROLE_HOST or AGENT_ROLE_GUEST");
         }
 
-        var vm = VmOf(hello.Vm);
-        if (vm != servedVm)
+        if (!PolicyCatalog.IsFileName(VmOf(hello.Vm)))
         {
-            return new Rejection(StatusCode.NotFound, "unknown_vm", $"unknown vm '{vm}': this coordinator serves '{servedVm}'");
+            return Rejection.Invalid("invalid_value", "hello.vm must be letters, digits, '.', '_' and '-' (not starting with '.')");
         }
 
         if (hello.Role == AgentRole.Host)

@@ -1,12 +1,13 @@
 using Akka.Actor;
 using GiantVm.Contracts.V1;
 using GiantVm.Coordinator.Metrics;
+using GiantVm.Coordinator.Rebalancing;
 using Microsoft.Extensions.Logging;
 
 namespace GiantVm.Coordinator.Agents;
 
 /// <summary>
-/// One agent's stream inside the actor system: forwards its reports to the rebalancer, writes
+/// One agent's stream inside the actor system: forwards its reports to its instance's rebalancer (through the shard region), writes
 /// commands to its outbox, and ends the stream when a newer connection replaces it.
 /// </summary>
 public sealed class AgentSessionActor : ReceiveActor
@@ -25,7 +26,7 @@ public sealed class AgentSessionActor : ReceiveActor
         Receive<AgentPayload>(p =>
         {
             _lastReport = p.ReceivedAt;
-            _open.ReportsTo.Tell(p.Message);
+            _open.ReportsTo.Tell(RebalancerShards.To(_info.Identity.Vm, p.Message));
         });
         Receive<DeliverToGuest>(d =>
         {

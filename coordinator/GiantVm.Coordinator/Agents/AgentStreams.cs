@@ -5,6 +5,7 @@ using GiantVm.Contracts;
 using GiantVm.Contracts.V1;
 using GiantVm.Coordinator.Hosting;
 using GiantVm.Coordinator.Metrics;
+using GiantVm.Coordinator.Persistence;
 using GiantVm.Coordinator.Rebalancing;
 using GiantVm.Coordinator.Security;
 using Grpc.Core;
@@ -33,6 +34,7 @@ public sealed class AgentStreams(
     MemberName member,
     ServerTls tls,
     CommandLedger ledger,
+    InstanceDirectory instances,
     ILogger<AgentStreams> log)
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
@@ -56,7 +58,7 @@ public sealed class AgentStreams(
         }
 
         var first = requestStream.Current;
-        var helloVm = first.PayloadCase == AgentMessage.PayloadOneofCase.Hello ? AgentMessageValidator.VmOf(first.Hello.Vm) : _options.Vm;
+        var helloVm = first.PayloadCase == AgentMessage.PayloadOneofCase.Hello ? AgentMessageValidator.VmOf(first.Hello.Vm) : ProtocolVersion.DefaultVm;
         var known = first.PayloadCase == AgentMessage.PayloadOneofCase.Hello && first.Hello.Role == AgentRole.Host ? topology.NodesOf(helloVm) : null;
         // Who the certificate says the peer is comes first: a hello for another node or vm is
         // refused as such, before its content is checked.
@@ -67,9 +69,10 @@ public sealed class AgentStreams(
             AdminAuthorization.Deny(log, caller, "Connect", "hello-binding", notYours);
         }
 
-        Reject(AgentMessageValidator.ValidateHello(first, _options.Vm, _options.MaxNodeId, known), context, null);
+        Reject(AgentMessageValidator.ValidateHello(first, _options.MaxNodeId, known), context, null);
 
         var hello = first.Hello;
+        await AdmitAsync(helloVm, context, streamEnd.Token);
 
         var identity = new AgentIdentity(hello.Role, hello.Role == AgentRole.Guest ? 0 : (int)hello.NodeId, helloVm);
         if (hello.Role == AgentRole.Guest)
@@ -174,6 +177,32 @@ public sealed class AgentStreams(
             {
                 await pump;
             }
+        }
+    }
+
+    /// <summary>
+    /// The hello's instance must exist or fit under <c>--max-vms</c> (RESOURCE_EXHAUSTED with the
+    /// reason); UNAVAILABLE when the store cannot say (the agent reconnects with backoff).
+    /// </summary>
+    private async Task AdmitAsync(string vm, ServerCallContext context, CancellationToken token)
+    {
+        bool admitted;
+        try
+        {
+            admitted = await instances.AdmitAsync(vm, token);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            log.LogWarning("Hello from {Peer} for vm {Vm} refused for now: the store cannot record the instance: {Reason}", context.Peer, vm, e.GetBaseException().Message);
+            throw new RpcException(new Status(StatusCode.Unavailable, $"the coordinator cannot record instance '{vm}' in its store now: {e.GetBaseException().Message}"));
+        }
+
+        if (!admitted)
+        {
+            CoordinatorMetrics.LimitRefused.WithLabels("max_vms").Inc();
+            CoordinatorMetrics.ReportsRejected.WithLabels("max_vms").Inc();
+            log.LogWarning("Hello from {Peer} for vm {Vm} refused: the cluster serves {MaxVms} instances already (--max-vms)", context.Peer, vm, instances.MaxVms);
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"instance '{vm}' refused: this coordinator cluster serves {instances.MaxVms} GiantVM instances already (--max-vms {instances.MaxVms})"));
         }
     }
 

@@ -8,7 +8,7 @@ namespace GiantVm.Coordinator.Agents;
 /// <summary>Handler -> SessionManagerActor: a stream said hello; replies <see cref="SessionOpened"/>.</summary>
 /// <param name="Outbox">Where the session writes messages for the agent (the handler pumps it to the stream).</param>
 /// <param name="EndStream">Ends the gRPC call with ABORTED and the given reason (replaced by a newer stream, or not reading its commands).</param>
-/// <param name="ReportsTo">Where the session forwards reports and results (the rebalancer).</param>
+/// <param name="ReportsTo">Where the session forwards reports and results: the rebalancers' shard region (wrapped for the identity's vm).</param>
 public sealed record OpenSession(
     AgentIdentity Identity,
     string Hostname,

@@ -4,6 +4,7 @@ using System.Net;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
+using Akka.Cluster.Sharding;
 using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
@@ -36,9 +37,9 @@ namespace GiantVm.Coordinator.Hosting;
 /// Composes the coordinator: configuration (JSON file, GIANTVM_ environment variables, flags),
 /// Kestrel (gRPC over h2c on --urls, /metrics and /healthz over HTTP/1.1 on --metrics-url),
 /// Serilog, the Akka system (one-member cluster by default; with seed nodes one member of a
-/// cluster) with the session manager, this member's journal replica and the rebalancer as a
-/// cluster singleton (a proxy to it on every member), the gRPC services and the policy reload
-/// triggers.
+/// cluster) with the session manager, the migration log's projection and the rebalancers' shard
+/// region (one rebalancer per GiantVM instance, see <see cref="RebalancerShards"/>), the gRPC
+/// services and the policy reload triggers.
 /// </summary>
 public static class CoordinatorApp
 {
@@ -74,6 +75,22 @@ public static class CoordinatorApp
         if (!loaded.Ok || loaded.Policy is null)
         {
             throw new PolicyRejectedException(loaded.Errors.Select(e => e.ToString()).ToList());
+        }
+
+        var catalog = new PolicyCatalog(options.Policy, options.PolicyDir);
+        if (catalog.Validate() is { Count: > 0 } dirErrors)
+        {
+            if (!Directory.Exists(catalog.Directory))
+            {
+                throw new UsageException(dirErrors[0]);
+            }
+
+            throw new PolicyRejectedException(dirErrors);
+        }
+
+        if (options.MaxVms < 1)
+        {
+            throw new UsageException($"--max-vms must be at least 1 (got {options.MaxVms})");
         }
 
         if (options.EffectiveClusterSize < 1)
@@ -117,6 +134,8 @@ public static class CoordinatorApp
         builder.Services.AddSingleton<TopologyBook>();
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(new MigrationLogDb(store));
+        builder.Services.AddSingleton<InstanceDirectory>();
+        builder.Services.AddSingleton(catalog);
 
         builder.Services.AddSingleton(new ServerTls(tls));
         builder.Services.AddSingleton<AgentStreams>();
@@ -136,7 +155,7 @@ public static class CoordinatorApp
         builder.Services.AddGrpcHealthChecks().AddCheck<ClusterHealthCheck>("cluster").AddCheck<StoreHealthCheck>("store");
 
         var initialPolicy = new PolicyInForce(loaded.Policy, text, options.Policy, 1, DateTimeOffset.UtcNow);
-        AddAkka(builder, options, member, new RebalancerSettings(options.Vm, member.Value, options.Policy, FaultInjection.AfterDecisionPersisted()), initialPolicy, tls, store);
+        AddAkka(builder, options, member, catalog, initialPolicy, tls, store);
         builder.Services.AddHostedService<PolicyReloadTriggers>();
 
         customize?.Invoke(builder);
@@ -363,7 +382,7 @@ public static class CoordinatorApp
         return false;
     }
 
-    private static void AddAkka(WebApplicationBuilder builder, CoordinatorOptions options, MemberName member, RebalancerSettings settings, PolicyInForce initialPolicy, TlsMaterial? tls, StoreLocation store)
+    private static void AddAkka(WebApplicationBuilder builder, CoordinatorOptions options, MemberName member, PolicyCatalog catalog, PolicyInForce initialPolicy, TlsMaterial? tls, StoreLocation store)
     {
         var akka = options.Akka;
         builder.Services.AddAkka("giantvm", (ab, sp) =>
@@ -435,19 +454,30 @@ public static class CoordinatorApp
                             sp.GetRequiredService<ILogger<MigrationLogProjection>>()),
                         "migration-log");
                 })
-                .WithSingleton<RebalancerActor>(
-                    "rebalancer",
-                    (system, registry, _) =>
+                .WithShardRegion<RebalancerActor>(
+                    RebalancerShards.RegionName,
+                    (system, _, _) => vm =>
                     {
+                        var time = sp.GetRequiredService<TimeProvider>();
+                        var (policy, origin, problem) = catalog.InitialFor(vm, initialPolicy, time.GetUtcNow());
                         return RebalancerActor.Props(
-                            settings with { MemberAddress = Cluster.Get(system).SelfAddress.ToString() },
-                            initialPolicy,
+                            new RebalancerSettings(vm, member.Value, origin, FaultInjection.AfterDecisionPersisted(),
+                                Cluster.Get(system).SelfAddress.ToString(), problem),
+                            policy,
                             options.SnapshotEvery,
-                            sp.GetRequiredService<TimeProvider>(),
+                            time,
                             sp.GetRequiredService<ILogger<RebalancerActor>>());
                     },
-                    new ClusterSingletonOptions { Role = "coordinator" },
-                    createProxyToo: true)
+                    new RebalancerMessageExtractor(),
+                    new ShardOptions
+                    {
+                        Role = "coordinator",
+                        // after a failover or a hand-off every instance's rebalancer starts again at once
+                        RememberEntities = true,
+                        // the remembered entities live in the store's journal, like the rebalancers' events
+                        RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
+                        StateStoreMode = StateStoreMode.DData,
+                    })
                 .AddStartup((system, _) =>
                 {
                     sp.GetRequiredService<MemberExit>().Watch(

@@ -22,7 +22,8 @@ public static class CoordinatorCommandLine
         var tlsCa = new Option<string>("--tls-ca") { Description = "The deployment's CA (PEM); clients must chain to it (Coordinator:Tls:Ca)", HelpName = "FILE" };
         var store = new Option<string>("--store") { Description = "Where events, snapshots and the migration log live: sqlite:PATH (one member) or postgres://USER@HOST:PORT/DB[?sslmode=require] (a cluster; tables created on first start) (Coordinator:Store) [default: sqlite:DATA_DIR/giantvm.db]", HelpName = "URI" };
         var storePassword = new Option<string>("--store-password-file") { Description = "File holding the PostgreSQL password (Coordinator:StorePasswordFile) [default: $GIANTVM_STORE_PASSWORD, else none]", HelpName = "FILE" };
-        var vm = new Option<string>("--vm") { Description = "GiantVM instance id served (Coordinator:Vm) [default: giantvm]", HelpName = "ID" };
+        var policyDir = new Option<string>("--policy-dir") { Description = "Folder of per-instance policies DIR/VM.yaml (same validation and reload rules); an instance without one uses --policy (Coordinator:PolicyDir)", HelpName = "DIR" };
+        var maxVms = new Option<int?>("--max-vms") { Description = "GiantVM instances the cluster serves at most (an instance exists once one of its agents says hello); the next is refused RESOURCE_EXHAUSTED (Coordinator:MaxVms) [default: 1000]", HelpName = "N" };
         var member = new Option<string>("--member-name") { Description = "Name in journal records and status (Coordinator:MemberName) [default: host:grpc-port]", HelpName = "NAME" };
         var akkaPort = new Option<int?>("--akka-port") { Description = "Akka remoting port, 0 = any free port (Coordinator:Akka:Port) [default: 0]", HelpName = "PORT" };
         var akkaHost = new Option<string>("--akka-host") { Description = "Address Akka remoting binds to and the other members reach this one at: an IP or host name, one per member when several share a machine (Coordinator:Akka:Hostname) [default: 127.0.0.1]", HelpName = "ADDR" };
@@ -35,10 +36,10 @@ public static class CoordinatorCommandLine
         var verbose = new Option<bool>("--verbose") { Description = "Print stack traces with errors" };
 
         var root = new RootCommand(
-            "giantvm-coordinator: decides BE-task migrations between the virtual NUMA nodes of a GiantVM guest. " +
+            "giantvm-coordinator: decides BE-task migrations between the virtual NUMA nodes of GiantVM guests (one rebalancer per GiantVM instance, sharded over the cluster's members). " +
             "Agents connect over gRPC (AgentService), giantvmctl over AdminService; every decision, result and state change is persisted " +
             "in the store (--store: SQLite for one member, PostgreSQL for a cluster) before it takes effect; the migration log is read from the same database. With --tls-cert/--tls-key/--tls-ca every channel is mutually authenticated (docs/security.md). Exit codes: 0 clean stop, 1 runtime failure (including this member being downed or removed from the cluster: restart it), 2 usage or policy error.");
-        foreach (var option in new Option[] { policy, config, urls, metricsUrl, dataDir, store, storePassword, insecure, tlsCert, tlsKey, tlsCa, vm, member, akkaPort, seedNodes, clusterSize, maxStreams, maxReportRate, maxTasks, logLevel, verbose })
+        foreach (var option in new Option[] { policy, config, urls, metricsUrl, dataDir, store, storePassword, insecure, tlsCert, tlsKey, tlsCa, policyDir, maxVms, member, akkaPort, seedNodes, clusterSize, maxStreams, maxReportRate, maxTasks, logLevel, verbose })
         {
             root.Options.Add(option);
         }
@@ -60,7 +61,8 @@ public static class CoordinatorCommandLine
             Set("urls", parse.GetValue(urls));
             Set("Coordinator:MetricsUrl", parse.GetValue(metricsUrl));
             Set("Coordinator:DataDir", parse.GetValue(dataDir));
-            Set("Coordinator:Vm", parse.GetValue(vm));
+            Set("Coordinator:PolicyDir", parse.GetValue(policyDir));
+            Set("Coordinator:MaxVms", parse.GetValue(maxVms)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Set("Coordinator:Store", parse.GetValue(store));
             Set("Coordinator:StorePasswordFile", parse.GetValue(storePassword));
             Set("Coordinator:MemberName", parse.GetValue(member));

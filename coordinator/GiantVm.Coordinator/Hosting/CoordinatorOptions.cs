@@ -39,8 +39,11 @@ public sealed class CoordinatorOptions
     /// <summary>Mutual TLS for gRPC (and metrics off loopback): this member's certificate, key and the CA.</summary>
     public TlsSettings Tls { get; set; } = new();
 
-    /// <summary>The GiantVM instance this coordinator serves.</summary>
-    public string Vm { get; set; } = "giantvm";
+    /// <summary>How many GiantVM instances the cluster serves at most; the hello of one more is refused RESOURCE_EXHAUSTED.</summary>
+    public int MaxVms { get; set; } = 1000;
+
+    /// <summary>Folder of per-instance policies (<c>DIR/VM.yaml</c>); an instance without one uses <see cref="Policy"/>.</summary>
+    public string? PolicyDir { get; set; }
 
     /// <summary>Name written in journal records and HelloAck; default: host name and Akka port.</summary>
     public string? MemberName { get; set; }

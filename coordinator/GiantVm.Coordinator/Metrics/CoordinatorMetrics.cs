@@ -44,12 +44,12 @@ internal static class CoordinatorMetrics
         new CounterConfiguration { LabelNames = ["status"] });
 
     public static readonly Gauge NodeSteal = Prometheus.Metrics.CreateGauge(
-        "giantvm_node_steal_ratio", "Last guest steal ratio reported per virtual NUMA node.",
-        new GaugeConfiguration { LabelNames = ["node"] });
+        "giantvm_node_steal_ratio", "Last guest steal ratio reported per virtual NUMA node of each instance.",
+        new GaugeConfiguration { LabelNames = ["vm", "node"] });
 
     public static readonly Gauge NodeSmoothedSteal = Prometheus.Metrics.CreateGauge(
-        "giantvm_node_smoothed_steal_ratio", "Smoothed (EMA) steal ratio per node at the last decision round.",
-        new GaugeConfiguration { LabelNames = ["node"] });
+        "giantvm_node_smoothed_steal_ratio", "Smoothed (EMA) steal ratio per node of each instance at the last decision round.",
+        new GaugeConfiguration { LabelNames = ["vm", "node"] });
 
     public static readonly Histogram RoundDuration = Prometheus.Metrics.CreateHistogram(
         "giantvm_decision_round_duration_seconds", "Time to build the snapshot, decide and journal one round.",
@@ -71,16 +71,26 @@ internal static class CoordinatorMetrics
         "giantvm_journal_written_bytes_total", "Bytes appended to the migration journal.");
 
     public static readonly Gauge Paused = Prometheus.Metrics.CreateGauge(
-        "giantvm_rebalancer_paused", "1 while automatic rebalancing is paused.");
+        "giantvm_rebalancer_paused", "1 while automatic rebalancing of the instance is paused (series on the member hosting its rebalancer).",
+        new GaugeConfiguration { LabelNames = ["vm"] });
 
     public static readonly Gauge PendingMigrations = Prometheus.Metrics.CreateGauge(
-        "giantvm_migrations_pending", "Commands sent and waiting for a result.");
+        "giantvm_migrations_pending", "Commands sent and waiting for a result, per instance.",
+        new GaugeConfiguration { LabelNames = ["vm"] });
 
     public static readonly Gauge StoreUp = Prometheus.Metrics.CreateGauge(
         "giantvm_store_up", "1 while this member reads the store (journal and migration log read model); 0 while it fails.");
 
     public static readonly Gauge RecordingAvailable = Prometheus.Metrics.CreateGauge(
-        "giantvm_rebalancer_recording", "1 while the rebalancer on this member has recovered and the store persists its events; 0: commands are held back.");
+        "giantvm_rebalancer_recording", "1 while the instance's rebalancer (on this member) has recovered and the store persists its events; 0: commands are held back.",
+        new GaugeConfiguration { LabelNames = ["vm"] });
+
+    public static readonly Gauge Rebalancers = Prometheus.Metrics.CreateGauge(
+        "giantvm_rebalancers", "Rebalancers (one per GiantVM instance) hosted by this member.");
+
+    public static readonly Histogram PersistLatency = Prometheus.Metrics.CreateHistogram(
+        "giantvm_persist_duration_seconds", "Time for the store to persist one rebalancer event (decision, result, state change).",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
 
     public static readonly Counter RecordFailures = Prometheus.Metrics.CreateCounter(
         "giantvm_rebalancer_record_failures_total", "Events the store did not persist, by kind (decision, result, state).",

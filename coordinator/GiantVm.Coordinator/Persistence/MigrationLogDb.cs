@@ -120,6 +120,12 @@ public sealed class MigrationLogDb(StoreLocation store)
         FROM giantvm_migration_log d
         WHERE d.kind = 'decision'
         """,
+        """
+        CREATE TABLE IF NOT EXISTS giantvm_instances (
+          vm VARCHAR(255) PRIMARY KEY,
+          first_seen VARCHAR(32) NOT NULL
+        )
+        """,
     ];
 
     /// <summary>One round trip to the store (<c>SELECT 1</c>): its latency, or the store's error.</summary>
@@ -334,6 +340,49 @@ public sealed class MigrationLogDb(StoreLocation store)
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// Records <paramref name="vm"/> as an instance unless <paramref name="max"/> instances are
+    /// recorded already (one statement: the count and the insert are checked together); true when
+    /// the instance is recorded (now or before).
+    /// </summary>
+    public async Task<bool> AdmitInstanceAsync(string vm, int max, DateTimeOffset now, CancellationToken token)
+    {
+        await using var connection = await OpenAsync(token);
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.CommandText = """
+                INSERT INTO giantvm_instances (vm, first_seen)
+                SELECT @vm, @time WHERE (SELECT COUNT(*) FROM giantvm_instances) < @max
+                ON CONFLICT DO NOTHING
+                """;
+            Add(insert, "vm", vm);
+            Add(insert, "time", FormatTime(now));
+            Add(insert, "max", max);
+            await insert.ExecuteNonQueryAsync(token);
+        }
+
+        await using var check = connection.CreateCommand();
+        check.CommandText = "SELECT COUNT(*) FROM giantvm_instances WHERE vm = @vm";
+        Add(check, "vm", vm);
+        return Convert.ToInt64(await check.ExecuteScalarAsync(token), CultureInfo.InvariantCulture) > 0;
+    }
+
+    /// <summary>Every recorded instance, by name.</summary>
+    public async Task<IReadOnlyList<string>> InstancesAsync(CancellationToken token)
+    {
+        await using var connection = await OpenAsync(token);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT vm FROM giantvm_instances ORDER BY vm";
+        var names = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(token);
+        while (await reader.ReadAsync(token))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
     }
 
     private async Task<DbConnection> OpenAsync(CancellationToken token)

@@ -14,7 +14,8 @@ using System.Diagnostics;
 namespace GiantVm.Coordinator.Rebalancing;
 
 /// <summary>
-/// The decision loop of one GiantVM instance (a cluster singleton: one runs at a time). The
+/// The decision loop of one GiantVM instance: a sharded entity (entity id = the instance's vm, see
+/// <see cref="RebalancerShards"/>; one runs at a time per instance). The
 /// bookkeeping (what to decide, what is pending, drained, paused, the policy in force) is
 /// <see cref="RebalancerBookkeeping"/>; this actor only records its events, sends commands,
 /// schedules timers, logs and counts. Every event is persisted in the Akka.Persistence store
@@ -74,7 +75,7 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
     /// <summary>
     /// A rebalancer that records its events in the actor system's Akka.Persistence store (see
     /// <see cref="RebalancerStore"/>) through a child <see cref="RebalancerEventLog"/>. The
-    /// coordinator runs it as a cluster singleton (one live rebalancer per instance).
+    /// coordinator runs one per instance as a sharded entity.
     /// </summary>
     public static Props Props(
         RebalancerSettings settings,
@@ -86,8 +87,31 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
     protected override void PreStart()
     {
-        CoordinatorMetrics.RecordingAvailable.Set(0);
+        CoordinatorMetrics.Rebalancers.Inc();
+        CoordinatorMetrics.RecordingAvailable.WithLabels(_settings.Vm).Set(0);
+        if (_settings.PolicyProblem is { } problem)
+        {
+            _log.LogError("Rebalancer for {Vm}: {Problem}", _settings.Vm, problem);
+        }
+
         StartRecovery();
+    }
+
+    /// <summary>The instance's series go with it (its rebalancer may now run on another member).</summary>
+    protected override void PostStop()
+    {
+        CoordinatorMetrics.Rebalancers.Dec();
+        CoordinatorMetrics.RecordingAvailable.RemoveLabelled(_settings.Vm);
+        CoordinatorMetrics.Paused.RemoveLabelled(_settings.Vm);
+        CoordinatorMetrics.PendingMigrations.RemoveLabelled(_settings.Vm);
+        foreach (var node in _book.Nodes)
+        {
+            var id = node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            CoordinatorMetrics.NodeSteal.RemoveLabelled(_settings.Vm, id);
+            CoordinatorMetrics.NodeSmoothedSteal.RemoveLabelled(_settings.Vm, id);
+        }
+
+        _log.LogInformation("Rebalancer for {Vm} stopped on member {Member}", _settings.Vm, _settings.Member);
     }
 
     private void StartEventLog()
@@ -191,7 +215,7 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         CoordinatorMetrics.SnapshotReports.WithLabels("guest").Inc();
         foreach (var node in r.Report.Nodes)
         {
-            CoordinatorMetrics.NodeSteal.WithLabels(node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(node.StealRatio);
+            CoordinatorMetrics.NodeSteal.WithLabels(_settings.Vm, node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(node.StealRatio);
         }
 
         // The session that forwarded the report holds the guest agent's stream (on any member):
@@ -227,9 +251,9 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         Execute(_book.RecoveryCompleted());
         _storeAvailable = true;
         _storeProblem = null;
-        CoordinatorMetrics.RecordingAvailable.Set(1);
-        CoordinatorMetrics.Paused.Set(_book.Paused ? 1 : 0);
-        CoordinatorMetrics.PendingMigrations.Set(_book.Pending.Count);
+        CoordinatorMetrics.RecordingAvailable.WithLabels(_settings.Vm).Set(1);
+        CoordinatorMetrics.Paused.WithLabels(_settings.Vm).Set(_book.Paused ? 1 : 0);
+        CoordinatorMetrics.PendingMigrations.WithLabels(_settings.Vm).Set(_book.Pending.Count);
         var policy = _book.Policy;
         Timers.StartPeriodicTimer(RoundTimer, RunRound.Instance, policy.Policy.Interval);
         _log.LogInformation(
@@ -282,7 +306,7 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         var plan = _book.PlanRound(Now, policy, trigger, keepState);
         foreach (var node in _book.Nodes)
         {
-            CoordinatorMetrics.NodeSmoothedSteal.WithLabels(node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(node.SmoothedStealRatio);
+            CoordinatorMetrics.NodeSmoothedSteal.WithLabels(_settings.Vm, node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(node.SmoothedStealRatio);
         }
 
         foreach (var note in plan.Notes)
@@ -370,7 +394,7 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
             return new PauseState(_book.Paused, "pause not recorded: " + _storeProblem);
         }
 
-        CoordinatorMetrics.Paused.Set(1);
+        CoordinatorMetrics.Paused.WithLabels(_settings.Vm).Set(1);
         _log.LogWarning("Automatic rebalancing paused for {Actor} ({Reason})", ActorName(pause.Actor), pause.Reason ?? "no reason given");
         return new PauseState(true);
     }
@@ -382,7 +406,7 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
             return new PauseState(_book.Paused, "resume not recorded: " + _storeProblem);
         }
 
-        CoordinatorMetrics.Paused.Set(0);
+        CoordinatorMetrics.Paused.WithLabels(_settings.Vm).Set(0);
         _log.LogInformation("Automatic rebalancing resumed for {Actor}", ActorName(actor));
         return new PauseState(false);
     }
@@ -411,7 +435,7 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         }
 
         Execute(_book.Apply(planned.Event));
-        CoordinatorMetrics.PendingMigrations.Set(_book.Pending.Count);
+        CoordinatorMetrics.PendingMigrations.WithLabels(_settings.Vm).Set(_book.Pending.Count);
         return true;
     }
 
@@ -466,7 +490,7 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         }
 
         Execute(_book.Apply(recorded));
-        CoordinatorMetrics.PendingMigrations.Set(_book.Pending.Count);
+        CoordinatorMetrics.PendingMigrations.WithLabels(_settings.Vm).Set(_book.Pending.Count);
         CoordinatorMetrics.Migrations.WithLabels(recorded.Result.Status).Inc();
     }
 
@@ -532,7 +556,9 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
     {
         try
         {
+            var started = Stopwatch.GetTimestamp();
             _lastSeq = (await _store!.Ask<EventRecorded>(new RecordEvent(e), StoreTimeout)).SequenceNr;
+            CoordinatorMetrics.PersistLatency.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
             StoreBack();
             return true;
         }
@@ -553,7 +579,7 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
         _storeAvailable = true;
         _storeProblem = null;
-        CoordinatorMetrics.RecordingAvailable.Set(1);
+        CoordinatorMetrics.RecordingAvailable.WithLabels(_settings.Vm).Set(1);
     }
 
     private void StoreDown(string what, string problem)
@@ -565,7 +591,7 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
         _storeAvailable = false;
         _storeProblem = problem;
-        CoordinatorMetrics.RecordingAvailable.Set(0);
+        CoordinatorMetrics.RecordingAvailable.WithLabels(_settings.Vm).Set(0);
     }
 
     /// <summary>Who a change was made for, as the log says it.</summary>

@@ -13,13 +13,12 @@ public static class AccessRules
     /// <summary>AdminService verbs a viewer may call (they change nothing).</summary>
     public static readonly IReadOnlySet<string> ReadOnlyVerbs = new HashSet<string>(StringComparer.Ordinal)
     {
-        "GetStatus", "ListNodes", "ListTasks", "GetSnapshot", "ListMigrations", "WatchMigrations", "GetPolicy", "ValidatePolicy",
+        "GetStatus", "ListNodes", "ListTasks", "GetSnapshot", "ListMigrations", "WatchMigrations", "GetPolicy", "ValidatePolicy", "ListVms",
     };
 
     /// <summary>Null when <paramref name="caller"/> may call AdminService.<paramref name="verb"/>; else the reason.</summary>
-    /// <param name="requestVm">The request's vm field ("" when it has none or names the default).</param>
-    /// <param name="servedVm">The instance this coordinator serves (the default for "").</param>
-    public static string? Admin(PeerIdentity? caller, string verb, string requestVm, string servedVm)
+    /// <param name="requestVm">The request's vm field ("" when it has none: for an agent identity, its own instance).</param>
+    public static string? Admin(PeerIdentity? caller, string verb, string requestVm)
     {
         if (caller is null)
         {
@@ -31,7 +30,7 @@ public static class AccessRules
             PeerKind.Operator => null,
             PeerKind.Viewer => ReadOnlyVerbs.Contains(verb) ? null : $"{caller} is a viewer; {verb} needs an operator identity",
             PeerKind.Host or PeerKind.Guest when verb == "Advise" =>
-                (requestVm.Length == 0 ? servedVm : requestVm) == caller.Vm ? null : $"{caller} may ask advice for vm '{caller.Vm}' only (asked for '{requestVm}')",
+                (requestVm.Length == 0 || requestVm == caller.Vm) ? null : $"{caller} may ask advice for vm '{caller.Vm}' only (asked for '{requestVm}')",
             _ => $"{caller} may not call {verb}: admin verbs need an operator identity (viewer for read-only verbs)",
         };
     }

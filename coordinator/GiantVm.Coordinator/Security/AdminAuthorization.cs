@@ -15,7 +15,7 @@ namespace GiantVm.Coordinator.Security;
 /// <c>giantvm_auth_denied_total{reason}</c>. AgentService calls pass (their hello is checked by
 /// the service, <see cref="AccessRules.Hello"/>).
 /// </summary>
-public sealed class AdminAuthorization(ServerTls serverTls, IOptions<CoordinatorOptions> options, ILogger<AdminAuthorization> log) : Interceptor
+public sealed class AdminAuthorization(ServerTls serverTls, ILogger<AdminAuthorization> log) : Interceptor
 {
     private readonly TlsMaterial? tls = serverTls.Material;
 
@@ -46,7 +46,7 @@ public sealed class AdminAuthorization(ServerTls serverTls, IOptions<Coordinator
         var caller = CallerIdentity.Of(context, tls);
         var reason = caller is null
             ? "the client certificate carries no giantvm identity"
-            : AccessRules.Admin(caller, verb, request is AdviseRequest advise ? advise.Vm : "", options.Value.Vm);
+            : AccessRules.Admin(caller, verb, request is AdviseRequest advise ? advise.Vm : "");
         if (reason is null)
         {
             if (!AccessRules.ReadOnlyVerbs.Contains(verb) && verb != "Advise")

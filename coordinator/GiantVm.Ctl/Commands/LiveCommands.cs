@@ -8,6 +8,7 @@ internal static class LiveCommands
     public static IEnumerable<Command> Create(CtlApp app) =>
     [
         StatusCommand.Create(app),
+        VmsCommand.Create(app),
         NodesCommand.Create(app),
         TasksCommand.Create(app),
         SnapshotCommand.Create(app),

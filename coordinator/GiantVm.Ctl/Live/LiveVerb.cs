@@ -39,14 +39,18 @@ internal static class LiveVerb
                 HelpName = "URL[,URL...]",
                 Recursive = true,
             },
-            new Option<string>("--vm") { Description = "The GiantVM instance to act on, sent in every request (default: the current context's, else the coordinator's own)", HelpName = "NAME", Recursive = true },
+            new Option<string>("--vm") { Description = "The GiantVM instance to act on, sent in every request (default: $GIANTVM_VM, else the current context's, else the only instance the coordinator serves)", HelpName = "NAME", Recursive = true },
             timeout,
             new Option<string>("--cert") { Description = "This operator's or viewer's certificate (PEM) for https:// coordinators (default: the current context's)", HelpName = "FILE", Recursive = true },
             new Option<string>("--key") { Description = "Its private key (PEM)", HelpName = "FILE", Recursive = true },
             new Option<string>("--ca") { Description = "The deployment's CA (PEM): the coordinator's certificate must chain to it", HelpName = "FILE", Recursive = true });
     }
 
+    /// <summary>The environment variable naming the instance when <c>--vm</c> is not given.</summary>
+    public const string VmEnvironmentVariable = "GIANTVM_VM";
+
     /// <summary>The connection options; <see cref="Open"/> resolves them (flags, environment, current context).</summary>
+
     internal sealed record ConnectionOptions(Option<string> Coordinator, Option<string> Vm, Option<string> RequestTimeout, Option<string> Cert, Option<string> Key, Option<string> Ca)
     {
         public IEnumerable<Option> All => [Coordinator, Vm, RequestTimeout, Cert, Key, Ca];
@@ -57,7 +61,9 @@ internal static class LiveVerb
             var context = CtlConfig.Load(CtlConfig.DefaultPath(app.Connector.Environment)).Current;
             var addresses = CoordinatorAddresses.Resolve(parse.GetValue(Coordinator), app.Connector.Environment, context);
             var tls = Tls(parse.GetValue(Cert) ?? context?.Cert, parse.GetValue(Key) ?? context?.Key, parse.GetValue(Ca) ?? context?.Ca, addresses);
-            var vm = parse.GetValue(Vm) is { Length: > 0 } v ? v : context?.Vm;
+            var vm = parse.GetValue(Vm) is { Length: > 0 } v ? v
+                : app.Connector.Environment(VmEnvironmentVariable) is { Length: > 0 } e ? e
+                : context?.Vm;
             return new CoordinatorClient(addresses, tls is null ? app.Connector : app.Connector.WithTls(tls), timeout, vm);
         }
     }

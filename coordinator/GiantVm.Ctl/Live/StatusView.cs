@@ -9,6 +9,15 @@ internal static class StatusView
     public static void Table(TextWriter w, StatusReply s, DateTimeOffset now, int? width = null)
     {
         var p = s.Policy;
+        w.WriteLine($"instances:    {s.Instances}{(s.Instances > 1 ? " (giantvmctl vms lists them)" : "")}");
+        if (s.Vm.Length == 0)
+        {
+            w.WriteLine("vm:           - (no GiantVM instance yet: an instance exists once one of its agents has connected)");
+            StoreLines(w, s, width);
+            Members(w, s, width);
+            return;
+        }
+
         w.WriteLine($"vm:           {s.Vm}");
         w.WriteLine($"rebalancer:   {s.RebalancerMember}{(s.Recording ? "" : "  (store not persisting: commands held back)")}");
         w.WriteLine($"policy:       {p?.Name} v{p?.Version} (mode {p?.Mode}{(p?.DryRun == true ? ", dry-run" : "")}), " +
@@ -17,21 +26,8 @@ internal static class StatusView
         w.WriteLine($"paused:       {LiveText.YesNo(s.Paused)}");
         w.WriteLine($"last round:   {LiveText.Ago(s.LastRound?.ToDateTimeOffset(), now)}, {s.LastRoundDecisions} decision{(s.LastRoundDecisions == 1 ? "" : "s")}");
         w.WriteLine($"migrations:   {s.MigrationsLastHour} in the last hour");
-        if (s.Store is { } store)
-        {
-            var state = store.Reachable ? $"reachable ({store.LatencyMs:0.#} ms)" : $"NOT reachable: {store.Error}";
-            w.WriteLine($"store:        {store.Kind}, {(width is { } limit1 ? LiveText.Cut(state, Math.Max(8, limit1 - 24)) : state)}");
-            w.WriteLine($"  location:   {(width is { } limit2 ? LiveText.Cut(store.Location, Math.Max(8, limit2 - 14)) : store.Location)}");
-        }
-
-        w.WriteLine();
-        var members = new FittedTable(width, "MEMBER", "STATUS", "REBALANCER", "GRPC").Free("GRPC");
-        foreach (var m in s.Members)
-        {
-            members.Row(m.Address, m.Status, LiveText.YesNo(m.RunsRebalancer), m.GrpcUrl.Length == 0 ? "-" : m.GrpcUrl);
-        }
-
-        members.WriteTo(w);
+        StoreLines(w, s, width);
+        Members(w, s, width);
         w.WriteLine();
         if (s.Agents.Count == 0)
         {
@@ -50,9 +46,32 @@ internal static class StatusView
         agents.WriteTo(w);
     }
 
+    private static void StoreLines(TextWriter w, StatusReply s, int? width)
+    {
+        if (s.Store is { } store)
+        {
+            var state = store.Reachable ? $"reachable ({store.LatencyMs:0.#} ms)" : $"NOT reachable: {store.Error}";
+            w.WriteLine($"store:        {store.Kind}, {(width is { } limit1 ? LiveText.Cut(state, Math.Max(8, limit1 - 24)) : state)}");
+            w.WriteLine($"  location:   {(width is { } limit2 ? LiveText.Cut(store.Location, Math.Max(8, limit2 - 14)) : store.Location)}");
+        }
+    }
+
+    private static void Members(TextWriter w, StatusReply s, int? width)
+    {
+        w.WriteLine();
+        var members = new FittedTable(width, "MEMBER", "STATUS", "REBALANCER", "GRPC").Free("GRPC");
+        foreach (var m in s.Members)
+        {
+            members.Row(m.Address, m.Status, LiveText.YesNo(m.RunsRebalancer), m.GrpcUrl.Length == 0 ? "-" : m.GrpcUrl);
+        }
+
+        members.WriteTo(w);
+    }
+
     public static string Json(StatusReply s) => LiveJson.Write(new JsonObject
     {
-        ["vm"] = s.Vm,
+        ["vm"] = s.Vm.Length == 0 ? null : s.Vm,
+        ["instances"] = s.Instances,
         ["rebalancerMember"] = s.RebalancerMember,
         ["recording"] = s.Recording,
         ["store"] = s.Store is { } store

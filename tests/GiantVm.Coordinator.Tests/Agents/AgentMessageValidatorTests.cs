@@ -33,7 +33,7 @@ public sealed class AgentMessageValidatorTests
     [Fact]
     public void ValidateHello_WhenFirstMessageIsAReport_FailsPrecondition()
     {
-        var rejection = AgentMessageValidator.ValidateHello(new AgentMessage { GuestReport = GuestReport(Now) }, "giantvm", 64, null);
+        var rejection = AgentMessageValidator.ValidateHello(new AgentMessage { GuestReport = GuestReport(Now) }, 64, null);
 
         Assert.Equal(StatusCode.FailedPrecondition, rejection?.Code);
         Assert.Equal("before_hello", rejection?.Reason);
@@ -42,7 +42,7 @@ public sealed class AgentMessageValidatorTests
     [Fact]
     public void ValidateHello_WithUnsupportedVersion_NamesTheAcceptedVersions()
     {
-        var rejection = AgentMessageValidator.ValidateHello(Hello(version: 9), "giantvm", 64, null);
+        var rejection = AgentMessageValidator.ValidateHello(Hello(version: 9), 64, null);
 
         Assert.Equal(StatusCode.FailedPrecondition, rejection?.Code);
         Assert.Contains("accepts 1", rejection?.Message, StringComparison.Ordinal);
@@ -51,14 +51,14 @@ public sealed class AgentMessageValidatorTests
     [Fact]
     public void ValidateHello_HostOfANodeOutsideTheTopology_IsRejected()
     {
-        var rejection = AgentMessageValidator.ValidateHello(Hello(AgentRole.Host, node: 7), "giantvm", 64, Topology);
+        var rejection = AgentMessageValidator.ValidateHello(Hello(AgentRole.Host, node: 7), 64, Topology);
 
         Assert.Equal("unknown_node", rejection?.Reason);
     }
 
     [Fact]
     public void ValidateHello_OfAValidGuest_Passes() =>
-        Assert.Null(AgentMessageValidator.ValidateHello(Hello(), "giantvm", 64, null));
+        Assert.Null(AgentMessageValidator.ValidateHello(Hello(), 64, null));
 
     [Fact]
     public void ValidateGuestReport_OfAValidReport_Passes() =>

@@ -63,14 +63,16 @@ public sealed class SessionManagerActorTests : Akka.Hosting.TestKit.TestKit
     }
 
     [Fact]
-    public async Task Reports_AreForwardedToTheRebalancer()
+    public async Task Reports_AreForwardedToTheRebalancerOfTheirInstance()
     {
         var manager = Sys.ActorOf(SessionManagerActor.Props(NullLogger<SessionManagerActor>.Instance));
         var opened = await manager.Ask<SessionOpened>(Open(Guest, Channel.CreateUnbounded<CoordinatorMessage>(), _ => { }), TimeSpan.FromSeconds(5), Ct);
 
         opened.Session.Tell(new AgentPayload("report", DateTimeOffset.UtcNow));
 
-        Assert.Equal("report", await ExpectMsgAsync<string>(cancellationToken: Ct));
+        var envelope = await ExpectMsgAsync<Akka.Cluster.Sharding.ShardingEnvelope>(cancellationToken: Ct);
+        Assert.Equal(("giantvm", (object)"report"), (envelope.EntityId, envelope.Message));
+        Assert.Equal(opened.Session, LastSender); // commands go back to the session that forwarded the guest's report
     }
 
     [Fact]

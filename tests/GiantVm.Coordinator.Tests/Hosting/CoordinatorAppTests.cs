@@ -115,12 +115,12 @@ public sealed class CoordinatorAppTests : IDisposable
     public async Task Build_ReadsTheConfigFile_AndFlagsOverrideIt()
     {
         var config = Path.Combine(_folder, "coordinator.json");
-        await File.WriteAllTextAsync(config, """{ "Coordinator": { "Policy": "demo", "Vm": "vm-a", "MaxNodeId": 7 } }""", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(config, """{ "Coordinator": { "Policy": "demo", "MaxVms": 5, "MaxNodeId": 7 } }""", TestContext.Current.CancellationToken);
 
-        await using var app = CoordinatorApp.Build(Launch(config, ("Coordinator:Vm", "vm-b")));
+        await using var app = CoordinatorApp.Build(Launch(config, ("Coordinator:MaxVms", "9")));
         var options = app.Services.GetRequiredService<IOptions<CoordinatorOptions>>().Value;
 
-        Assert.Equal(("demo", "vm-b", 7), (options.Policy, options.Vm, options.MaxNodeId));
+        Assert.Equal(("demo", 9, 7), (options.Policy, options.MaxVms, options.MaxNodeId));
     }
 
     [Fact]

@@ -147,6 +147,7 @@ public sealed class CoordinatorClusterTests : IDisposable
     private static async Task<int> RebalancerAsync(CoordinatorCluster cluster, int via, TimeSpan timeout, int? not = null)
     {
         var found = -1;
+        await AgentStream.AnnounceAsync(cluster.Agents(via)); // the instance exists once an agent of it said hello
         await WaitAsync(async () =>
         {
             var status = await cluster.Admin(via).GetStatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: Ct);

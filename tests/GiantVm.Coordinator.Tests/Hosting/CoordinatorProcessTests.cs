@@ -1,4 +1,5 @@
 using GiantVm.Contracts.V1;
+using GiantVm.Testing;
 using GiantVm.Coordinator.Tests.Agents;
 using GiantVm.Coordinator.Tests.Service;
 using GiantVm.Scheduling.Journal;
@@ -73,6 +74,7 @@ public sealed class CoordinatorProcessTests : IDisposable
         await coordinator.WaitHealthyAsync();
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{coordinator.GrpcPort}");
         var admin = new AdminService.AdminServiceClient(channel);
+        await AgentStream.AnnounceAsync(new AgentService.AgentServiceClient(channel));
         await File.WriteAllTextAsync(policy, CoordinatorUnderTest.FastPolicy.Replace("name: fast", "name: after-hup", StringComparison.Ordinal), Ct);
 
         using (var kill = System.Diagnostics.Process.Start("kill", ["-HUP", coordinator.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
@@ -94,6 +96,7 @@ public sealed class CoordinatorProcessTests : IDisposable
         await coordinator.WaitHealthyAsync();
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{coordinator.GrpcPort}");
         var admin = new AdminService.AdminServiceClient(channel);
+        await AgentStream.AnnounceAsync(new AgentService.AgentServiceClient(channel));
         string Flow(char open, int count) => "name: x\nmode: " + new string(open, count) + "\n";
 
         foreach (var open in "[{")
@@ -143,6 +146,7 @@ public sealed class CoordinatorProcessTests : IDisposable
         await coordinator.WaitHealthyAsync();
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{coordinator.GrpcPort}");
         var admin = new AdminService.AdminServiceClient(channel);
+        await AgentStream.AnnounceAsync(new AgentService.AgentServiceClient(channel));
 
         await File.WriteAllTextAsync(policy, "migrate:\n  max_per_round: 0\n", Ct);
         await AgentServiceTests.WaitUntil(() => Task.FromResult(coordinator.Output.Contains("rejected", StringComparison.Ordinal)));

@@ -89,13 +89,13 @@ public sealed class AgentLimitsValidatorTests
             default: hello.Hello.Vm = text; break;
         }
 
-        var rejection = AgentMessageValidator.ValidateHello(hello, "giantvm", 64, null);
+        var rejection = AgentMessageValidator.ValidateHello(hello, 64, null);
         var fits = AgentMessageValidatorTests.Hello();
         fits.Hello.Hostname = new string('h', 253);
 
         Assert.Equal("string_length", rejection?.Limit);
         Assert.Contains($"hello.{field} is {length} bytes", rejection?.Message, StringComparison.Ordinal);
-        Assert.Null(AgentMessageValidator.ValidateHello(fits, "giantvm", 64, null));
+        Assert.Null(AgentMessageValidator.ValidateHello(fits, 64, null));
     }
 
     [Fact]

@@ -25,6 +25,8 @@ public sealed class AccessRulesTests
         { "viewer", "Pause", "", false },
         { "viewer", "ReloadPolicy", "", false },
         { "viewer", "Advise", "", false },
+        { "viewer", "ListVms", "", true },
+        { "guest", "ListVms", "", false },
         { "guest", "Drain", "", false },
         { "guest", "ListNodes", "", false },
         { "guest", "Advise", "", true },
@@ -48,7 +50,7 @@ public sealed class AccessRulesTests
             _ => PeerIdentity.Coordinator("m1"),
         };
 
-        var reason = AccessRules.Admin(caller, verb, vm, "giantvm");
+        var reason = AccessRules.Admin(caller, verb, vm);
 
         Assert.Equal(allowed, reason is null);
     }
@@ -56,7 +58,7 @@ public sealed class AccessRulesTests
     [Fact]
     public void Admin_WithoutTls_AllowsEverything()
     {
-        Assert.Null(AccessRules.Admin(null, "Drain", "", "giantvm"));
+        Assert.Null(AccessRules.Admin(null, "Drain", ""));
     }
 
     [Fact]

@@ -89,7 +89,7 @@ public sealed class SecurityProcessTests : IDisposable
 
         Assert.All(refused, e => Assert.Equal(StatusCode.Unavailable, e.StatusCode)); // the TLS handshake failed: no call was made
         var status = await Admin(Channel(coordinator, "operator-alice")).GetStatusAsync(new StatusRequest(), cancellationToken: Ct); // positive control
-        Assert.Equal("giantvm", status.Vm);
+        Assert.Equal((0u, "sqlite"), (status.Instances, status.Store.Kind)); // no agent yet: members and store only
     }
 
     [Fact]
@@ -173,6 +173,7 @@ public sealed class SecurityProcessTests : IDisposable
     public async Task Roles_ViewerReads_OperatorActs_AgentsMayOnlyAskAdviceForTheirVm()
     {
         var coordinator = await StartAsync();
+        await AgentStream.AnnounceAsync(new AgentService.AgentServiceClient(Channel(coordinator, "host-giantvm-0")));
         var viewer = Admin(Channel(coordinator, "viewer-bob"));
         var guest = Admin(Channel(coordinator, "guest-giantvm"));
         var host = Admin(Channel(coordinator, "host-other-0"));

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using GiantVm.Ctl.Live;
+using GiantVm.Testing;
 
 namespace GiantVm.Ctl.Tests.Live;
 
@@ -31,7 +32,7 @@ public sealed class GlobalOptionsTests
         using var doc = JsonDocument.Parse(before.Out);
         Assert.Equal("giantvm", doc.RootElement.GetProperty("vm").GetString());
         Assert.StartsWith("{", after.Out, StringComparison.Ordinal);
-        Assert.StartsWith("vm:           giantvm\n", table.Out, StringComparison.Ordinal);
+        Assert.StartsWith("instances:    1\nvm:           giantvm\n", table.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -43,8 +44,8 @@ public sealed class GlobalOptionsTests
         var afterVerb = await coordinator.RunAsync("tasks", "--vm", "other");
         var own = await coordinator.RunAsync("nodes", "--vm", "giantvm");
 
-        Assert.Equal((2, "giantvmctl: unknown vm 'other': this coordinator serves 'giantvm'\n"), (other.ExitCode, other.Error));
-        Assert.Equal((2, "giantvmctl: unknown vm 'other': this coordinator serves 'giantvm'\n"), (afterVerb.ExitCode, afterVerb.Error));
+        Assert.Equal((2, "giantvmctl: unknown vm 'other': this coordinator serves giantvm\n"), (other.ExitCode, other.Error));
+        Assert.Equal((2, "giantvmctl: unknown vm 'other': this coordinator serves giantvm\n"), (afterVerb.ExitCode, afterVerb.Error));
         Assert.Equal((0, ""), (own.ExitCode, own.Error));
     }
 
@@ -59,8 +60,33 @@ public sealed class GlobalOptionsTests
         var fromContext = await Task.Run(() => LiveRun.With(connector, "nodes"), Ct);
         var flagWins = await Task.Run(() => LiveRun.With(connector, "nodes", "--vm", "giantvm"), Ct);
 
-        Assert.Equal((2, "giantvmctl: unknown vm 'elsewhere': this coordinator serves 'giantvm'\n"), (fromContext.ExitCode, fromContext.Error));
+        Assert.Equal((2, "giantvmctl: unknown vm 'elsewhere': this coordinator serves giantvm\n"), (fromContext.ExitCode, fromContext.Error));
         Assert.Equal((0, ""), (flagWins.ExitCode, flagWins.Error));
+    }
+
+    [Fact]
+    public async Task TwoInstances_WithoutVm_AreExit2ListingThem_VmsListsBoth_AndGiantvmVmChooses()
+    {
+        await using var coordinator = await LiveCoordinator.StartAsync();
+        await AgentStream.AnnounceAsync(coordinator.Agents, "second");
+        var byEnvironment = coordinator.Connector(name => name == LiveVerb.VmEnvironmentVariable ? "second" : null, Ct);
+
+        var ambiguous = await coordinator.RunAsync("nodes");
+        var vms = await coordinator.RunAsync("vms", "-o", "json");
+        var table = await coordinator.RunAsync("vms");
+        var chosen = await Task.Run(() => LiveRun.With(byEnvironment, "status", "-o", "json"), Ct);
+        var flagWins = await Task.Run(() => LiveRun.With(byEnvironment, "status", "-o", "json", "--vm", "giantvm"), Ct);
+
+        Assert.Equal((2, "giantvmctl: this coordinator serves 2 instances; choose one with --vm (giantvm, second)\n"), (ambiguous.ExitCode, ambiguous.Error));
+        Assert.Equal(0, vms.ExitCode);
+        using var doc = JsonDocument.Parse(vms.Out);
+        Assert.Equal(["giantvm", "second"], doc.RootElement.GetProperty("vms").EnumerateArray().Select(v => v.GetProperty("vm").GetString()));
+        Assert.All(doc.RootElement.GetProperty("vms").EnumerateArray(), v => Assert.Equal("fast", v.GetProperty("policy").GetString()));
+        Assert.Contains("2 of at most 1000 instances", table.Out, StringComparison.Ordinal);
+        using var second = JsonDocument.Parse(chosen.Out);
+        Assert.Equal(("second", 2), (second.RootElement.GetProperty("vm").GetString(), second.RootElement.GetProperty("instances").GetInt32()));
+        using var first = JsonDocument.Parse(flagWins.Out);
+        Assert.Equal("giantvm", first.RootElement.GetProperty("vm").GetString());
     }
 
     [Fact]

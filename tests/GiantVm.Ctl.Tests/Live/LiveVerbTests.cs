@@ -25,7 +25,7 @@ public sealed class LiveVerbTests
         AssertHas(@"\nguest  -     guest     fake-1 ", table.Out);
         AssertFits(table.Out);
         using var doc = JsonDocument.Parse(json.Out);
-        Assert.Equal(["vm", "rebalancerMember", "recording", "store", "members", "agents", "policy", "paused", "lastRound", "lastRoundDecisions", "migrationsLastHour"],
+        Assert.Equal(["vm", "instances", "rebalancerMember", "recording", "store", "members", "agents", "policy", "paused", "lastRound", "lastRoundDecisions", "migrationsLastHour"],
             doc.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Contains("store:        sqlite, reachable (", table.Out, StringComparison.Ordinal);
         Assert.Contains("  location:   sqlite:/", table.Out, StringComparison.Ordinal);

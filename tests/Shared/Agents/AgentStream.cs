@@ -28,6 +28,23 @@ internal sealed class AgentStream : IDisposable
         return agent;
     }
 
+    /// <summary>
+    /// Makes <paramref name="vm"/> an instance of the coordinator, as its first agent's hello does:
+    /// a host agent of node <paramref name="node"/> says hello and goes away again (no report, no
+    /// session left behind). With TLS, <paramref name="client"/> must present that host's certificate.
+    /// </summary>
+    public static async Task AnnounceAsync(AgentService.AgentServiceClient client, string vm = "giantvm", uint node = 0)
+    {
+        var hello = HostHello(node);
+        hello.Vm = vm;
+        using var agent = await ConnectAsync(client, hello);
+        await agent._call.RequestStream.CompleteAsync();
+        while (await agent._call.ResponseStream.MoveNext(TestContext.Current.CancellationToken))
+        {
+            // settings; the stream ends with the request stream
+        }
+    }
+
     public static Hello GuestHello() => new()
     {
         Role = AgentRole.Guest,

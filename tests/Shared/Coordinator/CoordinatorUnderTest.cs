@@ -80,9 +80,13 @@ internal sealed class CoordinatorUnderTest : IAsyncDisposable
         return coordinator;
     }
 
-    /// <summary>Waits until the rebalancer runs and has recovered its log (status says a majority is there).</summary>
+    /// <summary>Makes <paramref name="vm"/> an instance of the coordinator, as its first agent's hello does.</summary>
+    public Task AnnounceInstanceAsync(string vm = "giantvm") => AgentStream.AnnounceAsync(Agents, vm);
+
+    /// <summary>Makes giantvm an instance and waits until its rebalancer runs and has recovered its log.</summary>
     private async Task WaitReadyAsync()
     {
+        await AnnounceInstanceAsync();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!(await Admin.GetStatusAsync(new StatusRequest(), cancellationToken: TestContext.Current.CancellationToken)).Recording)
         {
