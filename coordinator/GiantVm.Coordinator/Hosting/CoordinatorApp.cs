@@ -91,6 +91,7 @@ public static class CoordinatorApp
             throw new UsageException($"Coordinator:SnapshotEvery must be at least 1 (got {options.SnapshotEvery})");
         }
 
+        var retain = RetentionPolicy.Parse(options.Retain);
         CheckLimits(options);
         var dataDir = Path.GetFullPath(options.DataDir);
         try
@@ -117,6 +118,7 @@ public static class CoordinatorApp
         builder.Services.AddSingleton<TopologyBook>();
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(new MigrationLogDb(store));
+        builder.Services.AddSingleton(new RetentionSettings(retain));
 
         builder.Services.AddSingleton(new ServerTls(tls));
         builder.Services.AddSingleton<AgentStreams>();
@@ -138,6 +140,7 @@ public static class CoordinatorApp
         var initialPolicy = new PolicyInForce(loaded.Policy, text, options.Policy, 1, DateTimeOffset.UtcNow);
         AddAkka(builder, options, member, new RebalancerSettings(options.Vm, member.Value, options.Policy, FaultInjection.AfterDecisionPersisted()), initialPolicy, tls, store);
         builder.Services.AddHostedService<PolicyReloadTriggers>();
+        builder.Services.AddHostedService<RetentionService>();
 
         customize?.Invoke(builder);
 

@@ -22,6 +22,7 @@ public static class CoordinatorCommandLine
         var tlsCa = new Option<string>("--tls-ca") { Description = "The deployment's CA (PEM); clients must chain to it (Coordinator:Tls:Ca)", HelpName = "FILE" };
         var store = new Option<string>("--store") { Description = "Where events, snapshots and the migration log live: sqlite:PATH (one member) or postgres://USER@HOST:PORT/DB[?sslmode=require] (a cluster; tables created on first start) (Coordinator:Store) [default: sqlite:DATA_DIR/giantvm.db]", HelpName = "URI" };
         var storePassword = new Option<string>("--store-password-file") { Description = "File holding the PostgreSQL password (Coordinator:StorePasswordFile) [default: $GIANTVM_STORE_PASSWORD, else none]", HelpName = "FILE" };
+        var retain = new Option<string>("--retain") { Description = "Keep migration log rows and rebalancer events this long (30d, 12h, 90m; 0 or off: forever); older ones are deleted hourly by the oldest member, snapshots kept (Coordinator:Retain) [default: 30d]", HelpName = "DURATION" };
         var vm = new Option<string>("--vm") { Description = "GiantVM instance id served (Coordinator:Vm) [default: giantvm]", HelpName = "ID" };
         var member = new Option<string>("--member-name") { Description = "Name in journal records and status (Coordinator:MemberName) [default: host:grpc-port]", HelpName = "NAME" };
         var akkaPort = new Option<int?>("--akka-port") { Description = "Akka remoting port, 0 = any free port (Coordinator:Akka:Port) [default: 0]", HelpName = "PORT" };
@@ -38,7 +39,7 @@ public static class CoordinatorCommandLine
             "giantvm-coordinator: decides BE-task migrations between the virtual NUMA nodes of a GiantVM guest. " +
             "Agents connect over gRPC (AgentService), giantvmctl over AdminService; every decision, result and state change is persisted " +
             "in the store (--store: SQLite for one member, PostgreSQL for a cluster) before it takes effect; the migration log is read from the same database. With --tls-cert/--tls-key/--tls-ca every channel is mutually authenticated (docs/security.md). Exit codes: 0 clean stop, 1 runtime failure (including this member being downed or removed from the cluster: restart it), 2 usage or policy error.");
-        foreach (var option in new Option[] { policy, config, urls, metricsUrl, dataDir, store, storePassword, insecure, tlsCert, tlsKey, tlsCa, vm, member, akkaPort, seedNodes, clusterSize, maxStreams, maxReportRate, maxTasks, logLevel, verbose })
+        foreach (var option in new Option[] { policy, config, urls, metricsUrl, dataDir, store, storePassword, retain, insecure, tlsCert, tlsKey, tlsCa, vm, member, akkaPort, seedNodes, clusterSize, maxStreams, maxReportRate, maxTasks, logLevel, verbose })
         {
             root.Options.Add(option);
         }
@@ -63,6 +64,7 @@ public static class CoordinatorCommandLine
             Set("Coordinator:Vm", parse.GetValue(vm));
             Set("Coordinator:Store", parse.GetValue(store));
             Set("Coordinator:StorePasswordFile", parse.GetValue(storePassword));
+            Set("Coordinator:Retain", parse.GetValue(retain));
             Set("Coordinator:MemberName", parse.GetValue(member));
             Set("Coordinator:LogLevel", parse.GetValue(logLevel));
             Set("Coordinator:Tls:Cert", parse.GetValue(tlsCert));
