@@ -147,6 +147,7 @@ public sealed class RenderedTemplateTests(StagedDeployment deployment)
         Assert.Equal("/var/lib/giantvm-coordinator", coordinator.GetProperty("DataDir").GetString());
         Assert.Equal(StagedDeployment.StoreUri, coordinator.GetProperty("Store").GetString());
         Assert.Equal("/etc/giantvm/store-password", coordinator.GetProperty("StorePasswordFile").GetString());
+        Assert.Equal("30d", coordinator.GetProperty("Retain").GetString());
         Assert.Equal("staging-secret\n", File.ReadAllText(deployment.Installed(host, "/etc/giantvm/store-password")));
         Assert.Equal(address, coordinator.GetProperty("Akka").GetProperty("Hostname").GetString());
         Assert.Equal(4053, coordinator.GetProperty("Akka").GetProperty("Port").GetInt32());

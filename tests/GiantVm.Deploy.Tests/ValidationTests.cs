@@ -149,6 +149,13 @@ public sealed class ValidationTests : IDisposable
     }
 
     [Fact]
+    public async Task RetainThatIsNotADuration_StopsThePlay()
+    {
+        var run = await ValidateAsync(TwoHosts + Guest + OneCoordinator, "-e", "giantvm_retain=1w");
+        AssertStopped(run, "giantvm_retain '1w' is not a duration such as 30d, 12h or 90m");
+    }
+
+    [Fact]
     public async Task MissingPolicyFile_StopsThePlay()
     {
         var missing = _folder.Combine("no-such-policy.yaml");

@@ -108,6 +108,7 @@ public static class CoordinatorApp
             throw new UsageException($"Coordinator:SnapshotEvery must be at least 1 (got {options.SnapshotEvery})");
         }
 
+        var retain = RetentionPolicy.Parse(options.Retain);
         CheckLimits(options);
         var dataDir = Path.GetFullPath(options.DataDir);
         try
@@ -136,6 +137,7 @@ public static class CoordinatorApp
         builder.Services.AddSingleton(new MigrationLogDb(store));
         builder.Services.AddSingleton<InstanceDirectory>();
         builder.Services.AddSingleton(catalog);
+        builder.Services.AddSingleton(new RetentionSettings(retain));
 
         builder.Services.AddSingleton(new ServerTls(tls));
         builder.Services.AddSingleton<AgentStreams>();
@@ -157,6 +159,7 @@ public static class CoordinatorApp
         var initialPolicy = new PolicyInForce(loaded.Policy, text, options.Policy, 1, DateTimeOffset.UtcNow);
         AddAkka(builder, options, member, catalog, initialPolicy, tls, store);
         builder.Services.AddHostedService<PolicyReloadTriggers>();
+        builder.Services.AddHostedService<RetentionService>();
 
         customize?.Invoke(builder);
 

@@ -24,6 +24,7 @@ public static class CoordinatorCommandLine
         var storePassword = new Option<string>("--store-password-file") { Description = "File holding the PostgreSQL password (Coordinator:StorePasswordFile) [default: $GIANTVM_STORE_PASSWORD, else none]", HelpName = "FILE" };
         var policyDir = new Option<string>("--policy-dir") { Description = "Folder of per-instance policies DIR/VM.yaml (same validation and reload rules); an instance without one uses --policy (Coordinator:PolicyDir)", HelpName = "DIR" };
         var maxVms = new Option<int?>("--max-vms") { Description = "GiantVM instances the cluster serves at most (an instance exists once one of its agents says hello); the next is refused RESOURCE_EXHAUSTED (Coordinator:MaxVms) [default: 1000]", HelpName = "N" };
+        var retain = new Option<string>("--retain") { Description = "Keep migration log rows and rebalancer events this long (30d, 12h, 90m; 0 or off: forever); older ones are deleted hourly by the oldest member, snapshots kept (Coordinator:Retain) [default: 30d]", HelpName = "DURATION" };
         var member = new Option<string>("--member-name") { Description = "Name in journal records and status (Coordinator:MemberName) [default: host:grpc-port]", HelpName = "NAME" };
         var akkaPort = new Option<int?>("--akka-port") { Description = "Akka remoting port, 0 = any free port (Coordinator:Akka:Port) [default: 0]", HelpName = "PORT" };
         var akkaHost = new Option<string>("--akka-host") { Description = "Address Akka remoting binds to and the other members reach this one at: an IP or host name, one per member when several share a machine (Coordinator:Akka:Hostname) [default: 127.0.0.1]", HelpName = "ADDR" };
@@ -39,7 +40,7 @@ public static class CoordinatorCommandLine
             "giantvm-coordinator: decides BE-task migrations between the virtual NUMA nodes of GiantVM guests (one rebalancer per GiantVM instance, sharded over the cluster's members). " +
             "Agents connect over gRPC (AgentService), giantvmctl over AdminService; every decision, result and state change is persisted " +
             "in the store (--store: SQLite for one member, PostgreSQL for a cluster) before it takes effect; the migration log is read from the same database. With --tls-cert/--tls-key/--tls-ca every channel is mutually authenticated (docs/security.md). Exit codes: 0 clean stop, 1 runtime failure (including this member being downed or removed from the cluster: restart it), 2 usage or policy error.");
-        foreach (var option in new Option[] { policy, config, urls, metricsUrl, dataDir, store, storePassword, insecure, tlsCert, tlsKey, tlsCa, policyDir, maxVms, member, akkaPort, seedNodes, clusterSize, maxStreams, maxReportRate, maxTasks, logLevel, verbose })
+        foreach (var option in new Option[] { policy, config, urls, metricsUrl, dataDir, store, storePassword, retain, insecure, tlsCert, tlsKey, tlsCa, policyDir, maxVms, member, akkaPort, seedNodes, clusterSize, maxStreams, maxReportRate, maxTasks, logLevel, verbose })
         {
             root.Options.Add(option);
         }
@@ -65,6 +66,7 @@ public static class CoordinatorCommandLine
             Set("Coordinator:MaxVms", parse.GetValue(maxVms)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Set("Coordinator:Store", parse.GetValue(store));
             Set("Coordinator:StorePasswordFile", parse.GetValue(storePassword));
+            Set("Coordinator:Retain", parse.GetValue(retain));
             Set("Coordinator:MemberName", parse.GetValue(member));
             Set("Coordinator:LogLevel", parse.GetValue(logLevel));
             Set("Coordinator:Tls:Cert", parse.GetValue(tlsCert));

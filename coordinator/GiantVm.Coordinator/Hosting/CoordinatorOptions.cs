@@ -30,6 +30,12 @@ public sealed class CoordinatorOptions
     /// <summary>A snapshot of the rebalancer's state is saved every this many events (recovery reads it and the events after it).</summary>
     public int SnapshotEvery { get; set; } = 100;
 
+    /// <summary>
+    /// How long migration log rows and rebalancer events are kept (<c>30d</c>, <c>12h</c>,
+    /// <c>90m</c>; <c>0</c> or <c>off</c>: forever). Older ones are deleted hourly; snapshots are kept.
+    /// </summary>
+    public string Retain { get; set; } = Persistence.RetentionPolicy.Default;
+
     /// <summary>HTTP/1.1 endpoint for /metrics and /healthz.</summary>
     public string MetricsUrl { get; set; } = "http://127.0.0.1:5001";
 

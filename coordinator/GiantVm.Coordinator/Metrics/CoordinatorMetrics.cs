@@ -78,6 +78,10 @@ internal static class CoordinatorMetrics
         "giantvm_migrations_pending", "Commands sent and waiting for a result, per instance.",
         new GaugeConfiguration { LabelNames = ["vm"] });
 
+    public static readonly Counter RetentionDeleted = Prometheus.Metrics.CreateCounter(
+        "giantvm_retention_deleted_total", "Rows deleted from the store by --retain, by kind (migration_rows, state_changes, events).",
+        new CounterConfiguration { LabelNames = ["kind"] });
+
     public static readonly Gauge StoreUp = Prometheus.Metrics.CreateGauge(
         "giantvm_store_up", "1 while this member reads the store (journal and migration log read model); 0 while it fails.");
 

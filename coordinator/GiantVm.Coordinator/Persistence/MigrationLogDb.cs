@@ -24,6 +24,9 @@ public sealed class MigrationLogDb(StoreLocation store)
     /// <summary>Times are stored as fixed-width UTC text, so text order is time order in both databases.</summary>
     public const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
+    /// <summary>The projection's row in <c>giantvm_read_model_position</c>.</summary>
+    private const string PositionName = "migration_log";
+
     public StoreLocation Store { get; } = store;
 
     private bool IsPostgres => Store.Kind == StoreKind.Postgres;
@@ -107,6 +110,12 @@ public sealed class MigrationLogDb(StoreLocation store)
         )
         """,
         "CREATE INDEX IF NOT EXISTS giantvm_state_changes_ordering ON giantvm_state_changes (ordering)",
+        """
+        CREATE TABLE IF NOT EXISTS giantvm_read_model_position (
+          name VARCHAR(64) PRIMARY KEY,
+          ordering BIGINT NOT NULL
+        )
+        """,
         (postgres ? "CREATE OR REPLACE VIEW" : "CREATE VIEW IF NOT EXISTS") + """
          giantvm_migrations AS
         SELECT d.vm, d.migration_id, d.time AS decided_at, d.migration_trigger, d.dry_run, d.pid, d.comm,
@@ -152,12 +161,17 @@ public sealed class MigrationLogDb(StoreLocation store)
         }
     }
 
-    /// <summary>The highest journal position projected so far (0: none).</summary>
+    /// <summary>
+    /// The highest journal position projected so far (0: none): the position recorded with the
+    /// rows (<c>giantvm_read_model_position</c>, which retention does not delete, so that a read
+    /// model whose old rows were deleted is not projected again), or the rows' own (a read
+    /// model written before that table existed).
+    /// </summary>
     public async Task<long> ProjectedUpToAsync(CancellationToken token)
     {
         await using var connection = await OpenAsync(token);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT MAX(m) FROM (SELECT MAX(ordering) AS m FROM giantvm_migration_log UNION ALL SELECT MAX(ordering) AS m FROM giantvm_state_changes) x";
+        command.CommandText = "SELECT MAX(m) FROM (SELECT MAX(ordering) AS m FROM giantvm_migration_log UNION ALL SELECT MAX(ordering) AS m FROM giantvm_state_changes UNION ALL SELECT MAX(ordering) AS m FROM giantvm_read_model_position) x";
         var value = await command.ExecuteScalarAsync(token);
         return value is null or DBNull ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
     }
@@ -230,7 +244,46 @@ public sealed class MigrationLogDb(StoreLocation store)
             await command.ExecuteNonQueryAsync(token);
         }
 
+        await using (var position = connection.CreateCommand())
+        {
+            position.Transaction = transaction;
+            position.CommandText = """
+                INSERT INTO giantvm_read_model_position (name, ordering) VALUES (@name, @ordering)
+                ON CONFLICT (name) DO UPDATE SET ordering = CASE WHEN excluded.ordering > giantvm_read_model_position.ordering
+                  THEN excluded.ordering ELSE giantvm_read_model_position.ordering END
+                """;
+            Add(position, "name", PositionName);
+            Add(position, "ordering", rows.Max(r => r.Ordering));
+            await position.ExecuteNonQueryAsync(token);
+        }
+
         await transaction.CommitAsync(token);
+    }
+
+    /// <summary>
+    /// Deletes the migrations whose latest record (decision or result) is older than
+    /// <paramref name="cutoff"/> (all their rows) and the state changes older than it; returns
+    /// how many rows of each went. The projected position is kept.
+    /// </summary>
+    public async Task<(int MigrationRows, int StateChanges)> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken token)
+    {
+        await using var connection = await OpenAsync(token);
+        await using var transaction = await connection.BeginTransactionAsync(token);
+        await using var migrations = connection.CreateCommand();
+        migrations.Transaction = transaction;
+        migrations.CommandText = """
+            DELETE FROM giantvm_migration_log WHERE migration_id IN (
+              SELECT migration_id FROM giantvm_migration_log GROUP BY migration_id HAVING MAX(time) < @cutoff)
+            """;
+        Add(migrations, "cutoff", FormatTime(cutoff));
+        var migrationRows = await migrations.ExecuteNonQueryAsync(token);
+        await using var changes = connection.CreateCommand();
+        changes.Transaction = transaction;
+        changes.CommandText = "DELETE FROM giantvm_state_changes WHERE time < @cutoff";
+        Add(changes, "cutoff", FormatTime(cutoff));
+        var stateChanges = await changes.ExecuteNonQueryAsync(token);
+        await transaction.CommitAsync(token);
+        return (migrationRows, stateChanges);
     }
 
     /// <summary>The records <paramref name="query"/> selects, in journal order (the newest <see cref="JournalQuery.Limit"/> when it has one).</summary>
@@ -385,7 +438,7 @@ public sealed class MigrationLogDb(StoreLocation store)
         return names;
     }
 
-    private async Task<DbConnection> OpenAsync(CancellationToken token)
+    internal async Task<DbConnection> OpenAsync(CancellationToken token)
     {
         var connection = CreateConnection();
         try
@@ -416,7 +469,7 @@ public sealed class MigrationLogDb(StoreLocation store)
         await command.ExecuteNonQueryAsync(token);
     }
 
-    private static void Add(DbCommand command, string name, object? value)
+    internal static void Add(DbCommand command, string name, object? value)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = "@" + name;

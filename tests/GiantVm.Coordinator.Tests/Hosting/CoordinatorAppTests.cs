@@ -71,6 +71,53 @@ public sealed class CoordinatorAppTests : IDisposable
         Assert.Equal(3, options.EffectiveClusterSize);
     }
 
+    [Theory]
+    [InlineData(null, 30 * 24)]
+    [InlineData("12h", 12)]
+    [InlineData("off", null)]
+    [InlineData("0", null)]
+    public async Task CommandLine_Retain_SetsTheRetentionInForce(string? flag, int? hours)
+    {
+        CoordinatorLaunch? launch = null;
+        var exit = await CoordinatorCommandLine.InvokeAsync(
+            flag is null ? ["--policy", "demo"] : ["--policy", "demo", "--retain", flag],
+            (l, _) =>
+            {
+                launch = l;
+                return Task.FromResult(0);
+            },
+            TextWriter.Null);
+        var overrides = new Dictionary<string, string?>(launch!.Overrides) { ["Coordinator:DataDir"] = _folder, ["Coordinator:ConsoleLog"] = "false" };
+        await using var app = CoordinatorApp.Build(new CoordinatorLaunch(null, overrides));
+
+        Assert.Equal(0, exit);
+        Assert.Equal(hours is { } h ? TimeSpan.FromHours(h) : (TimeSpan?)null, app.Services.GetRequiredService<GiantVm.Coordinator.Persistence.RetentionSettings>().Retain);
+    }
+
+    [Fact]
+    public async Task Run_WithABadRetain_EndsInOneLineAndExitCode2()
+    {
+        var stderr = new StringWriter();
+
+        var exit = await CoordinatorProgram.RunAsync(Launch(null, ("Coordinator:Policy", "demo"), ("Coordinator:Retain", "a month")), stderr, TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Equal("giantvm-coordinator: --retain 'a month': expected a duration such as 30d, 12h or 90m (500ms, 30s, 5m, 1h30m, 2d or bare seconds), or 0/off to keep everything" + Environment.NewLine, stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Help_ListsRetain()
+    {
+        var output = new StringWriter();
+        var root = CoordinatorCommandLine.Create((_, _) => Task.FromResult(0));
+
+        var exit = await root.Parse(["--help"]).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("--retain <DURATION>", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("(Coordinator:Retain)", output.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task CommandLine_AkkaHost_SetsTheAddressAkkaBindsTo()
     {
