@@ -268,7 +268,7 @@ public sealed class VerifiedMessagesTests : IAsyncLifetime
         .ConfigureServices(services => services.AddAkka("verified", builder => builder.AddMemberMessages(verifyEveryMessage: true)))
         .Build();
 
-    private ActorSystem System => _host.Services.GetRequiredService<ActorSystem>();
+    private ActorSystem Actors => _host.Services.GetRequiredService<ActorSystem>();
 
     public async ValueTask InitializeAsync() => await _host.StartAsync(TestContext.Current.CancellationToken);
 
@@ -282,7 +282,7 @@ public sealed class VerifiedMessagesTests : IAsyncLifetime
     public async Task ABoundMessage_ArrivesAsACopyThroughTheSerializer()
     {
         var arrived = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var sink = System.ActorOf(Props.Create(() => new Sink(arrived)));
+        var sink = Actors.ActorOf(Props.Create(() => new Sink(arrived)));
         var sent = new MemberEndpoint("member-1", "https://127.0.0.1:5000");
 
         sink.Tell(sent);
@@ -297,9 +297,9 @@ public sealed class VerifiedMessagesTests : IAsyncLifetime
     public async Task AnUnboundMessage_IsDroppedWithASerializationError()
     {
         var errors = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
-        System.EventStream.Subscribe(System.ActorOf(Props.Create(() => new Sink(errors))), typeof(Akka.Event.Error));
-        var handled = global::System.Threading.Channels.Channel.CreateUnbounded<object>();
-        var sink = System.ActorOf(Props.Create(() => new Forwarder(handled.Writer)));
+        Actors.EventStream.Subscribe(Actors.ActorOf(Props.Create(() => new Sink(errors))), typeof(Akka.Event.Error));
+        var handled = System.Threading.Channels.Channel.CreateUnbounded<object>();
+        var sink = Actors.ActorOf(Props.Create(() => new Forwarder(handled.Writer)));
         sink.Tell(GetMemberInfo.Instance); // the receiver runs (a message sent before it does fails differently)
         await handled.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
@@ -315,7 +315,7 @@ public sealed class VerifiedMessagesTests : IAsyncLifetime
     /// <summary>Writes every message it receives to a channel.</summary>
     private sealed class Forwarder : ReceiveActor
     {
-        public Forwarder(global::System.Threading.Channels.ChannelWriter<object> received) => ReceiveAny(m => received.TryWrite(m));
+        public Forwarder(System.Threading.Channels.ChannelWriter<object> received) => ReceiveAny(m => received.TryWrite(m));
     }
 
     private sealed record Unbound(string Value);
