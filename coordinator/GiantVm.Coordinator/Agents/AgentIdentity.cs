@@ -5,6 +5,7 @@ namespace GiantVm.Coordinator.Agents;
 /// <summary>Who an agent stream speaks for: one session per identity, the newest wins.</summary>
 public sealed record AgentIdentity(AgentRole Role, int NodeId, string Vm)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public string RoleName => Role switch
     {
         AgentRole.Host => "host",

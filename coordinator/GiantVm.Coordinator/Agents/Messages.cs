@@ -16,10 +16,10 @@ public sealed record OpenSession(
     DateTimeOffset ConnectedAt,
     ChannelWriter<CoordinatorMessage> Outbox,
     Action<string> EndStream,
-    IActorRef ReportsTo);
+    IActorRef ReportsTo) : INoSerializationVerificationNeeded;
 
-/// <summary>SessionManagerActor -> handler: the session actor now holding the stream.</summary>
-public sealed record SessionOpened(string SessionId, IActorRef Session);
+/// <summary>SessionManagerActor -> handler: the session actor now holding the stream (local, as the handler is).</summary>
+public sealed record SessionOpened(string SessionId, IActorRef Session) : INoSerializationVerificationNeeded;
 
 /// <summary>Handler -> SessionManagerActor: the stream ended; no reply.</summary>
 public sealed record CloseSession(string SessionId);
@@ -30,22 +30,38 @@ public sealed record SessionReplaced
     public static SessionReplaced Instance { get; } = new();
 }
 
-/// <summary>Handler -> AgentSessionActor: a validated message from the agent, forwarded to the rebalancer; no reply.</summary>
-public sealed record AgentPayload(object Message, DateTimeOffset ReceivedAt);
+/// <summary>Handler -> AgentSessionActor (local): a validated message from the agent, forwarded to the rebalancer; no reply.</summary>
+public sealed record AgentPayload(object Message, DateTimeOffset ReceivedAt) : INoSerializationVerificationNeeded;
 
 /// <summary>
 /// Rebalancer -> the guest agent's session (on whichever member holds it) or SessionManagerActor:
 /// send to the vm's guest agent; <see cref="CommandUndeliverable"/> back on failure. The message
-/// travels as its protobuf bytes (it crosses members; protobuf types are not serializer-friendly).
+/// travels as its protobuf bytes (it crosses members: base64 in the member message JSON, see MemberMessageFormat).
 /// </summary>
-public sealed record DeliverToGuest(string Vm, string CommandId, byte[] Payload)
+public sealed record DeliverToGuest
 {
+    [System.Text.Json.Serialization.JsonConstructor]
+    public DeliverToGuest(string vm, string commandId, byte[] payload)
+    {
+        Vm = vm;
+        CommandId = commandId;
+        Payload = payload;
+    }
+
     public DeliverToGuest(string vm, string commandId, CoordinatorMessage message)
         : this(vm, commandId, message.ToByteArray())
     {
     }
 
+    public string Vm { get; }
+
+    public string CommandId { get; }
+
+    /// <summary>The message for the agent, as its protobuf bytes.</summary>
+    public byte[] Payload { get; }
+
     /// <summary>The message for the agent.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public CoordinatorMessage Message => CoordinatorMessage.Parser.ParseFrom(Payload);
 }
 

@@ -396,7 +396,7 @@ public static class CoordinatorApp
                     loggers.ClearLoggers();
                     loggers.AddLoggerFactory();
                 })
-                .AddHyperion()
+                .AddMemberMessages(akka.VerifyMessages)
                 .WithRebalancerStore(store)
                 // stable-after: how long the SBR waits before downing an unreachable member. The
                 // removal margin (how long the singleton waits after a removal before it starts
@@ -408,8 +408,6 @@ public static class CoordinatorApp
                         "akka.cluster.split-brain-resolver.stable-after = " +
                         akka.StableAfterSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s\n" +
                         "akka.cluster.down-removal-margin = 1s\n" +
-                        // Hyperion for every type is meant (AkkaSerialization): no warning about it at each start
-                        "akka.log-serializer-override-on-start = off\n" +
                         // under systemd, Akka's start-up and shutdown logger writes journal lines too
                         (Systemd.UnderSystemd(Environment.GetEnvironmentVariable)
                             ? $"akka.stdout-logger-class = \"{typeof(JournalStdoutLogger).AssemblyQualifiedName}\"\n"

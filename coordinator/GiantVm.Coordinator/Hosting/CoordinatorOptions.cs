@@ -136,4 +136,11 @@ public sealed class AkkaSettings
     /// faster failover but more risk of downing a member that is only slow.
     /// </summary>
     public double StableAfterSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// Sends every actor message, local ones too, through its serializer and back
+    /// (<c>akka.actor.serialize-messages</c>): the tests turn it on to prove that each message has
+    /// one; it costs CPU for nothing in production.
+    /// </summary>
+    public bool VerifyMessages { get; set; }
 }

@@ -3,7 +3,8 @@ using GiantVm.Coordinator.Rebalancing.Bookkeeping;
 namespace GiantVm.Coordinator.Persistence;
 
 /// <summary>Rebalancer -> RebalancerEventLog: persist this event; replies <see cref="EventRecorded"/> once it is in the store, or <see cref="Akka.Actor.Status.Failure"/>.</summary>
-public sealed record RecordEvent(RebalancerEvent Event);
+/// <remarks>Local (the event log is the rebalancer's child); the event itself is stored with <see cref="RebalancerEventSerializer"/>.</remarks>
+public sealed record RecordEvent(RebalancerEvent Event) : Akka.Actor.INoSerializationVerificationNeeded;
 
 /// <summary>RebalancerEventLog -> asker: the event is durable at this sequence number.</summary>
 public sealed record EventRecorded(long SequenceNr);

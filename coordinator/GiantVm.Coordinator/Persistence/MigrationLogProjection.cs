@@ -150,12 +150,13 @@ public sealed class MigrationLogProjection : ReceiveActor, IWithTimers
         return rows;
     }
 
-    private sealed record Start
+    // self-messages: they never leave this actor (Started holds the stream's kill switch)
+    private sealed record Start : INoSerializationVerificationNeeded
     {
         public static Start Instance { get; } = new();
     }
 
-    private sealed record Started(UniqueKillSwitch KillSwitch, long From);
+    private sealed record Started(UniqueKillSwitch KillSwitch, long From) : INoSerializationVerificationNeeded;
 
-    private sealed record Failed(string Reason);
+    private sealed record Failed(string Reason) : INoSerializationVerificationNeeded;
 }

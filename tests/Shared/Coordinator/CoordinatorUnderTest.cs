@@ -67,6 +67,8 @@ internal sealed class CoordinatorUnderTest : IAsyncDisposable
             ["Coordinator:ConsoleLog"] = "false",
             ["Coordinator:WatchPolicyFile"] = "false",
             ["Coordinator:LogLevel"] = "Warning",
+            // every actor message, local ones too, through its serializer: one without a binding fails here
+            ["Coordinator:Akka:VerifyMessages"] = "true",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -100,6 +102,7 @@ internal sealed class CoordinatorUnderTest : IAsyncDisposable
         Channel.Dispose();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
+        var unsent = UnsentMessages(DataDir);
         try
         {
             Directory.Delete(DataDir, recursive: true);
@@ -108,5 +111,20 @@ internal sealed class CoordinatorUnderTest : IAsyncDisposable
         {
             // a log file still being closed: the temp folder is left behind
         }
+
+        Assert.True(unsent.Count == 0, "messages failed their serializer (see AkkaSerialization):\n" + string.Join("\n", unsent));
+    }
+
+    /// <summary>
+    /// The log lines of messages that could not go through their serializer: with
+    /// <c>Coordinator:Akka:VerifyMessages</c> Akka drops such a message with this error, which a
+    /// test might not notice otherwise.
+    /// </summary>
+    private static List<string> UnsentMessages(string dataDir)
+    {
+        var logs = Path.Combine(dataDir, "logs");
+        return Directory.Exists(logs)
+            ? [.. Directory.GetFiles(logs, "*.json").SelectMany(File.ReadLines).Where(l => l.Contains("Swallowing exception during message send", StringComparison.Ordinal))]
+            : [];
     }
 }
