@@ -12,11 +12,16 @@ namespace GiantVm.Coordinator.Persistence;
 /// the state from the newest snapshot and the events after it. The journal's unique
 /// (persistence id, sequence number) key refuses a second writer of the same sequence number: a
 /// persist that fails stops this actor (Akka.Persistence's rule), and the asker gets the failure.
+/// On PostgreSQL it takes its instance's <see cref="RebalancerFence"/> before it recovers: from
+/// then on the journal refuses the events of any earlier writer of the instance; when the fence
+/// cannot be taken (another Up member holds it, the store is down) it fails to start and its
+/// parent retries.
 /// </summary>
 public sealed class RebalancerEventLog : ReceivePersistentActor
 {
     private readonly RebalancerBookkeeping _book;
     private readonly int _snapshotEvery;
+    private readonly string _vm;
     private long _replayed;
     private bool _fromSnapshot;
     private IActorRef? _waiting;
@@ -25,6 +30,7 @@ public sealed class RebalancerEventLog : ReceivePersistentActor
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(snapshotEvery, 1);
         PersistenceId = PersistenceIdOf(vm);
+        _vm = vm;
         _snapshotEvery = snapshotEvery;
         _book = new RebalancerBookkeeping(vm, "", defaultPolicy);
 
@@ -70,6 +76,17 @@ public sealed class RebalancerEventLog : ReceivePersistentActor
 
     public static Props Props(string vm, PolicyInForce defaultPolicy, int snapshotEvery) =>
         Akka.Actor.Props.Create(() => new RebalancerEventLog(vm, defaultPolicy, snapshotEvery));
+
+    /// <summary>The fence first, then Akka.Persistence's start (which begins the recovery).</summary>
+    public override void AroundPreStart()
+    {
+        if (RebalancerFence.Of(Context.System) is { } fence)
+        {
+            Akka.Persistence.Persistence.Instance.Apply(Context.System).JournalFor(JournalPluginId); // creates its tables on a new database
+            fence.Take(_vm);
+        }
+        base.AroundPreStart();
+    }
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {

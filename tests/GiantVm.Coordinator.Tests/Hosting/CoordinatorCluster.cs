@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using GiantVm.Contracts.V1;
 using GiantVm.Coordinator.Persistence;
 using GiantVm.Scheduling.Journal;
@@ -83,6 +84,19 @@ internal sealed class CoordinatorCluster : IDisposable
         member.Process.WaitForExit(10_000);
     }
 
+    /// <summary>SIGTERM: the member leaves the cluster and exits; waits for the exit.</summary>
+    public void Terminate(int i)
+    {
+        Signal(i, SigTerm);
+        Member(i).Process.WaitForExit(30_000);
+    }
+
+    /// <summary>SIGSTOP: the process is frozen (its sockets stay open, nothing answers) until <see cref="Continue"/>.</summary>
+    public void Stop(int i) => Signal(i, SigStop);
+
+    /// <summary>SIGCONT: a process frozen by <see cref="Stop"/> runs on from where it was.</summary>
+    public void Continue(int i) => Signal(i, SigCont);
+
     public AdminService.AdminServiceClient Admin(int i) => new(Channel(i));
 
     public AgentService.AgentServiceClient Agents(int i) => new(Channel(i));
@@ -109,6 +123,21 @@ internal sealed class CoordinatorCluster : IDisposable
             member?.Dispose();
         }
     }
+
+    private const int SigStop = 19;
+    private const int SigCont = 18;
+    private const int SigTerm = 15;
+
+    private void Signal(int i, int signal)
+    {
+        if (Kill(Member(i).Process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({signal}) of {MemberName(i)} failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     private GrpcChannel Channel(int i)
     {

@@ -13,7 +13,7 @@ namespace GiantVm.Coordinator.Tests.Hosting;
 public sealed class CoordinatorClusterTests : IDisposable
 {
     /// <summary>One move per round, every second, while node 0 stays hot; moved tasks never move again.</summary>
-    private const string Policy = """
+    internal const string Policy = """
         name: cluster-test
         mode: balanced
         interval: 1s
@@ -137,14 +137,14 @@ public sealed class CoordinatorClusterTests : IDisposable
         Assert.Equal(runs.Distinct().Count(), runs.Count);
     }
 
-    private static void AssertEachOnce(IEnumerable<string> ids, string what)
+    internal static void AssertEachOnce(IEnumerable<string> ids, string what)
     {
         var duplicates = ids.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         Assert.True(duplicates.Count == 0, $"{what} holds {string.Join(", ", duplicates)} more than once");
     }
 
     /// <summary>Index of the member running the rebalancer once it has recovered (status asked at <paramref name="via"/>).</summary>
-    private static async Task<int> RebalancerAsync(CoordinatorCluster cluster, int via, TimeSpan timeout, int? not = null)
+    internal static async Task<int> RebalancerAsync(CoordinatorCluster cluster, int via, TimeSpan timeout, int? not = null)
     {
         var found = -1;
         await AgentStream.AnnounceAsync(cluster.Agents(via)); // the instance exists once an agent of it said hello
@@ -157,10 +157,10 @@ public sealed class CoordinatorClusterTests : IDisposable
         return found;
     }
 
-    private static Task WaitAsync(Func<bool> condition, TimeSpan timeout, string what, CoordinatorCluster cluster) =>
+    internal static Task WaitAsync(Func<bool> condition, TimeSpan timeout, string what, CoordinatorCluster cluster) =>
         WaitAsync(() => Task.FromResult(condition()), timeout, what, cluster);
 
-    private static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, CoordinatorCluster cluster)
+    internal static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, CoordinatorCluster cluster)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)

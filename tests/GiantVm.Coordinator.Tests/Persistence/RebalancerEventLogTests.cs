@@ -76,33 +76,39 @@ public sealed class RebalancerEventLogTests
     /// <summary>Records a live session's events in one system, recovers them in another; returns how many were recorded.</summary>
     [Fact]
     [Trait("Category", "postgres")]
-    public async Task Postgres_AStaleWriterOfTheSameInstance_CannotPersistASequenceNumberTakenSince()
+    public async Task Postgres_AStaleWriterOfTheSameInstance_PersistsNothingOnceANewerOneTookTheFence_EvenASequenceNumberStillFree()
     {
         await using var postgres = await TestPostgres.StartAsync(Ct);
         var store = StoreLocation.Parse(postgres.StoreUri);
         var events = StoredEvents.All;
+        await using var old = await StartAsync(store);
         await using var current = await StartAsync(store);
-        await using var stale = await StartAsync(store);
+        var deposed = old.System.ActorOf(RebalancerEventLog.Props("giantvm", InForce(), 100));
+        Assert.Equal(1, (await deposed.Ask<EventRecorded>(new RecordEvent(events[4]), AskTimeout, Ct)).SequenceNr);
         var live = current.System.ActorOf(RebalancerEventLog.Props("giantvm", InForce(), 100));
-        Assert.Equal(1, (await live.Ask<EventRecorded>(new RecordEvent(events[4]), AskTimeout, Ct)).SequenceNr);
-        var deposed = stale.System.ActorOf(RebalancerEventLog.Props("giantvm", InForce(), 100));
-        Assert.Equal(1, (await deposed.Ask<RecoveredState>(GetRecoveredState.Instance, AskTimeout, Ct)).SequenceNr);
+        Assert.Equal(1, (await live.Ask<RecoveredState>(GetRecoveredState.Instance, AskTimeout, Ct)).SequenceNr);
 
-        Assert.Equal(2, (await live.Ask<EventRecorded>(new RecordEvent(events[6]), AskTimeout, Ct)).SequenceNr);
+        // Sequence number 2 is free, but the newer writer took the fence when it recovered.
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => deposed.Ask<EventRecorded>(new RecordEvent(events[5]), AskTimeout, Ct));
-
         Assert.Contains("did not persist event 2 of rebalancer-giantvm", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("fenced", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(2, (await live.Ask<EventRecorded>(new RecordEvent(events[6]), AskTimeout, Ct)).SequenceNr);
+
         await using var connection = new NpgsqlConnection(postgres.ConnectionString);
         await connection.OpenAsync(Ct);
-        await using var reader = await new NpgsqlCommand(
-            "select sequence_number, manifest from journal where persistence_id = 'rebalancer-giantvm' order by sequence_number", connection).ExecuteReaderAsync(Ct);
-        var rows = new List<(long, string)>();
-        while (await reader.ReadAsync(Ct))
+        await using (var reader = await new NpgsqlCommand(
+            "select sequence_number, manifest from journal where persistence_id = 'rebalancer-giantvm' order by sequence_number", connection).ExecuteReaderAsync(Ct))
         {
-            rows.Add((reader.GetInt64(0), reader.GetString(1)));
+            var rows = new List<(long, string)>();
+            while (await reader.ReadAsync(Ct))
+            {
+                rows.Add((reader.GetInt64(0), reader.GetString(1)));
+            }
+
+            Assert.Equal([(1L, RebalancerEventFormat.NodeDrained), (2L, RebalancerEventFormat.Paused)], rows);
         }
 
-        Assert.Equal([(1L, RebalancerEventFormat.NodeDrained), (2L, RebalancerEventFormat.Paused)], rows);
+        Assert.Equal(2L, await new NpgsqlCommand("select epoch from giantvm_rebalancer_fence where vm = 'giantvm'", connection).ExecuteScalarAsync(Ct));
     }
 
     /// <param name="scalar">Runs a query of one number against the store's database.</param>
