@@ -18,7 +18,9 @@ public sealed class UnboundMessageGuard(ExtendedActorSystem system) : Serializer
 {
     public const int Id = 1921;
 
-    private readonly ConcurrentDictionary<string, object> _inFlight = new(StringComparer.Ordinal);
+    // Shared by every instance: Akka may create more than one instance of a serializer (one per
+    // binding and one per id), and a message serialized by one is deserialized by another.
+    private static readonly ConcurrentDictionary<string, object> InFlight = new(StringComparer.Ordinal);
 
     public override int Identifier => Id;
 
@@ -31,12 +33,12 @@ public sealed class UnboundMessageGuard(ExtendedActorSystem system) : Serializer
     {
         var key = Guid.NewGuid().ToString("N");
         Check(obj);
-        _inFlight[key] = obj;
+        InFlight[key] = obj;
         return System.Text.Encoding.ASCII.GetBytes(key);
     }
 
     public override object FromBinary(byte[] bytes, string manifest) =>
-        _inFlight.TryRemove(System.Text.Encoding.ASCII.GetString(bytes), out var value)
+        InFlight.TryRemove(System.Text.Encoding.ASCII.GetString(bytes), out var value)
             ? value
             : throw new SerializationException($"{manifest} has no serializer binding and cannot travel between members");
 

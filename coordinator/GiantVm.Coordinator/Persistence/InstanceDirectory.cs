@@ -41,11 +41,25 @@ public sealed class InstanceDirectory(MigrationLogDb db, TimeProvider time, IOpt
         return true;
     }
 
-    /// <summary>Every instance, by name. Throws the store's exception when it cannot be read.</summary>
+    /// <summary>
+    /// Every instance, by name. While the store cannot be read, the instances this member has
+    /// seen (so that status still answers during a store outage, saying the store is down);
+    /// throws the store's exception when it has seen none.
+    /// </summary>
     public async Task<IReadOnlyList<string>> ListAsync(CancellationToken token)
     {
-        await EnsureSchemaAsync(token);
-        var names = await db.InstancesAsync(token);
+        IReadOnlyList<string> names;
+        try
+        {
+            await EnsureSchemaAsync(token);
+            names = await db.InstancesAsync(token);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException
+                                   && !_admitted.IsEmpty)
+        {
+            return [.. _admitted.Keys.Order(StringComparer.Ordinal)];
+        }
+
         foreach (var name in names)
         {
             _admitted[name] = true;

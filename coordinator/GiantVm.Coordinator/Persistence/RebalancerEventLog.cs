@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.Persistence;
 using GiantVm.Coordinator.Policies;
 using GiantVm.Coordinator.Rebalancing.Bookkeeping;
@@ -78,14 +79,36 @@ public sealed class RebalancerEventLog : ReceivePersistentActor
         Akka.Actor.Props.Create(() => new RebalancerEventLog(vm, defaultPolicy, snapshotEvery));
 
     /// <summary>The fence first, then Akka.Persistence's start (which begins the recovery).</summary>
+    private RebalancerFence? _fenced;
+
     public override void AroundPreStart()
     {
         if (RebalancerFence.Of(Context.System) is { } fence)
         {
             Akka.Persistence.Persistence.Instance.Apply(Context.System).JournalFor(JournalPluginId); // creates its tables on a new database
             fence.Take(_vm);
+            _fenced = fence;
         }
         base.AroundPreStart();
+    }
+
+    /// <summary>
+    /// A rebalancer that stops on a live member (its shard handed off to another member, the
+    /// member leaving) releases the fence, so that its successor, on a member this one still sees
+    /// Up, may take it. Best effort: when the store cannot be reached, the successor takes it once
+    /// this member is no longer Up.
+    /// </summary>
+    protected override void PostStop()
+    {
+        base.PostStop();
+        try
+        {
+            _fenced?.Release(_vm);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            Context.GetLogger().Warning("The fence of {0} was not released ({1}); its next rebalancer takes it once this member is not Up", _vm, e.GetBaseException().Message);
+        }
     }
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)

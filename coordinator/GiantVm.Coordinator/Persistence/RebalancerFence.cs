@@ -64,10 +64,23 @@ public sealed class RebalancerFence : IExtension
 
     /// <summary>
     /// Whether <paramref name="self"/> may take a fence now held by <paramref name="holder"/> (null:
-    /// never taken): when it holds it already, or the holder is no Up member of its cluster view.
+    /// never taken): when it holds it already, it was released (no member), or the holder is no Up member of its cluster view.
     /// </summary>
     public static bool MayTake(FenceHolder? holder, string self, IReadOnlySet<string> upMembers) =>
-        holder is null || holder.Member == self || !upMembers.Contains(holder.Member);
+        holder is null || holder.Member.Length == 0 || holder.Member == self || !upMembers.Contains(holder.Member);
+
+    /// <summary>
+    /// Releases <paramref name="vm"/>'s fence if this process's writer holds it (a rebalancer that
+    /// stopped on a live member: shard hand-off, leaving): no writer may persist until the next
+    /// rebalancer takes it, and that one may take it from this member although it is Up.
+    /// </summary>
+    public void Release(string vm)
+    {
+        using var connection = new NpgsqlConnection(_connectionString);
+        connection.Open();
+        Execute(connection, "UPDATE giantvm_rebalancer_fence SET member = '', writer = '', taken_at = now() WHERE vm = @vm AND writer = @writer",
+            ("vm", vm), ("writer", _writer));
+    }
 
     /// <summary>The fence of <paramref name="system"/>'s store, or null when the store is not PostgreSQL.</summary>
     public static RebalancerFence? Of(ActorSystem system) => RebalancerFenceId.Instance.Apply(system) is { Enabled: true } fence ? fence : null;

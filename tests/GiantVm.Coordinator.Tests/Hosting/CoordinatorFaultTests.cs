@@ -163,12 +163,12 @@ public sealed class CoordinatorFaultTests : IDisposable
         Assert.Equal(Enumerable.Range(1, sequence.Count).Select(n => (long)n), sequence);
     }
 
-    /// <summary>The value of <c>giantvm_rebalancer_recording</c> on the member's /metrics.</summary>
+    /// <summary>The value of instance giantvm's <c>giantvm_rebalancer_recording</c> on the member's /metrics.</summary>
     private static async Task<string?> RecordingMetricAsync(CoordinatorCluster cluster)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var metrics = await http.GetStringAsync($"http://127.0.0.1:{cluster.Member(0).MetricsPort}/metrics", Ct);
-        return metrics.Split('\n').FirstOrDefault(l => l.StartsWith("giantvm_rebalancer_recording ", StringComparison.Ordinal))?.Split(' ')[1];
+        return metrics.Split('\n').FirstOrDefault(l => l.StartsWith("giantvm_rebalancer_recording{vm=\"giantvm\"} ", StringComparison.Ordinal))?.Split(' ')[1];
     }
 
     /// <summary>The rebalancer's sequence numbers as the journal table holds them, in order.</summary>

@@ -56,6 +56,20 @@ public sealed class InstanceDirectoryTests : IDisposable
     }
 
     [Fact]
+    public async Task WhileTheStoreCannotBeRead_TheInstancesThisMemberSaw_AreListed()
+    {
+        var file = Path.Combine(_folder.FullName, "giantvm.db");
+        var directory = NewDirectory(new MigrationLogDb(StoreLocation.Parse("sqlite:" + file)), maxVms: 10);
+        Assert.True(await directory.AdmitAsync("b", Ct));
+        Assert.True(await directory.AdmitAsync("a", Ct));
+
+        SqliteConnection.ClearAllPools();
+        File.Delete(file); // the next query finds no table: the store cannot answer
+
+        Assert.Equal(["a", "b"], await directory.ListAsync(Ct));
+    }
+
+    [Fact]
     public async Task AStoreThatIsNotThere_IsAnError_NotAnAdmission()
     {
         var db = new MigrationLogDb(StoreLocation.Parse("postgres://giantvm@127.0.0.1:1/giantvm"));
