@@ -32,6 +32,19 @@ public sealed class CoordinatorClusterTests : IDisposable
           min_cpu_cores: 0
         """;
 
+    /// <summary>The instance the guest agent serves; a second one, <see cref="Other"/>, has no agent after its first hello.</summary>
+    private const string Vm = "giantvm";
+
+    /// <summary>A second instance in the same shard as <see cref="Vm"/>: its rebalancer runs on the same member, so the kill takes both.</summary>
+    private static readonly string Other = SameShardAs(Vm);
+
+    private static string SameShardAs(string vm)
+    {
+        var shards = new GiantVm.Coordinator.Rebalancing.RebalancerMessageExtractor();
+        string ShardOf(string id) => shards.ShardId(id, null) ?? "";
+        return Enumerable.Range(0, 10_000).Select(i => $"other-{i}").First(name => ShardOf(name) == ShardOf(vm));
+    }
+
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "giantvm-cluster-" + Guid.NewGuid().ToString("N"));
 
     public CoordinatorClusterTests() => Directory.CreateDirectory(_folder);
@@ -58,17 +71,21 @@ public sealed class CoordinatorClusterTests : IDisposable
         await cluster.StartAllAsync();
         var first = await RebalancerAsync(cluster, 0, TimeSpan.FromSeconds(60));
         var others = Enumerable.Range(0, cluster.Size).Where(i => i != first).ToList();
+        // A second instance on the same cluster (sharded: its rebalancer may run on any member).
+        var otherFirst = await RebalancerAsync(cluster, 0, TimeSpan.FromSeconds(60), vm: Other);
+        var otherBefore = await cluster.Admin(otherFirst).PauseAsync(new PauseRequest { Vm = Other, Reason = "second instance" }, cancellationToken: Ct);
+        Assert.True(otherBefore.Paused);
 
         // State changes through members that do not run the rebalancer: in force on all.
-        var drained = await cluster.Admin(others[0]).DrainAsync(new DrainRequest { NodeId = 2 }, cancellationToken: Ct);
+        var drained = await cluster.Admin(others[0]).DrainAsync(new DrainRequest { Vm = Vm, NodeId = 2 }, cancellationToken: Ct);
         Assert.Contains(2u, drained.DrainedNodes);
         var reloaded = await cluster.Admin(others[1]).ReloadPolicyAsync(
-            new ReloadPolicyRequest { Content = Policy.Replace("name: cluster-test", "name: reloaded", StringComparison.Ordinal), SourceName = "reloaded.yaml" },
+            new ReloadPolicyRequest { Vm = Vm, Content = Policy.Replace("name: cluster-test", "name: reloaded", StringComparison.Ordinal), SourceName = "reloaded.yaml" },
             cancellationToken: Ct);
         Assert.True(reloaded.Accepted, string.Join("; ", reloaded.Errors));
         for (var i = 0; i < cluster.Size; i++)
         {
-            var policy = await cluster.Admin(i).GetPolicyAsync(new GetPolicyRequest(), cancellationToken: Ct);
+            var policy = await cluster.Admin(i).GetPolicyAsync(new GetPolicyRequest { Vm = Vm }, cancellationToken: Ct);
             Assert.Equal(("reloaded", 2u), (policy.Info.Name, policy.Info.Version));
         }
 
@@ -76,10 +93,19 @@ public sealed class CoordinatorClusterTests : IDisposable
         await using var guest = FakeGuestAgent.HotNodeZero([cluster.GrpcUrl(first), .. others.Select(cluster.GrpcUrl)], tasks: 10);
         await WaitAsync(() => guest.Commands.Count >= 2, TimeSpan.FromSeconds(60), "two commands before the kill", cluster);
         var acknowledged = guest.Commands.Select(c => c.Command.MigrationId).ToList(); // sent only after the store persisted them
-        var acknowledgedState = cluster.State().Select(s => s.Seq).ToList();
+        var acknowledgedState = cluster.State().Where(s => s.Vm == Vm).ToList().Select(s => s.Seq).ToList();
 
         var clock = Stopwatch.StartNew();
+        var logLengths = Enumerable.Range(0, cluster.Size).Select(i => cluster.Member(i).Output.Length).ToList();
         cluster.Kill(first);
+        Assert.Equal(first, otherFirst); // one shard, one member
+        {
+            // Remembered entities: the other instance's rebalancer starts again on a survivor
+            // without any message for it (no agent, no admin call) before it is asked below.
+            await WaitAsync(() => others.Any(i => cluster.Member(i).Output[logLengths[i]..].Contains($"Rebalancer for {Other} started on member", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(45), $"instance {Other}'s rebalancer to start again by itself", cluster);
+        }
+
         var next = await RebalancerAsync(cluster, others[0], TimeSpan.FromSeconds(60), not: first);
         var handover = clock.Elapsed;
         TestContext.Current.TestOutputHelper?.WriteLine($"handover after SIGKILL: {handover.TotalSeconds:0.0} s (to {CoordinatorCluster.MemberName(next)})");
@@ -100,7 +126,7 @@ public sealed class CoordinatorClusterTests : IDisposable
                 Assert.Single(journal, r => r.Kind == JournalKinds.Decision && r.MigrationId == migration);
             }
 
-            var state = cluster.State();
+            var state = cluster.State().Where(s => s.Vm == Vm).ToList();
             Assert.All(acknowledgedState, seq => Assert.Single(state, s => s.Seq == seq));
             AssertEachOnce(journal.Select(r => r.Seq ?? 0).Concat(state.Select(s => s.Seq)).Select(n => n.ToString(CultureInfo.InvariantCulture)), "log positions");
             AssertOneIssuerAtATime(journal);
@@ -110,15 +136,20 @@ public sealed class CoordinatorClusterTests : IDisposable
             AssertEachOnce(executed, "command ids the guest agent received");
         }
 
+        // The other instance: its rebalancer runs (on a survivor), still paused, its own state.
+        var otherAfter = await RebalancerAsync(cluster, others[0], TimeSpan.FromSeconds(30), not: first, vm: Other);
+        var otherStatus = await cluster.Admin(otherAfter).GetStatusAsync(new StatusRequest { Vm = Other }, cancellationToken: Ct);
+        Assert.Equal((Other, true, 2u, "cluster-test"), (otherStatus.Vm, otherStatus.Paused, otherStatus.Instances, otherStatus.Policy.Name));
+
         // Drain and reload survive the failover.
-        var nodes = await cluster.Admin(next).ListNodesAsync(new NodesRequest(), cancellationToken: Ct);
+        var nodes = await cluster.Admin(next).ListNodesAsync(new NodesRequest { Vm = Vm }, cancellationToken: Ct);
         Assert.True(nodes.Nodes.Single(n => n.NodeId == 2).Drained);
-        Assert.Equal("reloaded", (await cluster.Admin(others.First(o => o != next)).GetPolicyAsync(new GetPolicyRequest(), cancellationToken: Ct)).Info.Name);
+        Assert.Equal("reloaded", (await cluster.Admin(others.First(o => o != next)).GetPolicyAsync(new GetPolicyRequest { Vm = Vm }, cancellationToken: Ct)).Info.Name);
 
         // The killed member comes back and lists the same log (the store's, not a copy of its own).
         cluster.Start(first);
         await cluster.Member(first).WaitHealthyAsync(90);
-        var migrations = await cluster.Admin(first).ListMigrationsAsync(new MigrationsQuery(), cancellationToken: Ct);
+        var migrations = await cluster.Admin(first).ListMigrationsAsync(new MigrationsQuery { Vm = Vm }, cancellationToken: Ct);
         Assert.All(acknowledged, m => Assert.Contains(migrations.Records, r => r.MigrationId == m));
     }
 
@@ -144,13 +175,13 @@ public sealed class CoordinatorClusterTests : IDisposable
     }
 
     /// <summary>Index of the member running the rebalancer once it has recovered (status asked at <paramref name="via"/>).</summary>
-    internal static async Task<int> RebalancerAsync(CoordinatorCluster cluster, int via, TimeSpan timeout, int? not = null)
+    internal static async Task<int> RebalancerAsync(CoordinatorCluster cluster, int via, TimeSpan timeout, int? not = null, string vm = Vm)
     {
         var found = -1;
-        await AgentStream.AnnounceAsync(cluster.Agents(via)); // the instance exists once an agent of it said hello
+        await AgentStream.AnnounceAsync(cluster.Agents(via), vm); // the instance exists once an agent of it said hello
         await WaitAsync(async () =>
         {
-            var status = await cluster.Admin(via).GetStatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: Ct);
+            var status = await cluster.Admin(via).GetStatusAsync(new StatusRequest { Vm = vm }, deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: Ct);
             found = Enumerable.Range(0, cluster.Size).FirstOrDefault(i => CoordinatorCluster.MemberName(i) == status.RebalancerMember, -1);
             return status.Recording && found >= 0 && found != not;
         }, timeout, "a recovered rebalancer", cluster);
