@@ -63,13 +63,6 @@ internal static class CoordinatorMetrics
         "giantvm_policy_reloads_total", "Policy reload attempts, by result (accepted, unchanged, rejected, unavailable: no majority acknowledged it).",
         new CounterConfiguration { LabelNames = ["result"] });
 
-    public static readonly Histogram JournalLag = Prometheus.Metrics.CreateHistogram(
-        "giantvm_journal_lag_seconds", "Time from a journal record's event to the record being flushed to disk.",
-        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0001, 4, 9) });
-
-    public static readonly Counter JournalBytes = Prometheus.Metrics.CreateCounter(
-        "giantvm_journal_written_bytes_total", "Bytes appended to the migration journal.");
-
     public static readonly Gauge Paused = Prometheus.Metrics.CreateGauge(
         "giantvm_rebalancer_paused", "1 while automatic rebalancing of the instance is paused (series on the member hosting its rebalancer).",
         new GaugeConfiguration { LabelNames = ["vm"] });
