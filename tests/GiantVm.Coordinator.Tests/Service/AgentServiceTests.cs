@@ -95,6 +95,41 @@ public sealed class AgentServiceTests
         Assert.Contains("node_id 5", error.Status.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Hello_OfOneInstanceMoreThanMaxVms_IsResourceExhausted_KnownOnesStillConnect()
+    {
+        await using var coordinator = await CoordinatorUnderTest.StartAsync(settings: new Dictionary<string, string?> { ["Coordinator:MaxVms"] = "2" });
+        await coordinator.AnnounceInstanceAsync("second"); // giantvm is the first
+        using var third = AgentStream.Open(coordinator.Agents);
+        var hello = AgentStream.GuestHello();
+        hello.Vm = "third";
+
+        await third.SendAsync(new AgentMessage { Hello = hello });
+        var error = await third.ExpectErrorAsync();
+        using var known = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
+        var vms = await coordinator.Admin.ListVmsAsync(new VmsRequest(), cancellationToken: Ct);
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Equal("instance 'third' refused: this coordinator cluster serves 2 GiantVM instances already (--max-vms 2)", error.Status.Detail);
+        Assert.Equal(["giantvm", "second"], vms.Vms.Select(v => v.Vm).Order(StringComparer.Ordinal));
+        Assert.Equal(2u, vms.MaxVms);
+    }
+
+    [Fact]
+    public async Task Hello_WithAVmThatCannotBeAnInstanceId_IsInvalidArgument()
+    {
+        await using var coordinator = await CoordinatorUnderTest.StartAsync();
+        using var agent = AgentStream.Open(coordinator.Agents);
+        var hello = AgentStream.GuestHello();
+        hello.Vm = "../etc";
+
+        await agent.SendAsync(new AgentMessage { Hello = hello });
+        var error = await agent.ExpectErrorAsync();
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("hello.vm must be letters, digits", error.Status.Detail, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(double.NaN)]
     [InlineData(-0.5)]
