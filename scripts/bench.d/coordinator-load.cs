@@ -185,7 +185,7 @@ try
     Console.WriteLine();
     Console.WriteLine($"instances={vms} agents={layout.Agents} ({vms} x {perVm}: 1 guest + {perVm - 1} hosts) members={memberCount} store=postgres cores={Environment.ProcessorCount}");
     Console.WriteLine($"phase 1: one report a second per agent for {steadySeconds:0} s (measured after every rebalancer recorded and a 5 s warm-up)");
-    Console.WriteLine($"  reports sent {steady.Sent}, acked {steady.Acked}; commands to guests {fleet.Commands}, results sent {fleet.Results}");
+    Console.WriteLine($"  reports sent {steady.Sent}, acks received {steady.Acked} (reports and results); commands to guests {fleet.Commands}, results sent {fleet.Results}");
     Console.WriteLine($"  decision rounds {rounds:0} (expected about {vms * steadySeconds / Interval:0}: {vms} instances x {steadySeconds:0} s); round intervals observed {intervals:0}, late by more than 1 s {late:0} ({100 * lateShare:0.00} %), p99 interval <= {intervalP99:0.00} s");
     Console.WriteLine($"  events persisted {persists:0} (decisions {decisions:0}, results {results:0}); persist latency p50 <= {1000 * persistP50:0.0} ms, p99 <= {1000 * persistP99:0.0} ms (histogram bucket bounds)");
     Console.WriteLine($"  {"member",7} {"rss MiB",9} {"rebalancers",12} {"streams",8}");
