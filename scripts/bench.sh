@@ -8,6 +8,9 @@
 #   scripts/bench.sh soak [--agents N] [--minutes M]
 #                                 only the soak (scripts/bench.d/soak/soak.sh, 10 minutes by
 #                                 default); it is never part of "everything"
+#   scripts/bench.sh coordinator-vms [--vms 200] [--steady-seconds 60] [--seconds 20] ...
+#                                 only the 200-instance, 3-member run (scripts/bench.d/coordinator-vms.sh;
+#                                 --help there); "everything" runs it with its defaults
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -15,6 +18,11 @@ scripts/deps.sh
 if [ "${1:-}" = "soak" ]; then
   shift
   exec scripts/bench.d/soak/soak.sh "$@"
+fi
+
+if [ "${1:-}" = "coordinator-vms" ]; then
+  shift
+  exec scripts/bench.d/coordinator-vms.sh "$@"
 fi
 
 only="${1:-}"

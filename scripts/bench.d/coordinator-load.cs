@@ -1,11 +1,24 @@
-// Load generator for scripts/bench.d/coordinator.sh (a .NET 10 file-based app).
-// N simulated agents (1 guest + N-1 hosts) stream reports over loopback gRPC, each waiting for the
-// ack of its report before sending the next (closed loop). The same generator runs against
-//   1. a one-member giantvm-coordinator in this process (real Kestrel h2c, real Akka system), and
-//   2. a bare gRPC echo service (AgentService.Connect answering every message with an ack),
-// and prints reports/s (for the coordinator: applied to the rebalancer's snapshot, read from its
-// giantvm_snapshot_reports_total metric), ack latency p50/p99, and the coordinator/echo ratio.
+// Load generator for scripts/bench.d/coordinator.sh and scripts/bench.d/coordinator-vms.sh (a .NET 10
+// file-based app). Synthetic agents (per GiantVM instance 1 guest + hosts) stream reports over
+// loopback gRPC. The "fast" phase is a closed loop (each agent waits for the ack of its report
+// before sending the next) and runs against
+//   1. a bare gRPC echo service in this process (AgentService.Connect answering every message
+//      with an ack), then
+//   2. the coordinator: one member in this process (default; real Kestrel h2c, real Akka system),
+//      or with --members N that many giantvm-coordinator processes (Release build under --repo) on
+//      loopback sharing --store postgres://...,
+// and prints reports/s (for the coordinator: applied to the rebalancers' snapshots, read from the
+// giantvm_snapshot_reports_total metric of every member), ack latency p50/p99, and the
+// coordinator/echo ratio.
+// With --steady-seconds S (cluster mode) a "steady" phase comes first: every agent reports once a
+// second for S seconds; judged from the members' metrics: rounds late by more than 1 s (the share
+// of giantvm_round_interval_seconds above interval + 1 s), rounds counted vs expected, persist
+// latency p50/p99 (giantvm_persist_duration_seconds), RSS and rebalancers per member. One instance
+// in four has a hot node (moving every 15 s) so its rounds decide and persist; the guests answer
+// every command with a done result.
 // Usage: dotnet run coordinator-load.cs -- [agents=1000] [seconds=10]
+//        dotnet run coordinator-load.cs -- --members 3 --repo DIR --store postgres://... \
+//            [--vms 200] [--agents-per-vm 5] [--steady-seconds 60] [--seconds 20]
 #:sdk Microsoft.NET.Sdk.Web
 #:project ../../coordinator/GiantVm.Coordinator/GiantVm.Coordinator.csproj
 #:property TreatWarningsAsErrors=false
@@ -22,8 +35,20 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-var agents = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
-var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+var memberCount = int.Parse(Arg("--members", "0")!, CultureInfo.InvariantCulture);
+var clusterMode = memberCount > 0;
+var vms = int.Parse(Arg("--vms", clusterMode ? "200" : "1")!, CultureInfo.InvariantCulture);
+var perVm = int.Parse(Arg("--agents-per-vm", clusterMode ? "5" : (positional.Length > 0 ? positional[0] : "1000"))!, CultureInfo.InvariantCulture);
+var seconds = double.Parse(Arg("--seconds", positional.Length > 1 ? positional[1] : (clusterMode ? "20" : "10"))!, CultureInfo.InvariantCulture);
+var steadySeconds = double.Parse(Arg("--steady-seconds", clusterMode ? "60" : "0")!, CultureInfo.InvariantCulture);
+if (vms < 1 || perVm < 2 || seconds <= 0 || steadySeconds < 0 || (clusterMode && (Arg("--repo", null) is null || Arg("--store", null) is null)))
+{
+    Console.Error.WriteLine("coordinator-load: --vms >= 1, --agents-per-vm >= 2, --seconds > 0, --steady-seconds >= 0; --members N needs --repo DIR and --store postgres://...");
+    return 2;
+}
+
+var layout = new Layout(vms, perVm);
 var data = Directory.CreateTempSubdirectory("giantvm-bench-");
 
 // Echo baseline first, then the coordinator, in the same process and run.
@@ -35,40 +60,213 @@ echoBuilder.Services.AddGrpc();
 var echo = echoBuilder.Build();
 echo.MapGrpcService<EchoAgentService>();
 await echo.StartAsync();
-var echoResult = await Load.RunAsync($"http://127.0.0.1:{echoPort}", agents, seconds, metricsUrl: null);
-await echo.StopAsync();
-
-var grpcPort = FreePort();
-var metricsPort = FreePort();
-var coordinator = CoordinatorApp.Build(new CoordinatorLaunch(null, new Dictionary<string, string?>
+LoadResult echoResult;
+await using (var echoAgents = await Fleet.ConnectAsync(layout, [$"http://127.0.0.1:{echoPort}"]))
 {
-    ["Coordinator:Policy"] = "none",
-    ["Coordinator:DataDir"] = data.FullName,
-    ["Coordinator:ConsoleLog"] = "false",
-    ["Coordinator:LogLevel"] = "Warning",
-    ["urls"] = $"http://127.0.0.1:{grpcPort}",
-    ["Coordinator:MetricsUrl"] = $"http://127.0.0.1:{metricsPort}",
-    ["Coordinator:MaxNodeId"] = agents.ToString(CultureInfo.InvariantCulture),
-    // Each simulated agent reports as fast as its acks come back: lift the per-stream report rate
-    // (default 10/s) and the stream cap (default 5,000) so the benchmark measures ingest, not the limits.
-    ["Coordinator:MaxReportRate"] = "1000000",
-    ["Coordinator:MaxStreams"] = Math.Max(5000, agents * 2).ToString(CultureInfo.InvariantCulture),
-}));
-await coordinator.StartAsync();
-var coordinatorResult = await Load.RunAsync($"http://127.0.0.1:{grpcPort}", agents, seconds, $"http://127.0.0.1:{metricsPort}/metrics");
-await coordinator.StopAsync();
-data.Delete(recursive: true);
-
-Console.WriteLine($"agents={agents} duration={seconds}s cores={Environment.ProcessorCount}");
-Console.WriteLine($"{"target",-12} {"reports/s",12} {"ack p50 ms",11} {"ack p99 ms",11} {"reports",10}");
-foreach (var (name, r) in new[] { ("echo", echoResult), ("coordinator", coordinatorResult) })
-{
-    Console.WriteLine($"{name,-12} {r.ReportsPerSecond,12:0} {r.P50Ms,11:0.00} {r.P99Ms,11:0.00} {r.Reports,10}");
+    echoResult = await echoAgents.FastAsync(seconds, metricsUrls: []);
 }
 
-Console.WriteLine($"ratio coordinator/echo reports/s = {coordinatorResult.ReportsPerSecond / echoResult.ReportsPerSecond:0.00}");
-Console.WriteLine($"target 20000 reports/s: {(coordinatorResult.ReportsPerSecond >= 20000 ? "met" : "NOT met")}");
-return 0;
+await echo.StopAsync();
+
+if (!clusterMode)
+{
+    var grpcPort = FreePort();
+    var metricsPort = FreePort();
+    var coordinator = CoordinatorApp.Build(new CoordinatorLaunch(null, new Dictionary<string, string?>
+    {
+        ["Coordinator:Policy"] = "none",
+        ["Coordinator:DataDir"] = data.FullName,
+        ["Coordinator:ConsoleLog"] = "false",
+        ["Coordinator:LogLevel"] = "Warning",
+        ["urls"] = $"http://127.0.0.1:{grpcPort}",
+        ["Coordinator:MetricsUrl"] = $"http://127.0.0.1:{metricsPort}",
+        ["Coordinator:MaxNodeId"] = layout.Agents.ToString(CultureInfo.InvariantCulture),
+        // Each simulated agent reports as fast as its acks come back: lift the per-stream report rate
+        // (default 10/s) and the stream cap (default 5,000) so the benchmark measures ingest, not the limits.
+        ["Coordinator:MaxReportRate"] = "1000000",
+        ["Coordinator:MaxStreams"] = Math.Max(5000, layout.Agents * 2).ToString(CultureInfo.InvariantCulture),
+    }));
+    await coordinator.StartAsync();
+    LoadResult coordinatorResult;
+    await using (var fleet = await Fleet.ConnectAsync(layout, [$"http://127.0.0.1:{grpcPort}"]))
+    {
+        coordinatorResult = await fleet.FastAsync(seconds, [$"http://127.0.0.1:{metricsPort}/metrics"]);
+    }
+
+    await coordinator.StopAsync();
+    data.Delete(recursive: true);
+    Console.WriteLine($"agents={layout.Agents} duration={seconds}s cores={Environment.ProcessorCount}");
+    PrintFast(echoResult, coordinatorResult);
+    Console.WriteLine($"target 20000 reports/s: {(coordinatorResult.ReportsPerSecond >= 20000 ? "met" : "NOT met")}");
+    return 0;
+}
+
+// Cluster mode: real member processes.
+var repo = Arg("--repo", null)!;
+var store = Arg("--store", null)!;
+var coordinatorDll = Path.Combine(repo, "coordinator/GiantVm.Coordinator/bin/Release/net10.0/giantvm-coordinator.dll");
+if (!File.Exists(coordinatorDll))
+{
+    Console.Error.WriteLine($"coordinator-load: {coordinatorDll} is not built (dotnet build -c Release)");
+    return 1;
+}
+
+const double Interval = 1.0; // the policy's round interval and the steady agents' report interval, seconds
+var policy = Path.Combine(data.FullName, "policy.yaml");
+File.WriteAllText(policy, """
+    name: bench
+    mode: balanced
+    interval: 1s
+    command_timeout: 10s
+    signal: { ema_alpha: 1.0, steal_high: 0.15, steal_low: 0.05, hot_after: 1, cool_after: 1, stale_after: 10s }
+    migrate: { min_improvement: 0.01, max_per_round: 2, max_per_node_per_round: 2, max_per_minute: 120, cooldown: 20s, return_block: 20s, min_cpu_cores: 0.05 }
+    """);
+var members = Enumerable.Range(0, memberCount).Select(i => new Member(i, FreePort(), FreePort(), FreePort())).ToArray();
+var seeds = string.Join(",", members.Select(m => $"akka.tcp://giantvm@127.0.0.1:{m.AkkaPort}"));
+var exitCode = 1;
+using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+try
+{
+    foreach (var m in members)
+    {
+        var dir = Path.Combine(data.FullName, "member-" + m.Index);
+        Directory.CreateDirectory(dir);
+        // The report rate is lifted from the start: the steady phase stays at one report a second
+        // per agent by itself, the fast phase needs the limit out of the way.
+        m.Process = Start(coordinatorDll, Path.Combine(dir, "out.log"), "--policy", policy, "--urls", m.Url,
+            "--metrics-url", $"http://127.0.0.1:{m.MetricsPort}", "--data-dir", dir, "--member-name", "member-" + m.Index,
+            "--akka-port", m.AkkaPort.ToString(CultureInfo.InvariantCulture), "--seed-nodes", seeds,
+            "--cluster-size", memberCount.ToString(CultureInfo.InvariantCulture), "--store", store, "--log-level", "Warning",
+            "--max-report-rate", "1000000");
+    }
+
+    using (var channel = GrpcChannel.ForAddress(members[0].Url))
+    {
+        var admin = new AdminService.AdminServiceClient(channel);
+        await Until(async () =>
+        {
+            var s = await admin.GetStatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(5));
+            return s.Members.Count(x => x.Status == "Up") == memberCount;
+        }, TimeSpan.FromSeconds(180), $"{memberCount} members Up");
+    }
+
+    var clock = Stopwatch.StartNew();
+    await using var fleet = await Fleet.ConnectAsync(layout, members.Select(m => m.Url).ToArray());
+    var metricsUrls = members.Select(m => m.MetricsUrl).ToArray();
+    Console.WriteLine($"coordinator-vms: {layout.Agents} agents of {vms} instances connected in {clock.Elapsed.TotalSeconds:0.0} s");
+
+    // Phase 1: one report a second per agent. A rebalancer starts at its instance's first report:
+    // measure from 5 s after all of them are recording.
+    var steady = await fleet.SteadyAsync(steadySeconds, TimeSpan.FromSeconds(5), () => ScrapeAll(http, members), async () =>
+    {
+        await Until(async () => SumAll(await ScrapeAll(http, members), k => k.StartsWith("giantvm_rebalancer_recording{", StringComparison.Ordinal)) >= vms,
+            TimeSpan.FromSeconds(180), $"{vms} rebalancers recording");
+        Console.WriteLine($"coordinator-vms: {vms} rebalancers recording {clock.Elapsed.TotalSeconds:0.0} s after the first hello");
+    });
+    var before = steady.Before;
+    var after = steady.After;
+    var intervals = Delta(before, after, "giantvm_round_interval_seconds_count");
+    var onTime = Delta(before, after, Bucket(after, "giantvm_round_interval_seconds_bucket", Interval + 1.0));
+    var late = intervals - onTime;
+    var lateShare = intervals == 0 ? 1 : late / intervals;
+    var rounds = DeltaWhere(before, after, k => k.StartsWith("giantvm_decision_rounds_total{", StringComparison.Ordinal));
+    var persists = Delta(before, after, "giantvm_persist_duration_seconds_count");
+    var decisions = DeltaWhere(before, after, k => k.StartsWith("giantvm_decisions_total{", StringComparison.Ordinal));
+    var results = DeltaWhere(before, after, k => k.StartsWith("giantvm_migration_results_total{", StringComparison.Ordinal));
+    var persistP50 = Percentile(before, after, "giantvm_persist_duration_seconds_bucket", 0.50);
+    var persistP99 = Percentile(before, after, "giantvm_persist_duration_seconds_bucket", 0.99);
+    var intervalP99 = Percentile(before, after, "giantvm_round_interval_seconds_bucket", 0.99);
+    var memberLines = members.Select(m => (m.Index, Rss: ReadRssBytes(m.Process!.Id), Entities: after[m.Index].GetValueOrDefault("giantvm_rebalancers"),
+        Streams: after[m.Index].Where(kv => kv.Key.StartsWith("giantvm_agent_sessions{", StringComparison.Ordinal)).Sum(kv => kv.Value))).ToList();
+
+    // Phase 2: as fast as the acks come back.
+    var coordinatorResult = await fleet.FastAsync(seconds, metricsUrls);
+
+    Console.WriteLine();
+    Console.WriteLine($"instances={vms} agents={layout.Agents} ({vms} x {perVm}: 1 guest + {perVm - 1} hosts) members={memberCount} store=postgres cores={Environment.ProcessorCount}");
+    Console.WriteLine($"phase 1: one report a second per agent for {steadySeconds:0} s (measured after every rebalancer recorded and a 5 s warm-up)");
+    Console.WriteLine($"  reports sent {steady.Sent}, acks received {steady.Acked} (reports and results); commands to guests {fleet.Commands}, results sent {fleet.Results}");
+    Console.WriteLine($"  decision rounds {rounds:0} (expected about {vms * steadySeconds / Interval:0}: {vms} instances x {steadySeconds:0} s); round intervals observed {intervals:0}, late by more than 1 s {late:0} ({100 * lateShare:0.00} %), p99 interval <= {intervalP99:0.00} s");
+    Console.WriteLine($"  events persisted {persists:0} (decisions {decisions:0}, results {results:0}); persist latency p50 <= {1000 * persistP50:0.0} ms, p99 <= {1000 * persistP99:0.0} ms (histogram bucket bounds)");
+    Console.WriteLine($"  {"member",7} {"rss MiB",9} {"rebalancers",12} {"streams",8}");
+    foreach (var l in memberLines)
+    {
+        Console.WriteLine($"  {"m" + l.Index,7} {l.Rss / 1048576,9:0.0} {l.Entities,12:0} {l.Streams,8:0}");
+    }
+
+    Console.WriteLine($"phase 2: as fast as acks come back for {seconds:0} s (closed loop), same agents against a bare gRPC echo first");
+    PrintFast(echoResult, coordinatorResult);
+    var ratio = coordinatorResult.ReportsPerSecond / echoResult.ReportsPerSecond;
+    var verdicts = new (string Target, bool Met)[]
+    {
+        ($"rounds late by more than 1 s < 1 % ({100 * lateShare:0.00} %)", intervals > 0 && lateShare < 0.01),
+        ($"ingest >= 20000 reports/s ({coordinatorResult.ReportsPerSecond:0})", coordinatorResult.ReportsPerSecond >= 20000),
+        ($"ingest >= 0.5x echo ({ratio:0.00}x)", ratio >= 0.5),
+    };
+    Console.WriteLine();
+    foreach (var (target, met) in verdicts)
+    {
+        Console.WriteLine($"{(met ? "PASS" : "FAIL")}  {target}");
+    }
+
+    var exited = members.Where(m => m.Process!.HasExited).ToList();
+    if (exited.Count > 0)
+    {
+        Console.WriteLine($"FAIL  members exited during the run: {string.Join(", ", exited.Select(m => "member-" + m.Index))}");
+    }
+
+    exitCode = verdicts.All(v => v.Met) && exited.Count == 0 ? 0 : 1;
+}
+catch (Exception e) when (e is TimeoutException or RpcException or HttpRequestException)
+{
+    Console.Error.WriteLine("coordinator-vms: " + e.Message);
+    exitCode = 1;
+}
+finally
+{
+    foreach (var m in members)
+    {
+        try
+        {
+            if (m.Process is { HasExited: false } p)
+            {
+                p.Kill(entireProcessTree: true);
+                p.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    if (Environment.GetEnvironmentVariable("GIANTVM_BENCH_KEEP") is null)
+    {
+        data.Delete(recursive: true);
+    }
+    else
+    {
+        Console.WriteLine("coordinator-vms: kept " + data.FullName);
+    }
+}
+
+return exitCode;
+
+string? Arg(string name, string? fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+static void PrintFast(LoadResult echoResult, LoadResult coordinatorResult)
+{
+    Console.WriteLine($"{"target",-12} {"reports/s",12} {"ack p50 ms",11} {"ack p99 ms",11} {"reports",10}");
+    foreach (var (name, r) in new[] { ("echo", echoResult), ("coordinator", coordinatorResult) })
+    {
+        Console.WriteLine($"{name,-12} {r.ReportsPerSecond,12:0} {r.P50Ms,11:0.00} {r.P99Ms,11:0.00} {r.Reports,10}");
+    }
+
+    Console.WriteLine($"ratio coordinator/echo reports/s = {coordinatorResult.ReportsPerSecond / echoResult.ReportsPerSecond:0.00}");
+}
 
 static int FreePort()
 {
@@ -77,66 +275,208 @@ static int FreePort()
     return ((IPEndPoint)listener.LocalEndpoint).Port;
 }
 
+static Process Start(string dll, string log, params string[] arguments)
+{
+    var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+    info.ArgumentList.Add(dll);
+    foreach (var a in arguments)
+    {
+        info.ArgumentList.Add(a);
+    }
+
+    var p = Process.Start(info)!;
+    var writer = new StreamWriter(log) { AutoFlush = true };
+    p.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (writer) { writer.WriteLine(e.Data); } } };
+    p.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (writer) { writer.WriteLine(e.Data); } } };
+    p.BeginOutputReadLine();
+    p.BeginErrorReadLine();
+    return p;
+}
+
+static double ReadRssBytes(int pid)
+{
+    foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+    {
+        if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+        {
+            return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        }
+    }
+
+    return 0;
+}
+
+static async Task<Dictionary<int, Dictionary<string, double>>> ScrapeAll(HttpClient http, Member[] members)
+{
+    var all = new Dictionary<int, Dictionary<string, double>>();
+    foreach (var m in members)
+    {
+        all[m.Index] = Metrics.Parse(await http.GetStringAsync(m.MetricsUrl));
+    }
+
+    return all;
+}
+
+static double SumAll(Dictionary<int, Dictionary<string, double>> scrape, Func<string, bool> key) =>
+    scrape.Values.Sum(v => v.Where(kv => key(kv.Key)).Sum(kv => kv.Value));
+
+static double Delta(Dictionary<int, Dictionary<string, double>> before, Dictionary<int, Dictionary<string, double>> after, string key) =>
+    DeltaWhere(before, after, k => k == key);
+
+static double DeltaWhere(Dictionary<int, Dictionary<string, double>> before, Dictionary<int, Dictionary<string, double>> after, Func<string, bool> key) =>
+    SumAll(after, key) - SumAll(before, key);
+
+// The series name of the bucket whose upper bound is le (as the members print it).
+static string Bucket(Dictionary<int, Dictionary<string, double>> scrape, string name, double le) =>
+    scrape.Values.SelectMany(v => v.Keys).First(k => k.StartsWith(name + "{", StringComparison.Ordinal) && Metrics.Le(k) == le);
+
+// The upper bound of the first bucket holding the p-quantile of the observations between the scrapes.
+static double Percentile(Dictionary<int, Dictionary<string, double>> before, Dictionary<int, Dictionary<string, double>> after, string name, double p)
+{
+    var buckets = after.Values.SelectMany(v => v.Keys).Where(k => k.StartsWith(name + "{", StringComparison.Ordinal)).Distinct()
+        .Select(k => (Le: Metrics.Le(k), Count: Delta(before, after, k))).OrderBy(b => b.Le).ToList();
+    var total = buckets.Count == 0 ? 0 : buckets[^1].Count;
+    return total == 0 ? double.NaN : buckets.First(b => b.Count >= p * total).Le;
+}
+
+static async Task Until(Func<Task<bool>> condition, TimeSpan timeout, string what)
+{
+    var deadline = DateTime.UtcNow + timeout;
+    while (true)
+    {
+        try
+        {
+            if (await condition())
+            {
+                return;
+            }
+        }
+        catch (Exception e) when (e is RpcException or HttpRequestException)
+        {
+        }
+
+        if (DateTime.UtcNow > deadline)
+        {
+            throw new TimeoutException($"timed out after {timeout.TotalSeconds:0} s waiting for {what}");
+        }
+
+        await Task.Delay(250);
+    }
+}
+
 sealed record LoadResult(long Reports, double ReportsPerSecond, double P50Ms, double P99Ms);
 
-static class Load
+sealed record SteadyResult(long Sent, long Acked, Dictionary<int, Dictionary<string, double>> Before, Dictionary<int, Dictionary<string, double>> After);
+
+/// <summary>How agents map to instances: agent a is instance a / PerVm; its index in the instance 0 is the guest, k > 0 the host of node k - 1.</summary>
+sealed record Layout(int Vms, int PerVm)
 {
-    public static async Task<LoadResult> RunAsync(string url, int agents, double seconds, string? metricsUrl)
+    public int Agents => Vms * PerVm;
+
+    public string Vm(int instance) => Vms == 1 ? "giantvm" : $"vm-{instance:000}";
+
+    // One instance in four has a hot node (when there are hosts to move to).
+    public bool Hot(int instance) => Vms > 1 && instance % 4 == 0;
+}
+
+sealed class Member(int index, int grpcPort, int metricsPort, int akkaPort)
+{
+    public int Index { get; } = index;
+    public int AkkaPort { get; } = akkaPort;
+    public int MetricsPort { get; } = metricsPort;
+    public string Url { get; } = $"http://127.0.0.1:{grpcPort}";
+    public string MetricsUrl => $"http://127.0.0.1:{MetricsPort}/metrics";
+    public Process? Process { get; set; }
+}
+
+static class Metrics
+{
+    public static Dictionary<string, double> Parse(string text)
     {
-        // Kestrel allows 100 streams per HTTP/2 connection: one channel per 100 agents.
-        var channels = Enumerable.Range(0, (agents + 99) / 100)
-            .Select(_ => GrpcChannel.ForAddress(url, new GrpcChannelOptions
+        var values = new Dictionary<string, double>();
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.Length == 0 || line[0] == '#')
+            {
+                continue;
+            }
+
+            var space = line.LastIndexOf(' ');
+            if (space > 0 && double.TryParse(line[(space + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
+            {
+                values[line[..space]] = v;
+            }
+        }
+
+        return values;
+    }
+
+    public static double Le(string series)
+    {
+        var i = series.IndexOf("le=\"", StringComparison.Ordinal) + 4;
+        var text = series[i..series.IndexOf('"', i)];
+        return text == "+Inf" ? double.PositiveInfinity : double.Parse(text, CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>All the synthetic agents, connected; agents in blocks of 100 share a channel (Kestrel allows 100 streams per HTTP/2 connection), blocks spread over the urls.</summary>
+sealed class Fleet : IAsyncDisposable
+{
+    private readonly List<GrpcChannel> _channels;
+    private readonly SimAgent[] _agents;
+
+    private Fleet(List<GrpcChannel> channels, SimAgent[] agents)
+    {
+        _channels = channels;
+        _agents = agents;
+    }
+
+    public long Commands => _agents.Sum(a => a.Commands);
+
+    public long Results => _agents.Sum(a => a.Results);
+
+    public static async Task<Fleet> ConnectAsync(Layout layout, string[] urls)
+    {
+        var channels = Enumerable.Range(0, (layout.Agents + 99) / 100)
+            .Select(c => GrpcChannel.ForAddress(urls[c % urls.Length], new GrpcChannelOptions
             {
                 HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
             }))
             .ToList();
+        var agents = Enumerable.Range(0, layout.Agents).Select(a => new SimAgent(layout, a)).ToArray();
+        await Parallel.ForEachAsync(agents, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (a, _) => await a.ConnectAsync(channels[a.Id / 100]));
+        return new Fleet(channels, agents);
+    }
+
+    /// <summary>Every agent reports once a second (start times spread over the second); the metrics are scraped after the warm-up and at the end.</summary>
+    public async Task<SteadyResult> SteadyAsync(double seconds, TimeSpan warmUp, Func<Task<Dictionary<int, Dictionary<string, double>>>> scrape, Func<Task> ready)
+    {
+        using var stop = new CancellationTokenSource();
+        var runs = _agents.Select(a => Task.Run(() => a.SteadyAsync(stop.Token))).ToList();
+        await ready();
+        await Task.Delay(warmUp);
+        var sentBefore = _agents.Sum(a => a.Sent);
+        var ackedBefore = _agents.Sum(a => a.Acked);
+        var before = await scrape();
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        var after = await scrape();
+        var sent = _agents.Sum(a => a.Sent) - sentBefore;
+        var acked = _agents.Sum(a => a.Acked) - ackedBefore;
+        await stop.CancelAsync();
+        await Task.WhenAll(runs);
+        return new SteadyResult(sent, acked, before, after);
+    }
+
+    public async Task<LoadResult> FastAsync(double seconds, string[] metricsUrls)
+    {
         using var http = new HttpClient();
-        var appliedBefore = metricsUrl is null ? 0 : await Applied(http, metricsUrl);
-
-        var streams = new List<AsyncDuplexStreamingCall<AgentMessage, CoordinatorMessage>>();
-        for (var i = 0; i < agents; i++)
-        {
-            var client = new AgentService.AgentServiceClient(channels[i / 100]);
-            var call = client.Connect();
-            var hello = i == 0
-                ? new Hello { Role = AgentRole.Guest, Vm = "giantvm", ProtocolVersion = 1, Hostname = "guest" }
-                : new Hello { Role = AgentRole.Host, NodeId = (uint)i, Vm = "giantvm", ProtocolVersion = 1, Hostname = $"host{i}" };
-            await call.RequestStream.WriteAsync(new AgentMessage { Sequence = 1, Hello = hello });
-            while (await call.ResponseStream.MoveNext(CancellationToken.None) && call.ResponseStream.Current.PayloadCase != CoordinatorMessage.PayloadOneofCase.HelloAck)
-            {
-            }
-
-            streams.Add(call);
-        }
-
-        var latencies = new List<long>[agents];
+        var appliedBefore = await Applied(http, metricsUrls);
         var stop = Stopwatch.StartNew();
         var until = TimeSpan.FromSeconds(seconds);
-        var tasks = streams.Select((call, i) => Task.Run(async () =>
-        {
-            var mine = latencies[i] = new List<long>(1 << 14);
-            ulong sequence = 1;
-            while (stop.Elapsed < until)
-            {
-                var message = i == 0 ? GuestReport(++sequence) : HostReport(++sequence, (uint)i);
-                var sent = Stopwatch.GetTimestamp();
-                await call.RequestStream.WriteAsync(message);
-                while (await call.ResponseStream.MoveNext(CancellationToken.None))
-                {
-                    if (call.ResponseStream.Current.PayloadCase == CoordinatorMessage.PayloadOneofCase.ReportAck)
-                    {
-                        break;
-                    }
-                }
-
-                mine.Add(Stopwatch.GetTimestamp() - sent);
-            }
-        })).ToList();
-        await Task.WhenAll(tasks);
-        var sentReports = latencies.Sum(l => l.Count);
-
+        var latencies = await Task.WhenAll(_agents.Select(a => Task.Run(() => a.FastAsync(stop, until))));
+        long sentReports = latencies.Sum(l => l.Count);
         double elapsed;
-        if (metricsUrl is null)
+        if (metricsUrls.Length == 0)
         {
             elapsed = stop.Elapsed.TotalSeconds;
         }
@@ -144,63 +484,303 @@ static class Load
         {
             // Reports reach the snapshot through the actor mailbox: wait until all are applied.
             var deadline = Stopwatch.StartNew();
-            while (await Applied(http, metricsUrl) - appliedBefore < sentReports && deadline.Elapsed < TimeSpan.FromSeconds(30))
+            while (await Applied(http, metricsUrls) - appliedBefore < sentReports && deadline.Elapsed < TimeSpan.FromSeconds(30))
             {
                 await Task.Delay(10);
             }
 
             elapsed = stop.Elapsed.TotalSeconds;
-            sentReports = (int)(await Applied(http, metricsUrl) - appliedBefore);
+            sentReports = (long)(await Applied(http, metricsUrls) - appliedBefore);
         }
 
-        foreach (var call in streams)
-        {
-            await call.RequestStream.CompleteAsync();
-            call.Dispose();
-        }
-
-        channels.ForEach(c => c.Dispose());
         var all = latencies.SelectMany(l => l).Order().ToArray();
         double Percentile(double p) => all.Length == 0 ? 0 : all[(int)Math.Min(all.Length - 1, p * all.Length)] * 1000.0 / Stopwatch.Frequency;
         return new LoadResult(sentReports, sentReports / elapsed, Percentile(0.50), Percentile(0.99));
     }
 
-    private static async Task<double> Applied(HttpClient http, string metricsUrl)
+    private static async Task<double> Applied(HttpClient http, string[] metricsUrls)
     {
-        var text = await http.GetStringAsync(metricsUrl);
-        return text.Split('\n')
-            .Where(l => l.StartsWith("giantvm_snapshot_reports_total{", StringComparison.Ordinal))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+        double sum = 0;
+        foreach (var url in metricsUrls)
+        {
+            sum += Metrics.Parse(await http.GetStringAsync(url))
+                .Where(kv => kv.Key.StartsWith("giantvm_snapshot_reports_total{", StringComparison.Ordinal)).Sum(kv => kv.Value);
+        }
+
+        return sum;
     }
 
-    private static AgentMessage HostReport(ulong sequence, uint node) => new()
+    public async ValueTask DisposeAsync()
     {
-        Sequence = sequence,
-        HostReport = new HostReport
+        foreach (var a in _agents)
         {
-            Vm = "giantvm",
-            NodeId = node,
-            SampleTime = Timestamp.FromDateTime(DateTime.UtcNow),
-            IntervalSeconds = 1,
-            CpuCount = 16,
-            CapacityCores = 16,
-            BusyCores = 7,
-            LcBusyCores = 5,
-            VcpuStealRatio = 0.02,
-        },
-    };
+            await a.CloseAsync();
+        }
 
-    private static AgentMessage GuestReport(ulong sequence) => new()
+        _channels.ForEach(c => c.Dispose());
+    }
+}
+
+/// <summary>
+/// One synthetic agent on its own stream. A reader task takes the acks (the closed loop waits for
+/// the ack of its last report) and, for a guest, the commands: each is answered with a done result
+/// and the task's placement follows it.
+/// </summary>
+sealed class SimAgent(Layout layout, int id)
+{
+    private const int Tasks = 8;
+    private readonly SemaphoreSlim _write = new(1, 1);
+    private readonly SemaphoreSlim _acked = new(0);
+    private readonly int _instance = id / layout.PerVm;
+    private readonly int _index = id % layout.PerVm;
+    private readonly int[] _placement = Enumerable.Range(0, Tasks).Select(t => t % Math.Min(8, layout.PerVm - 1)).ToArray();
+    private AsyncDuplexStreamingCall<AgentMessage, CoordinatorMessage>? _call;
+    private Task? _reader;
+    private ulong _sequence;
+    private long _awaited;
+    private long _sent;
+    private long _acks;
+    private long _commands;
+    private long _results;
+
+    public int Id { get; } = id;
+
+    public long Sent => Interlocked.Read(ref _sent);
+
+    public long Acked => Interlocked.Read(ref _acks);
+
+    public long Commands => Interlocked.Read(ref _commands);
+
+    public long Results => Interlocked.Read(ref _results);
+
+    private bool IsGuest => _index == 0;
+
+    private string Vm => layout.Vm(_instance);
+
+    private int Nodes => Math.Min(8, layout.PerVm - 1);
+
+    public async Task ConnectAsync(GrpcChannel channel)
     {
-        Sequence = sequence,
-        GuestReport = new GuestReport
+        var call = new AgentService.AgentServiceClient(channel).Connect();
+        await call.RequestStream.WriteAsync(new AgentMessage { Sequence = ++_sequence, Hello = Hello() });
+        while (await call.ResponseStream.MoveNext(CancellationToken.None) && call.ResponseStream.Current.PayloadCase != CoordinatorMessage.PayloadOneofCase.HelloAck)
         {
-            Vm = "giantvm",
-            SampleTime = Timestamp.FromDateTime(DateTime.UtcNow),
-            IntervalSeconds = 1,
-            Nodes = { new GuestNodeSample { NodeId = 1, Cpus = "0-3", StealRatio = 0.05, BusyRatio = 0.4, MemTotalBytes = 8L << 30, MemFreeBytes = 4L << 30 } },
-            Tasks = { new BeTask { Pid = 4242, StartTimeTicks = 1, Comm = "stress", NodeId = 1, RssBytes = 1 << 20, CpuCores = 1 } },
-        },
+        }
+
+        if (call.ResponseStream.Current?.PayloadCase != CoordinatorMessage.PayloadOneofCase.HelloAck)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"agent {Id} ({Vm}): the stream ended before the hello was acknowledged"));
+        }
+
+        _call = call;
+        _reader = Task.Run(() => ReadAsync(call));
+    }
+
+    public async Task SteadyAsync(CancellationToken stop)
+    {
+        try
+        {
+            await Task.Delay(Random.Shared.Next(1000), stop);
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+            do
+            {
+                await SendAsync(Report(), isReport: true);
+            }
+            while (await timer.WaitForNextTickAsync(stop));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async Task<List<long>> FastAsync(Stopwatch clock, TimeSpan until)
+    {
+        var mine = new List<long>(1 << 12);
+        while (clock.Elapsed < until)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await SendAsync(Report(), isReport: true, awaitAck: true);
+            if (!await _acked.WaitAsync(TimeSpan.FromSeconds(30)))
+            {
+                break; // the stream is gone: this agent stops counting
+            }
+
+            mine.Add(Stopwatch.GetTimestamp() - started);
+        }
+
+        return mine;
+    }
+
+    public async Task CloseAsync()
+    {
+        if (_call is not { } call)
+        {
+            return;
+        }
+
+        await _write.WaitAsync();
+        try
+        {
+            _call = null;
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (Exception e) when (e is RpcException or InvalidOperationException or IOException)
+        {
+        }
+        finally
+        {
+            _write.Release();
+        }
+
+        await Task.WhenAny(_reader!, Task.Delay(2000));
+        call.Dispose();
+    }
+
+    private async Task SendAsync(AgentMessage message, bool isReport, bool awaitAck = false)
+    {
+        await _write.WaitAsync();
+        try
+        {
+            if (_call is null)
+            {
+                return;
+            }
+
+            message.Sequence = ++_sequence;
+            if (awaitAck)
+            {
+                Interlocked.Exchange(ref _awaited, (long)message.Sequence);
+            }
+
+            await _call.RequestStream.WriteAsync(message);
+            if (isReport)
+            {
+                Interlocked.Increment(ref _sent);
+            }
+        }
+        catch (Exception e) when (e is RpcException or InvalidOperationException or IOException)
+        {
+        }
+        finally
+        {
+            _write.Release();
+        }
+    }
+
+    private async Task ReadAsync(AsyncDuplexStreamingCall<AgentMessage, CoordinatorMessage> call)
+    {
+        try
+        {
+            while (await call.ResponseStream.MoveNext(CancellationToken.None))
+            {
+                var m = call.ResponseStream.Current;
+                if (m.PayloadCase == CoordinatorMessage.PayloadOneofCase.ReportAck)
+                {
+                    Interlocked.Increment(ref _acks);
+                    if ((long)m.ReportAck.Sequence == Interlocked.Read(ref _awaited))
+                    {
+                        _acked.Release();
+                    }
+                }
+                else if (m.PayloadCase == CoordinatorMessage.PayloadOneofCase.Migrate && IsGuest)
+                {
+                    Interlocked.Increment(ref _commands);
+                    var command = m.Migrate;
+                    _ = Task.Run(async () =>
+                    {
+                        lock (_placement)
+                        {
+                            var t = command.Pid - 1000;
+                            if (t >= 0 && t < Tasks)
+                            {
+                                _placement[t] = (int)command.ToNode;
+                            }
+                        }
+
+                        Interlocked.Increment(ref _results);
+                        await SendAsync(new AgentMessage { MigrationResult = Result(command) }, isReport: false);
+                    });
+                }
+            }
+        }
+        catch (RpcException)
+        {
+        }
+    }
+
+    private Hello Hello()
+    {
+        if (!IsGuest)
+        {
+            return new Hello { Role = AgentRole.Host, NodeId = (uint)(_index - 1), Vm = Vm, ProtocolVersion = 1, Hostname = $"{Vm}-host{_index - 1}", AgentVersion = "bench" };
+        }
+
+        var topology = new Topology();
+        for (var k = 0; k < Nodes; k++)
+        {
+            topology.Nodes.Add(new NodeTopology { NodeId = (uint)k, Cpus = Cpus(k), MemTotalBytes = 8L << 30 });
+        }
+
+        return new Hello { Role = AgentRole.Guest, Vm = Vm, ProtocolVersion = 1, Hostname = $"{Vm}-guest", AgentVersion = "bench", Topology = topology, Executor = "emulated" };
+    }
+
+    private static string Cpus(int node) => $"{4 * node}-{4 * node + 3}";
+
+    // A hot instance's hot node moves every 15 s (so its rounds keep deciding); others have none.
+    private int HotNode => layout.Hot(_instance) ? (int)((DateTime.UtcNow.Ticks / (15 * TimeSpan.TicksPerSecond) + _instance) % Nodes) : -1;
+
+    private AgentMessage Report()
+    {
+        if (!IsGuest)
+        {
+            return new AgentMessage
+            {
+                HostReport = new HostReport
+                {
+                    Vm = Vm,
+                    NodeId = (uint)(_index - 1),
+                    SampleTime = Timestamp.FromDateTime(DateTime.UtcNow),
+                    IntervalSeconds = 1,
+                    CpuCount = 16,
+                    CapacityCores = 16,
+                    BusyCores = 7,
+                    LcBusyCores = 5,
+                    VcpuStealRatio = 0.02,
+                    MemAvailableBytes = 4L << 30,
+                    MemTotalBytes = 8L << 30,
+                },
+            };
+        }
+
+        var report = new GuestReport { Vm = Vm, SampleTime = Timestamp.FromDateTime(DateTime.UtcNow), IntervalSeconds = 1 };
+        var hot = HotNode;
+        for (var k = 0; k < Nodes; k++)
+        {
+            report.Nodes.Add(new GuestNodeSample { NodeId = (uint)k, Cpus = Cpus(k), StealRatio = k == hot ? 0.4 : 0.01, BusyRatio = 0.4, MemTotalBytes = 8L << 30, MemFreeBytes = 4L << 30 });
+        }
+
+        lock (_placement)
+        {
+            for (var t = 0; t < Tasks; t++)
+            {
+                report.Tasks.Add(new BeTask { Pid = 1000 + t, StartTimeTicks = 1, Comm = "stress", NodeId = (uint)_placement[t], RssBytes = 1 << 20, CpuCores = 0.5, CpusAllowed = Cpus(_placement[t]) });
+            }
+        }
+
+        return new AgentMessage { GuestReport = report };
+    }
+
+    private MigrationResult Result(MigrateCommand command) => new()
+    {
+        CommandId = command.CommandId,
+        MigrationId = command.MigrationId,
+        Vm = Vm,
+        Pid = command.Pid,
+        Status = MigrationStatus.Done,
+        PagesMoved = 256,
+        DurationMs = 5,
+        PagesAfter = { new NodePages { NodeId = command.ToNode, Pages = 256 } },
+        FinishedAt = Timestamp.FromDateTime(DateTime.UtcNow),
     };
 }
 

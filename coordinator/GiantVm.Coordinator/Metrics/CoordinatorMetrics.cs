@@ -59,6 +59,10 @@ internal static class CoordinatorMetrics
         "giantvm_decision_rounds_total", "Decision rounds, by outcome (decided, idle, paused, no_data).",
         new CounterConfiguration { LabelNames = ["outcome"] });
 
+    public static readonly Histogram RoundInterval = Prometheus.Metrics.CreateHistogram(
+        "giantvm_round_interval_seconds", "Time between one instance's consecutive automatic rounds on this member (observed per round per instance; no vm label).",
+        new HistogramConfiguration { Buckets = [0.5, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0, 3.0, 5.0, 10.0] });
+
     public static readonly Counter PolicyReloads = Prometheus.Metrics.CreateCounter(
         "giantvm_policy_reloads_total", "Policy reload attempts, by result (accepted, unchanged, rejected, unavailable: no majority acknowledged it).",
         new CounterConfiguration { LabelNames = ["result"] });

@@ -44,6 +44,7 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
     private IActorRef? _guestSession;
     private long _lastSeq;
+    private long? _lastAutoRound;
     private bool _storeAvailable = true;
     private string? _storeProblem = "recovering: reading the rebalancer's events from the store";
     private int _recoveryAttempts;
@@ -265,6 +266,13 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
     private async Task AutoRoundAsync()
     {
+        var now = _time.GetTimestamp();
+        if (_lastAutoRound is { } last)
+        {
+            CoordinatorMetrics.RoundInterval.Observe(_time.GetElapsedTime(last, now).TotalSeconds);
+        }
+
+        _lastAutoRound = now;
         if (_book.Paused)
         {
             CoordinatorMetrics.Rounds.WithLabels("paused").Inc();

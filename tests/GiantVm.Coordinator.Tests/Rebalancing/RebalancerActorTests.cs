@@ -4,6 +4,7 @@ using Akka.TestKit;
 using GiantVm.Contracts.V1;
 using GiantVm.Coordinator.Agents;
 using GiantVm.Coordinator.Journal;
+using GiantVm.Coordinator.Metrics;
 using GiantVm.Coordinator.Policies;
 using GiantVm.Coordinator.Rebalancing;
 using GiantVm.Coordinator.Persistence;
@@ -176,6 +177,26 @@ public sealed class RebalancerActorTests : Akka.Hosting.TestKit.TestKit
         Assert.Equal(0, view.LastRoundDecisions);
         Assert.Equal(0, view.PendingCommands);
         Assert.True(view.Nodes.Single(n => n.Id == 0).Hot);
+    }
+
+    [Fact]
+    public async Task AutoRounds_ObserveTheIntervalSinceTheInstancesPreviousRound()
+    {
+        var (rebalancer, sessions, _) = Start();
+        await WaitRecoveredAsync(rebalancer);
+        rebalancer.Tell(HotNodeZero(), sessions.Ref);
+        rebalancer.Tell(RunRound.Instance);
+        await rebalancer.Ask<RebalancerView>(GetRebalancerView.Instance, TimeSpan.FromSeconds(5), Ct);
+        // The histogram is process-wide (other tests observe too): an hour between two rounds is
+        // something only this test's fake clock produces.
+        var (count, sum) = (CoordinatorMetrics.RoundInterval.Count, CoordinatorMetrics.RoundInterval.Sum);
+
+        _time.Advance(TimeSpan.FromHours(1));
+        rebalancer.Tell(RunRound.Instance);
+        await rebalancer.Ask<RebalancerView>(GetRebalancerView.Instance, TimeSpan.FromSeconds(5), Ct);
+
+        Assert.True(CoordinatorMetrics.RoundInterval.Count - count >= 1);
+        Assert.True(CoordinatorMetrics.RoundInterval.Sum - sum >= 3600);
     }
 
     [Fact]
