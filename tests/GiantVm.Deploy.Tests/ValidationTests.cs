@@ -131,7 +131,45 @@ public sealed class ValidationTests : IDisposable
     public async Task CoordinatorCluster_WithoutASharedStore_StopsThePlay_SayingWhatToSet()
     {
         var run = await ValidateAsync(TwoHosts + Guest + ThreeCoordinators);
-        AssertStopped(run, "a coordinator cluster of 3 members needs a store", "giantvm_store to postgres://USER@HOST:PORT/DB");
+        AssertStopped(
+            run, "a coordinator cluster of 3 members needs a store", "giantvm_store to postgres://USER@HOST:PORT/DB",
+            "put one host in the group giantvm_postgres_lab");
+    }
+
+    [Fact]
+    public async Task CoordinatorCluster_WithALabPostgresHost_PassesValidation_ItsStoreDefaultsToIt()
+    {
+        var run = await ValidateAsync(TwoHosts + Guest + ThreeCoordinators + "[giantvm_postgres_lab]\ndb ansible_host=192.0.2.30\n");
+        Assert.True(run.ExitCode == 0, run.Describe());
+    }
+
+    [Fact]
+    public async Task TwoLabPostgresHosts_StopThePlay()
+    {
+        var run = await ValidateAsync(
+            TwoHosts + Guest + ThreeCoordinators + "[giantvm_postgres_lab]\ndb0 ansible_host=192.0.2.30\ndb1 ansible_host=192.0.2.31\n");
+        AssertStopped(run, "the inventory group giantvm_postgres_lab has 2 hosts (db0, db1)", "runs on one host");
+    }
+
+    [Fact]
+    public async Task LabPostgresUser_ThatIsNotAnSqlName_StopsThePlay()
+    {
+        var run = await ValidateAsync(
+            TwoHosts + Guest + OneCoordinator + "[giantvm_postgres_lab]\ndb ansible_host=192.0.2.30\n", "-e", "giantvm_postgres_lab_user=Giant-VM");
+        AssertStopped(run, "giantvm_postgres_lab_user 'Giant-VM' must be lower-case SQL names");
+    }
+
+    [Fact]
+    public async Task OneCoordinator_WithoutAStore_KeepsSqliteInItsDataFolder()
+    {
+        var run = await InstallConfigAsync("127.0.0.1", "-e", "giantvm_tls_generate=false");
+        Assert.True(run.ExitCode == 0, run.Describe());
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Installed("coord0", "/etc/giantvm/coordinator.json")));
+        var coordinator = json.RootElement.GetProperty("Coordinator");
+        Assert.False(coordinator.TryGetProperty("Store", out _)); // the coordinator's default: sqlite:<DataDir>/giantvm.db
+        Assert.False(coordinator.TryGetProperty("StorePasswordFile", out _));
+        Assert.Equal("/var/lib/giantvm-coordinator", coordinator.GetProperty("DataDir").GetString());
+        Assert.False(File.Exists(Installed("coord0", "/etc/giantvm/store-password")));
     }
 
     [Fact]
