@@ -35,13 +35,16 @@ public sealed class AgentStreams(
     ServerTls tls,
     CommandLedger ledger,
     InstanceDirectory instances,
+    AgentStreamsEnd streamsEnd,
     ILogger<AgentStreams> log)
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
     private readonly CoordinatorOptions _options = options.Value;
 
     /// <summary>
-    /// Serves the stream until it ends: hello (bound to the caller's certificate), the session,
+    /// Serves the stream until it ends or is ended: replaced by a newer stream of the agent or not
+    /// reading its commands (ABORTED), this member leaving the cluster or stopping (UNAVAILABLE,
+    /// <see cref="AgentStreamsEnd"/>). Then: hello (bound to the caller's certificate), the session,
     /// HelloAck and settings, then reports, results and acknowledgements; commands through the
     /// session's outbox.
     /// </summary>
@@ -51,8 +54,61 @@ public sealed class AgentStreams(
         ServerCallContext context)
     {
         using var streamEnd = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-        string? endedBecause = null;
-        if (!await ReadHello(requestStream, streamEnd.Token, context))
+        Status? endedWith = null;
+        var endGate = new object();
+        void End(Status status)
+        {
+            lock (endGate)
+            {
+                if (endedWith is not null)
+                {
+                    return;
+                }
+
+                endedWith = status;
+            }
+
+            try
+            {
+                streamEnd.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // the stream had already ended
+            }
+        }
+
+        if (streamsEnd.Reason is { } leaving)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, leaving));
+        }
+
+        // The member leaves the cluster or stops: every stream ends at once with UNAVAILABLE, so
+        // the agent reconnects to another member (and the host need not wait for it).
+        using var onMemberEnd = streamsEnd.Token.Register(() => End(new Status(StatusCode.Unavailable, streamsEnd.Reason ?? AgentStreamsEnd.ShuttingDown)));
+        try
+        {
+            await ServeAsync(requestStream, responseStream, context, streamEnd.Token, End, () => endedWith);
+        }
+        catch (Exception e) when ((e is OperationCanceledException or IOException or InvalidOperationException) && endedWith is { } status)
+        {
+            throw new RpcException(status);
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.Cancelled && endedWith is { } status)
+        {
+            throw new RpcException(status);
+        }
+    }
+
+    private async Task ServeAsync(
+        IAsyncStreamReader<AgentMessage> requestStream,
+        IServerStreamWriter<CoordinatorMessage> responseStream,
+        ServerCallContext context,
+        CancellationToken token,
+        Action<Status> end,
+        Func<Status?> endedWith)
+    {
+        if (!await ReadHello(requestStream, token, context))
         {
             return;
         }
@@ -72,7 +128,7 @@ public sealed class AgentStreams(
         Reject(AgentMessageValidator.ValidateHello(first, _options.MaxNodeId, known), context, null);
 
         var hello = first.Hello;
-        await AdmitAsync(helloVm, context, streamEnd.Token);
+        await AdmitAsync(helloVm, context, token);
 
         var identity = new AgentIdentity(hello.Role, hello.Role == AgentRole.Guest ? 0 : (int)hello.NodeId, helloVm);
         if (hello.Role == AgentRole.Guest)
@@ -80,18 +136,7 @@ public sealed class AgentStreams(
             topology.Record(identity.Vm, hello.Topology);
         }
 
-        void EndStream(string reason)
-        {
-            endedBecause ??= reason;
-            try
-            {
-                streamEnd.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // the stream had already ended
-            }
-        }
+        void EndStream(string reason) => end(new Status(StatusCode.Aborted, reason));
 
         // Commands only (acks are written inline); full means the agent stopped reading its stream:
         // the session then refuses the command (the rebalancer is told) and ends the stream.
@@ -100,10 +145,10 @@ public sealed class AgentStreams(
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        var opened = await (await sessions.GetAsync(streamEnd.Token)).Ask<SessionOpened>(
+        var opened = await (await sessions.GetAsync(token)).Ask<SessionOpened>(
             new OpenSession(identity, hello.Hostname, hello.AgentVersion, time.GetUtcNow(), outbox.Writer,
-                EndStream, await rebalancer.GetAsync(streamEnd.Token)),
-            AskTimeout, streamEnd.Token);
+                EndStream, await rebalancer.GetAsync(token)),
+            AskTimeout, token);
 
         // One writer at a time on the response stream: the pump (session messages, commands) and
         // this loop (acks, written inline to save a thread hop per report).
@@ -121,13 +166,13 @@ public sealed class AgentStreams(
                     ProtocolVersion = ProtocolVersion.Current,
                     ReportIntervalSeconds = _options.ReportIntervalSeconds,
                 },
-            }, streamEnd.Token);
-            await responseStream.WriteAsync(new CoordinatorMessage { Settings = new AgentSettings { ReportIntervalSeconds = _options.ReportIntervalSeconds } }, streamEnd.Token);
-            pump = PumpAsync(outbox.Reader, responseStream, writeGate, identity.Role == AgentRole.Guest ? identity.Vm : null, streamEnd.Token);
+            }, token);
+            await responseStream.WriteAsync(new CoordinatorMessage { Settings = new AgentSettings { ReportIntervalSeconds = _options.ReportIntervalSeconds } }, token);
+            pump = PumpAsync(outbox.Reader, responseStream, writeGate, identity.Role == AgentRole.Guest ? identity.Vm : null, token);
 
             var maxSkew = TimeSpan.FromSeconds(_options.MaxClockSkewSeconds);
             var rate = new ReportRateLimiter(_options.MaxReportRate, time.GetUtcNow());
-            while (await Read(requestStream, streamEnd.Token, context, () => endedBecause))
+            while (await Read(requestStream, token, context, endedWith))
             {
                 var message = requestStream.Current;
                 var now = time.GetUtcNow();
@@ -154,20 +199,16 @@ public sealed class AgentStreams(
                     CoordinatorMetrics.ReportsReceived.WithLabels(kind).Inc();
                 }
 
-                await writeGate.WaitAsync(streamEnd.Token);
+                await writeGate.WaitAsync(token);
                 try
                 {
-                    await responseStream.WriteAsync(new CoordinatorMessage { ReportAck = new ReportAck { Sequence = message.Sequence } }, streamEnd.Token);
+                    await responseStream.WriteAsync(new CoordinatorMessage { ReportAck = new ReportAck { Sequence = message.Sequence } }, token);
                 }
                 finally
                 {
                     writeGate.Release();
                 }
             }
-        }
-        catch (OperationCanceledException) when (endedBecause is not null)
-        {
-            throw new RpcException(new Status(StatusCode.Aborted, endedBecause));
         }
         finally
         {
@@ -279,7 +320,7 @@ public sealed class AgentStreams(
     }
 
     /// <summary>Reads the next message; false at the end of the stream. Oversized messages and a stream ended by its session become RpcExceptions.</summary>
-    private async Task<bool> Read(IAsyncStreamReader<AgentMessage> stream, CancellationToken token, ServerCallContext context, Func<string?>? endedBecause = null)
+    private async Task<bool> Read(IAsyncStreamReader<AgentMessage> stream, CancellationToken token, ServerCallContext context, Func<Status?>? endedWith = null)
     {
         try
         {
@@ -291,9 +332,9 @@ public sealed class AgentStreams(
             log.LogWarning("Agent message from {Peer} rejected: {Detail} (limit {MaxMessageBytes} bytes)", context.Peer, e.Status.Detail, _options.MaxMessageBytes);
             throw;
         }
-        catch (OperationCanceledException) when (endedBecause?.Invoke() is { } reason)
+        catch (OperationCanceledException) when (endedWith?.Invoke() is { } status)
         {
-            throw new RpcException(new Status(StatusCode.Aborted, reason));
+            throw new RpcException(status);
         }
     }
 

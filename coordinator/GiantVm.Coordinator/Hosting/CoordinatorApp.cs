@@ -121,7 +121,7 @@ public static class CoordinatorApp
         }
 
         var store = LoadStore(options, dataDir);
-        ConfigureKestrel(builder, grpc, metrics, tls);
+        ConfigureKestrel(builder, grpc, metrics, tls, options);
         ConfigureSerilog(builder, options, dataDir, logLevel);
         builder.Services.AddGiantVmSystemd(Environment.GetEnvironmentVariable);
 
@@ -130,6 +130,7 @@ public static class CoordinatorApp
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(member);
         builder.Services.AddSingleton<MemberExit>();
+        builder.Services.AddSingleton<AgentStreamsEnd>();
         builder.Services.AddSingleton(new JournalFeed(options.MaxFollowBacklog));
         builder.Services.AddSingleton(new AgentStreamGate(options.MaxStreams));
         builder.Services.AddSingleton<TopologyBook>();
@@ -193,6 +194,17 @@ public static class CoordinatorApp
         if (options.MaxTasksPerReport < 1)
         {
             throw new UsageException($"--max-tasks-per-report must be at least 1 (got {options.MaxTasksPerReport})");
+        }
+
+        // Kestrel refuses a ping delay or timeout under 1 s (below it pings would flood the peers).
+        if (!double.IsFinite(options.KeepAlivePingDelaySeconds) || options.KeepAlivePingDelaySeconds < 1)
+        {
+            throw new UsageException($"Coordinator:KeepAlivePingDelaySeconds must be at least 1 (got {options.KeepAlivePingDelaySeconds})");
+        }
+
+        if (!double.IsFinite(options.KeepAlivePingTimeoutSeconds) || options.KeepAlivePingTimeoutSeconds < 1)
+        {
+            throw new UsageException($"Coordinator:KeepAlivePingTimeoutSeconds must be at least 1 (got {options.KeepAlivePingTimeoutSeconds})");
         }
 
         if (options.MaxFollowBacklog < 1)
@@ -296,12 +308,16 @@ public static class CoordinatorApp
         return tls;
     }
 
-    private static void ConfigureKestrel(WebApplicationBuilder builder, IReadOnlyList<ListenAddress> grpc, ListenAddress metrics, TlsMaterial? tls)
+    private static void ConfigureKestrel(WebApplicationBuilder builder, IReadOnlyList<ListenAddress> grpc, ListenAddress metrics, TlsMaterial? tls, CoordinatorOptions options)
     {
         // The addresses come from our own settings: keep Kestrel from also applying "urls".
         builder.Configuration["urls"] = "";
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            // HTTP/2 pings on the agents' connections: a frozen or unreachable agent's connection
+            // is closed after delay + timeout of silence, and its stream with it.
+            kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(options.KeepAlivePingDelaySeconds);
+            kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(options.KeepAlivePingTimeoutSeconds);
             foreach (var address in grpc)
             {
                 Listen(kestrel, address, HttpProtocols.Http2, tls, ClientCertificateMode.RequireCertificate);
@@ -482,7 +498,8 @@ public static class CoordinatorApp
                 .AddStartup((system, _) =>
                 {
                     sp.GetRequiredService<MemberExit>().Watch(
-                        system, sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<MemberExit>>(), member.Value);
+                        system, sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(), sp.GetRequiredService<AgentStreamsEnd>(),
+                        sp.GetRequiredService<ILogger<MemberExit>>(), member.Value);
                     if (akka.SeedNodes.Count == 0)
                     {
                         var cluster = Cluster.Get(system);

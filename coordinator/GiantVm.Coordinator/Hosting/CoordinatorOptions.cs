@@ -60,6 +60,15 @@ public sealed class CoordinatorOptions
     /// <summary>An agent stream that sends no hello within this many seconds of opening is ended DEADLINE_EXCEEDED.</summary>
     public double HelloTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// HTTP/2 keepalive on the agents' connections: a ping after this many seconds without a frame
+    /// from the agent (at least 1).
+    /// </summary>
+    public double KeepAlivePingDelaySeconds { get; set; } = 5;
+
+    /// <summary>A connection whose ping gets no answer within this many seconds is closed (at least 1).</summary>
+    public double KeepAlivePingTimeoutSeconds { get; set; } = 5;
+
     /// <summary>Agent streams this member serves at once; one more is refused RESOURCE_EXHAUSTED before its hello is read.</summary>
     public int MaxStreams { get; set; } = 5000;
 

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using GiantVm.Coordinator.Agents;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +11,9 @@ namespace GiantVm.Coordinator.Hosting;
 /// an operator), removed from the cluster, or whose actor system terminated for any other reason
 /// cannot serve again in this process: it stops the host and the process exits 1 with a line
 /// saying why, so the service manager (systemd <c>Restart=always</c>) starts it afresh and it
-/// rejoins. A stop the host asked for (SIGTERM, Ctrl+C) leaves the cluster and exits 0.
+/// rejoins. A stop the host asked for (SIGTERM, Ctrl+C) leaves the cluster and exits 0. Either
+/// way the agent streams it holds end at once (<see cref="AgentStreamsEnd"/>, UNAVAILABLE): the
+/// agents reconnect to another member and the host does not wait for them to go.
 /// </summary>
 public sealed class MemberExit
 {
@@ -44,8 +47,11 @@ public sealed class MemberExit
 
     private const string Downed = "this member was downed and removed from the cluster (by the split brain resolver or an operator)";
 
-    /// <summary>Watches <paramref name="system"/>: when it ends on its own, records why, logs it and stops the host.</summary>
-    public void Watch(ActorSystem system, IHostApplicationLifetime lifetime, ILogger log, string member)
+    /// <summary>
+    /// Watches <paramref name="system"/>: when it ends on its own, records why, logs it, ends the
+    /// agent streams and stops the host; when the host stops, ends the agent streams too.
+    /// </summary>
+    public void Watch(ActorSystem system, IHostApplicationLifetime lifetime, AgentStreamsEnd streams, ILogger log, string member)
     {
         lifetime.ApplicationStopping.Register(() =>
         {
@@ -53,6 +59,8 @@ public sealed class MemberExit
             {
                 _hostStopping = true;
             }
+
+            streams.End(AgentStreamsEnd.ShuttingDown);
         });
 
         void Ended(string how, bool removed)
@@ -68,6 +76,7 @@ public sealed class MemberExit
                 log.LogError("Coordinator member {Member} stops: {Reason} ({How}); exiting with code 1 so that it is restarted and rejoins", member, reason, how);
             }
 
+            streams.End(AgentStreamsEnd.LeftCluster);
             lifetime.StopApplication();
         }
 

@@ -95,7 +95,8 @@ internal static class AgentHostExtensions
             s.Reconnect,
             time,
             sp.GetRequiredService<ILogger<CoordinatorConnection>>(),
-            s.Tls));
+            s.Tls,
+            s.Health));
         if (s.MetricsPort is { } port)
         {
             services.AddHostedService(_ => new MetricsServerService(s.MetricsHost, port));

@@ -71,6 +71,18 @@ internal sealed class AgentOptions
 
     public string ReconnectMax { get; set; } = "30s";
 
+    /// <summary>HTTP/2 keepalive: a ping after this long without a frame from the coordinator.</summary>
+    public string KeepAlivePingDelay { get; set; } = "5s";
+
+    /// <summary>A coordinator that does not answer a ping within this long is given up (next address).</summary>
+    public string KeepAlivePingTimeout { get; set; } = "5s";
+
+    /// <summary>
+    /// A stream on which nothing arrives for this many report intervals after the agent sent a
+    /// report or result is given up for the next coordinator (the coordinator acks every report).
+    /// </summary>
+    public int SilentIntervals { get; set; } = 5;
+
     /// <summary>Mutual TLS to the coordinator (Agent:Tls:Cert, Key, Ca): all three or none.</summary>
     public AgentTlsOptions Tls { get; set; } = new();
 }

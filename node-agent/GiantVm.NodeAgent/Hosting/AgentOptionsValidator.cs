@@ -82,10 +82,19 @@ internal static class AgentOptionsValidator
         var backoff = new Backoff(
             Duration(o.ReconnectInitial, "Agent:ReconnectInitial", "ReconnectInitial"),
             Duration(o.ReconnectMax, "Agent:ReconnectMax", "ReconnectMax"));
+        if (o.SilentIntervals < 1)
+        {
+            throw new AgentConfigException($"Agent:SilentIntervals {o.SilentIntervals}: expected 1 or more report intervals");
+        }
+
+        var health = new StreamHealth(
+            AtLeastOneSecond(Duration(o.KeepAlivePingDelay, "Agent:KeepAlivePingDelay", "KeepAlivePingDelay"), "KeepAlivePingDelay"),
+            AtLeastOneSecond(Duration(o.KeepAlivePingTimeout, "Agent:KeepAlivePingTimeout", "KeepAlivePingTimeout"), "KeepAlivePingTimeout"),
+            o.SilentIntervals);
         var sensing = new ProbeSettings(role, o.NodeId ?? 0, o.ProcRoot, o.SysRoot, o.CgroupRoot, interval, Json: false,
             o.BeCgroup, o.BeComm, o.BePidFile, o.NumaMaps, o.LcCgroup, o.QemuPid, o.VcpuThreads, Verbose: false, NumaMapsEvery: o.NumaMapsEvery, NumaMapsMaxAge: o.NumaMapsMaxAge);
         return new AgentRunSettings(role, o.NodeId ?? 0, o.Vm.Trim(), coordinators, interval, executor,
-            Duration(o.CommandTimeout, "--command-timeout", "CommandTimeout"), o.MetricsPort, o.MetricsHost, level, backoff, sensing, o.EmulatorRoot, tls);
+            Duration(o.CommandTimeout, "--command-timeout", "CommandTimeout"), o.MetricsPort, o.MetricsHost, level, backoff, sensing, o.EmulatorRoot, tls, health);
     }
 
     /// <summary>
@@ -158,6 +167,11 @@ internal static class AgentOptionsValidator
 
         return uris;
     }
+
+    /// <summary>Pings more often than once a second would flood the coordinator (and HttpClient refuses them).</summary>
+    private static TimeSpan AtLeastOneSecond(TimeSpan value, string key) => value >= TimeSpan.FromSeconds(1)
+        ? value
+        : throw new AgentConfigException($"Agent:{key} {DurationText.Format(value)}: expected 1s or more");
 
     private static TimeSpan Duration(string text, string flag, string key) =>
         TryAgentDuration(text, out var d)

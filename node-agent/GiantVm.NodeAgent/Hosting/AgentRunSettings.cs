@@ -19,4 +19,5 @@ internal sealed record AgentRunSettings(
     Backoff Reconnect,
     ProbeSettings Sensing,
     string? EmulatorRoot = null,
-    GiantVm.Security.TlsMaterial? Tls = null);
+    GiantVm.Security.TlsMaterial? Tls = null,
+    StreamHealth? Health = null);

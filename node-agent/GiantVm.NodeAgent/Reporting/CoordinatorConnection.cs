@@ -11,7 +11,10 @@ namespace GiantVm.NodeAgent.Reporting;
 /// The agent's one bidirectional stream to the coordinator: hello, then the latest report and
 /// any migration results as they come; acks, settings and migrate commands come back. When the
 /// stream fails it tries the next address after a jittered exponential backoff, forever (until
-/// the agent stops). The session body <see cref="RunSessionAsync"/> is testable on its own.
+/// the agent stops). A coordinator member that is frozen or cut off (its socket still open) is
+/// given up by HTTP/2 keepalive pings and by a stream that stays silent for
+/// <see cref="StreamHealth.SilentIntervals"/> report intervals after a report was sent
+/// (<see cref="StreamHealth"/>). The session body <see cref="RunSessionAsync"/> is testable on its own.
 /// </summary>
 internal sealed class CoordinatorConnection : BackgroundService
 {
@@ -29,6 +32,7 @@ internal sealed class CoordinatorConnection : BackgroundService
     private readonly ILogger _log;
     private readonly string _vm;
     private readonly GiantVm.Security.TlsMaterial? _tls;
+    private readonly StreamHealth _health;
 
     // when each command not yet answered arrived (timestamp), for the "sent N ms after" log line
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _arrived = new();
@@ -45,9 +49,11 @@ internal sealed class CoordinatorConnection : BackgroundService
         Backoff backoff,
         TimeProvider time,
         ILogger<CoordinatorConnection> log,
-        GiantVm.Security.TlsMaterial? tls = null)
+        GiantVm.Security.TlsMaterial? tls = null,
+        StreamHealth? health = null)
     {
         _tls = tls;
+        _health = health ?? StreamHealth.Default;
         _addresses = addresses;
         _vm = vm;
         _hello = hello;
@@ -110,8 +116,8 @@ internal sealed class CoordinatorConnection : BackgroundService
                 HttpHandler = WithTls(new SocketsHttpHandler
                 {
                     ConnectTimeout = TimeSpan.FromSeconds(5),
-                    KeepAlivePingDelay = TimeSpan.FromSeconds(15),
-                    KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+                    KeepAlivePingDelay = _health.PingDelay,
+                    KeepAlivePingTimeout = _health.PingTimeout,
                     KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
                     PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
                 }),
@@ -147,15 +153,22 @@ internal sealed class CoordinatorConnection : BackgroundService
                 address, first.HelloAck.Member, first.HelloAck.SessionId, _interval.Current.TotalSeconds);
             _results.NewStream();
 
-            var reader = ReadLoopAsync(call.ResponseStream, stopping, session.Token);
+            var watch = new ResponseWatch();
+            var reader = ReadLoopAsync(call.ResponseStream, watch, stopping, session.Token);
+            var silence = SilenceAsync(watch, session.Token);
             while (true)
             {
                 var wake = _wakeup.WaitAsync(session.Token);
-                await Task.WhenAny(wake, reader);
+                await Task.WhenAny(wake, reader, silence);
                 if (reader.IsCompleted)
                 {
                     await reader; // surfaces the reason the stream ended
                     return (true, "the coordinator closed the stream");
+                }
+
+                if (silence.IsCompletedSuccessfully)
+                {
+                    return (true, $"nothing from the coordinator for {silence.Result.TotalSeconds:0.0} s after a report (Agent:SilentIntervals {_health.SilentIntervals} report intervals): it is frozen or cut off");
                 }
 
                 await wake;
@@ -164,6 +177,7 @@ internal sealed class CoordinatorConnection : BackgroundService
                     var message = new AgentMessage { Sequence = ++sequence, MigrationResult = result };
                     _results.MarkSent(result, message.Sequence);
                     await call.RequestStream.WriteAsync(message, session.Token);
+                    watch.Sent(_time.GetUtcNow());
                     AgentMetrics.MessagesSent.WithLabels("result").Inc();
                     if (_arrived.TryRemove(result.CommandId, out var arrived))
                     {
@@ -176,6 +190,7 @@ internal sealed class CoordinatorConnection : BackgroundService
                 {
                     report.Sequence = ++sequence;
                     await call.RequestStream.WriteAsync(report, session.Token);
+                    watch.Sent(_time.GetUtcNow());
                     AgentMetrics.MessagesSent.WithLabels("report").Inc();
                 }
             }
@@ -209,10 +224,31 @@ internal sealed class CoordinatorConnection : BackgroundService
         }
     }
 
-    private async Task ReadLoopAsync(IAsyncStreamReader<CoordinatorMessage> stream, CancellationToken stopping, CancellationToken session)
+    /// <summary>
+    /// Completes with how long the stream was silent once something sent has gone unanswered for
+    /// the silence limit (<see cref="StreamHealth.SilenceLimit"/> at the current report interval);
+    /// checks every quarter of the limit (at least every 100 ms).
+    /// </summary>
+    private async Task<TimeSpan> SilenceAsync(ResponseWatch watch, CancellationToken session)
+    {
+        while (true)
+        {
+            var limit = _health.SilenceLimit(_interval.Current);
+            var now = _time.GetUtcNow();
+            if (watch.IsSilent(now, limit))
+            {
+                return watch.Waiting(now);
+            }
+
+            await Task.Delay(TimeSpan.FromTicks(Math.Max(limit.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks)), _time, session);
+        }
+    }
+
+    private async Task ReadLoopAsync(IAsyncStreamReader<CoordinatorMessage> stream, ResponseWatch watch, CancellationToken stopping, CancellationToken session)
     {
         while (await stream.MoveNext(session))
         {
+            watch.Received();
             var message = stream.Current;
             switch (message.PayloadCase)
             {

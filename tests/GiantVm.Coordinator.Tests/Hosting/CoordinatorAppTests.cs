@@ -42,6 +42,16 @@ public sealed class CoordinatorAppTests : IDisposable
         Assert.All(error.Errors, e => Assert.StartsWith(policy + ":", e, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Coordinator:KeepAlivePingDelaySeconds", "0.5", "Coordinator:KeepAlivePingDelaySeconds must be at least 1 (got 0.5)")]
+    [InlineData("Coordinator:KeepAlivePingTimeoutSeconds", "0", "Coordinator:KeepAlivePingTimeoutSeconds must be at least 1 (got 0)")]
+    public void Build_WithAKeepAliveUnderASecond_IsAUsageError(string key, string value, string expected)
+    {
+        var error = Assert.Throws<UsageException>(() => CoordinatorApp.Build(Launch(null, ("Coordinator:Policy", "demo"), (key, value))));
+
+        Assert.Equal(expected, error.Message);
+    }
+
     [Fact]
     public void Build_WithAClusterSizeOfZero_IsAUsageError()
     {

@@ -46,9 +46,9 @@ public sealed class CoordinatorFaultTests : IDisposable
         var others = Enumerable.Range(0, cluster.Size).Where(i => i != frozen).ToList();
 
         // The guest streams to the rebalancer's member. Frozen, that member keeps its sockets open:
-        // the stream hangs instead of failing, so the guest reconnects only once the member is
-        // gone for good, and the survivor's rebalancer hears no report meanwhile and writes
-        // nothing: the frozen member's next sequence number stays free when it resumes.
+        // the stream does not fail, the guest's HTTP/2 keepalive (5 s + 5 s, as the real agent's)
+        // gives it up and the guest reconnects to a survivor, whose rebalancer then decides once
+        // it has taken over; the fence keeps the resumed member's persists out.
         await using var guest = FakeGuestAgent.HotNodeZero([cluster.GrpcUrl(frozen), .. others.Select(cluster.GrpcUrl)], tasks: 60);
         await WaitAsync(() => guest.Commands.Count >= 2, TimeSpan.FromSeconds(60), "two commands before the freeze", cluster);
         var acknowledged = guest.Commands.Select(c => c.Command.MigrationId).ToList();
@@ -61,6 +61,10 @@ public sealed class CoordinatorFaultTests : IDisposable
         int next;
         try
         {
+            var frozenMember = CoordinatorCluster.MemberName(frozen);
+            await WaitAsync(() => guest.ConnectedMember is { Length: > 0 } m && m != frozenMember, TimeSpan.FromSeconds(15),
+                "the guest agent on another member within 15 s of the freeze (keepalive)", cluster);
+            Output?.WriteLine($"guest reconnected to {guest.ConnectedMember} {clock.Elapsed.TotalSeconds:0.0} s after SIGSTOP");
             next = await RebalancerAsync(cluster, others[0], TimeSpan.FromSeconds(30), not: frozen);
             Output?.WriteLine($"takeover after SIGSTOP: {clock.Elapsed.TotalSeconds:0.0} s (by {CoordinatorCluster.MemberName(next)})");
             var rest = TimeSpan.FromSeconds(30) - clock.Elapsed;

@@ -1,3 +1,5 @@
+using GiantVm.Coordinator.Agents;
+using Microsoft.Extensions.DependencyInjection;
 using GiantVm.Coordinator.Persistence;
 using System.Text.Json;
 using GiantVm.Contracts.V1;
@@ -191,6 +193,50 @@ public sealed class AgentServiceTests
         await newer.SendAckedAsync(Report(0.01));
         var status = await coordinator.Admin.GetStatusAsync(new StatusRequest(), cancellationToken: Ct);
         Assert.Single(status.Agents, a => a.Role == AgentRole.Guest);
+    }
+
+    [Fact]
+    public async Task MemberLeavingTheCluster_EndsEveryAgentStreamAtOnce_WithUnavailable_AndRefusesNewOnes()
+    {
+        await using var coordinator = await CoordinatorUnderTest.StartAsync();
+        using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
+        using var host = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.HostHello(0));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        coordinator.Services.GetRequiredService<AgentStreamsEnd>().End(AgentStreamsEnd.LeftCluster);
+        var errors = await Task.WhenAll(guest.ExpectErrorAsync(), host.ExpectErrorAsync());
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the streams ended {clock.Elapsed.TotalSeconds:0.0} s after the member left");
+        Assert.All(errors, e =>
+        {
+            Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+            Assert.Equal("this coordinator member left the cluster; reconnect to another member", e.Status.Detail);
+        });
+        // A new stream is refused before its hello is read: the refusal may surface on the write.
+        using var late = AgentStream.Open(coordinator.Agents);
+        var refused = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await late.SendAsync(new AgentMessage { Hello = AgentStream.GuestHello() });
+            await late.NextAsync(_ => false);
+        });
+        Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+        Assert.Equal("this coordinator member left the cluster; reconnect to another member", refused.Status.Detail);
+    }
+
+    [Fact]
+    public async Task GracefulStop_EndsTheAgentStreamsWithUnavailable_WithoutWaitingForTheAgents()
+    {
+        await using var coordinator = await CoordinatorUnderTest.StartAsync();
+        using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
+        var error = guest.ExpectErrorAsync();
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await coordinator.StopAsync();
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the host took {clock.Elapsed.TotalSeconds:0.0} s to stop with an agent stream open");
+        var e = await error;
+        Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+        Assert.Equal("this coordinator member is shutting down; reconnect to another member", e.Status.Detail);
     }
 
     [Fact]

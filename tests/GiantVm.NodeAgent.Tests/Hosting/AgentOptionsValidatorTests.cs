@@ -38,6 +38,34 @@ public class AgentOptionsValidatorTests
         Assert.Contains(expected, e.Message);
     }
 
+    [Theory]
+    [InlineData("500ms", "5s", 5, "Agent:KeepAlivePingDelay 500ms: expected 1s or more")]
+    [InlineData("5s", "500ms", 5, "Agent:KeepAlivePingTimeout 500ms: expected 1s or more")]
+    [InlineData("5s", "soon", 5, "Agent:KeepAlivePingTimeout 'soon'")]
+    [InlineData("5s", "5s", 0, "Agent:SilentIntervals 0")]
+    public void Validate_StreamHealthOutOfRange_IsRefused(string delay, string timeout, int silent, string expected)
+    {
+        var options = Valid();
+        options.KeepAlivePingDelay = delay;
+        options.KeepAlivePingTimeout = timeout;
+        options.SilentIntervals = silent;
+
+        var e = Assert.Throws<AgentConfigException>(() => AgentOptionsValidator.Validate(options));
+
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void Validate_StreamHealth_DefaultsTo5sPingsAnd5SilentIntervals_AndTakesGivenValues()
+    {
+        Assert.Equal(new GiantVm.NodeAgent.Reporting.StreamHealth(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), 5), AgentOptionsValidator.Validate(Valid()).Health);
+        var options = Valid();
+        options.KeepAlivePingDelay = "2s";
+        options.KeepAlivePingTimeout = "3s";
+        options.SilentIntervals = 7;
+        Assert.Equal(new GiantVm.NodeAgent.Reporting.StreamHealth(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3), 7), AgentOptionsValidator.Validate(options).Health);
+    }
+
     [Fact]
     public void Validate_PassesTheNumaMapsMaxAgeToTheSensing()
     {

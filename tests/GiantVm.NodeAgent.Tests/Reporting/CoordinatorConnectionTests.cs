@@ -41,17 +41,55 @@ public sealed class CoordinatorConnectionTests : IAsyncDisposable
 
     private Task StartClientAsync(params Uri[] addresses) => StartClientAsync(NullLogger<CoordinatorConnection>.Instance, addresses);
 
-    private async Task StartClientAsync(Microsoft.Extensions.Logging.ILogger<CoordinatorConnection> log, params Uri[] addresses)
+    private Task StartClientAsync(Microsoft.Extensions.Logging.ILogger<CoordinatorConnection> log, params Uri[] addresses) => StartClientAsync(log, null, addresses);
+
+    private async Task StartClientAsync(Microsoft.Extensions.Logging.ILogger<CoordinatorConnection> log, StreamHealth? health, params Uri[] addresses)
     {
         var dispatcher = new MigrationDispatcher(_executor.Object, _executor.Object, TimeProvider.System, NullLogger.Instance, TimeSpan.FromSeconds(30));
         _client = new CoordinatorConnection(addresses, "giantvm",
             () => ProtoMapping.Hello(AgentRole.Guest, 0, "giantvm", "numactl", FakeTask.TwoNodes()),
             _reports, _results, _wakeup, dispatcher, _interval, new Backoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)),
-            TimeProvider.System, log);
+            TimeProvider.System, log, health: health);
         await _client.StartAsync(Ct);
     }
 
     private static AgentMessage Report(string marker) => new() { GuestReport = new GuestReport { Vm = marker } };
+
+    [Fact]
+    public async Task ACoordinatorThatStopsAnswering_IsGivenUpAfterTheSilentIntervals_ForTheNextOne()
+    {
+        await using var hung = await FakeCoordinator.StartAsync();
+        hung.Shared.Mute = true;
+        await using var live = await FakeCoordinator.StartAsync();
+        var log = new ListLogger<CoordinatorConnection>();
+        await StartClientAsync(log, new StreamHealth(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), SilentIntervals: 2), hung.Address, live.Address);
+        await hung.WaitUntilAsync(m => m.Count >= 1, Ct);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        _reports.Set(Report("r1"));
+        await live.WaitUntilAsync(m => m.Any(x => x.PayloadCase == AgentMessage.PayloadOneofCase.Hello), Ct);
+
+        // 2 intervals of 1 s of silence after the report, then the next address (backoff <= 200 ms).
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(10));
+        Assert.Contains(hung.Received, m => m.GuestReport?.Vm == "r1");
+        Assert.Contains(log.Lines, m => m.Contains("nothing from the coordinator for", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ACoordinatorThatAcknowledges_KeepsTheStream_PastTheSilentIntervals()
+    {
+        await using var coordinator = await FakeCoordinator.StartAsync();
+        await StartClientAsync(NullLogger<CoordinatorConnection>.Instance, new StreamHealth(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), SilentIntervals: 1), coordinator.Address);
+        await coordinator.WaitUntilAsync(m => m.Count >= 1, Ct);
+        for (var i = 0; i < 4; i++)
+        {
+            _reports.Set(Report($"r{i}"));
+            await coordinator.WaitUntilAsync(m => m.Any(x => x.GuestReport?.Vm == $"r{i}"), Ct);
+            await Task.Delay(TimeSpan.FromSeconds(0.6), Ct); // more than the silence limit (1 interval) in all
+        }
+
+        Assert.Single(coordinator.Received, m => m.PayloadCase == AgentMessage.PayloadOneofCase.Hello);
+    }
 
     [Fact]
     public async Task Session_SaysHelloFirstThenSendsReportsInSequence()

@@ -83,6 +83,9 @@ internal sealed class FakeCoordinator : IAsyncDisposable
 
         public ConcurrentQueue<AdviseRequest> AdviseRequests { get; } = new();
 
+        /// <summary>When set, the fake acknowledges the hello but nothing after it, its connection still up (a member that hangs).</summary>
+        public bool Mute { get; set; }
+
         public TaskCompletionSource<Channel<CoordinatorMessage>> CurrentStream { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
@@ -119,7 +122,7 @@ internal sealed class FakeCoordinator : IAsyncDisposable
                         outbox.Writer.TryWrite(new CoordinatorMessage { HelloAck = new HelloAck { SessionId = "s", Member = "fake", ProtocolVersion = 1, ReportIntervalSeconds = state.IntervalSeconds } });
                         state.CurrentStream.TrySetResult(outbox);
                     }
-                    else
+                    else if (!state.Mute)
                     {
                         outbox.Writer.TryWrite(new CoordinatorMessage { ReportAck = new ReportAck { Sequence = message.Sequence } });
                     }

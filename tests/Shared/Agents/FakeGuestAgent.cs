@@ -12,7 +12,7 @@ namespace GiantVm.Testing;
 /// <c>reportEvery</c> if given), and answers every migrate command with <see cref="Answer"/>
 /// (null: never answers); a task whose move it answered done is on the target node in later
 /// reports. When its stream fails it reconnects to the next coordinator of its list, like the
-/// real agent. A stream driven message by message is <see cref="AgentStream"/>.
+/// real agent, with the real agent's HTTP/2 keepalive (<see cref="HotNodeZero"/>). A stream driven message by message is <see cref="AgentStream"/>.
 /// </summary>
 internal sealed class FakeGuestAgent : IAsyncDisposable
 {
@@ -74,7 +74,17 @@ internal sealed class FakeGuestAgent : IAsyncDisposable
     /// </summary>
     public static FakeGuestAgent HotNodeZero(IReadOnlyList<string> addresses, int tasks)
     {
-        var channels = addresses.Select(a => GrpcChannel.ForAddress(a)).ToList();
+        // The real agent's keepalive (Agent:KeepAlivePingDelay/Timeout defaults): a frozen member,
+        // whose socket stays open, is given up within about 10 s.
+        var channels = addresses.Select(a => GrpcChannel.ForAddress(a, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                KeepAlivePingDelay = TimeSpan.FromSeconds(5),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
+                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+            },
+        })).ToList();
         var guest = new FakeGuestAgent(
             channels.Select(c => new AgentService.AgentServiceClient(c)).ToList(),
             [

@@ -30,6 +30,7 @@ internal sealed class CoordinatorUnderTest : IAsyncDisposable
         """;
 
     private readonly WebApplication _app;
+    private bool _stopped;
 
     private CoordinatorUnderTest(WebApplication app, string dataDir, string policyPath)
     {
@@ -97,10 +98,24 @@ internal sealed class CoordinatorUnderTest : IAsyncDisposable
         }
     }
 
+    /// <summary>The host's services (e.g. to end the agent streams as a member leaving the cluster does).</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Stops the host as SIGTERM does (the dispose then only disposes).</summary>
+    public async Task StopAsync()
+    {
+        _stopped = true;
+        await _app.StopAsync(CancellationToken.None);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Channel.Dispose();
-        await _app.StopAsync(CancellationToken.None);
+        if (!_stopped)
+        {
+            await _app.StopAsync(CancellationToken.None);
+        }
+
         await _app.DisposeAsync();
         var unsent = UnsentMessages(DataDir);
         try
