@@ -66,6 +66,7 @@ public sealed class AdminServiceTests
         Assert.True((await coordinator.Admin.PauseAsync(new PauseRequest { Reason = "test" }, cancellationToken: Ct)).Paused);
         using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
         await guest.SendAckedAsync(new AgentMessage { GuestReport = AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow, 0.6, 0.0) });
+        await ReportSeenAsync(coordinator);
 
         var move = await coordinator.Admin.MoveAsync(new MoveRequest { Pid = 4242, ToNode = 1 }, cancellationToken: Ct);
         var command = (await guest.NextAsync(m => m.PayloadCase == CoordinatorMessage.PayloadOneofCase.Migrate)).Migrate;
@@ -88,6 +89,7 @@ public sealed class AdminServiceTests
         await coordinator.Admin.PauseAsync(new PauseRequest(), cancellationToken: Ct);
         using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
         await guest.SendAckedAsync(new AgentMessage { GuestReport = AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow, 0.01, 0.0) });
+        await ReportSeenAsync(coordinator);
 
         var error = await Assert.ThrowsAsync<RpcException>(() => coordinator.Admin.MoveAsync(new MoveRequest { Pid = 4242, ToNode = 9 }, cancellationToken: Ct).ResponseAsync);
 
@@ -101,6 +103,7 @@ public sealed class AdminServiceTests
         await coordinator.Admin.PauseAsync(new PauseRequest(), cancellationToken: Ct);
         using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
         await guest.SendAckedAsync(new AgentMessage { GuestReport = AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow, 0.6, 0.0) });
+        await ReportSeenAsync(coordinator);
 
         var reply = await coordinator.Admin.RebalanceAsync(new RebalanceRequest { DryRun = true, Wait = true, TimeoutSeconds = 5 }, cancellationToken: Ct);
 
@@ -121,6 +124,7 @@ public sealed class AdminServiceTests
         using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
 
         await guest.SendAckedAsync(new AgentMessage { GuestReport = AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow, 0.6, 0.0) });
+        await ReportSeenAsync(coordinator);
 
         Assert.True(await watch.ResponseStream.MoveNext(Ct));
         Assert.Equal(("decision", 4242), (watch.ResponseStream.Current.Kind, watch.ResponseStream.Current.Pid));
@@ -133,6 +137,7 @@ public sealed class AdminServiceTests
         await coordinator.Admin.PauseAsync(new PauseRequest(), cancellationToken: Ct);
         using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
         await guest.SendAckedAsync(new AgentMessage { GuestReport = AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow, 0.01, 0.0) });
+        await ReportSeenAsync(coordinator);
 
         var reply = await coordinator.Admin.DrainAsync(new DrainRequest { NodeId = 1 }, cancellationToken: Ct);
         var nodes = (await coordinator.Admin.ListNodesAsync(new NodesRequest(), cancellationToken: Ct)).Nodes;
@@ -152,6 +157,10 @@ public sealed class AdminServiceTests
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
     }
 
+    /// <summary>Until the guest's report reached the rebalancer (an ack says only that it was received).</summary>
+    private static Task ReportSeenAsync(CoordinatorUnderTest coordinator) =>
+        AgentServiceTests.WaitUntil(async () => (await coordinator.Admin.ListNodesAsync(new NodesRequest(), cancellationToken: Ct)).Nodes.Count > 0);
+
     [Fact]
     public async Task Advise_PicksTheLowestStealNode()
     {
@@ -159,6 +168,8 @@ public sealed class AdminServiceTests
         await coordinator.Admin.PauseAsync(new PauseRequest(), cancellationToken: Ct);
         using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
         await guest.SendAckedAsync(new AgentMessage { GuestReport = AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow, 0.3, 0.01) });
+        // an ack says the report was received, not that the rebalancer (through the shard region) has it yet
+        await AgentServiceTests.WaitUntil(async () => (await coordinator.Admin.ListNodesAsync(new NodesRequest(), cancellationToken: Ct)).Nodes.Count == 2);
 
         var advice = await coordinator.Admin.AdviseAsync(new AdviseRequest { CpuCores = 1, MemoryBytes = 1 << 20 }, cancellationToken: Ct);
 
@@ -188,6 +199,7 @@ public sealed class AdminServiceTests
         await coordinator.Admin.PauseAsync(new PauseRequest(), cancellationToken: Ct);
         using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
         await guest.SendAckedAsync(new AgentMessage { GuestReport = AgentMessageValidatorTests.GuestReport(DateTimeOffset.UtcNow, 0.01, 0.0) });
+        await ReportSeenAsync(coordinator);
 
         var move = coordinator.Admin.MoveAsync(new MoveRequest { Pid = 4242, ToNode = 1, Wait = true, TimeoutSeconds = 10 }, cancellationToken: Ct).ResponseAsync;
         var command = (await guest.NextAsync(m => m.PayloadCase == CoordinatorMessage.PayloadOneofCase.Migrate)).Migrate;
