@@ -16,7 +16,6 @@ using GiantVm.Scheduling.Policies;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using ProtoJournalRecord = GiantVm.Contracts.V1.JournalRecord;
 using V1 = GiantVm.Contracts.V1;
 using Status = Grpc.Core.Status;
@@ -331,7 +330,7 @@ public sealed class AdminService(
         {
             return await migrationLog.QueryAsync(query, token);
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        catch (Exception e) when (MigrationLogDb.IsStoreFailure(e))
         {
             throw new RpcException(new Status(StatusCode.Unavailable, $"the migration log cannot be read from the store ({migrationLog.Store}): {e.GetBaseException().Message}"));
         }
@@ -382,7 +381,7 @@ public sealed class AdminService(
         {
             return await instances.ListAsync(token);
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (MigrationLogDb.IsStoreFailure(e))
         {
             throw new RpcException(new Status(StatusCode.Unavailable, $"the instances cannot be read from the store ({migrationLog.Store}): {e.GetBaseException().Message}"));
         }

@@ -232,7 +232,7 @@ public sealed class AgentStreams(
         {
             admitted = await instances.AdmitAsync(vm, token);
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (MigrationLogDb.IsStoreFailure(e))
         {
             log.LogWarning("Hello from {Peer} for vm {Vm} refused for now: the store cannot record the instance: {Reason}", context.Peer, vm, e.GetBaseException().Message);
             throw new RpcException(new Status(StatusCode.Unavailable, $"the coordinator cannot record instance '{vm}' in its store now: {e.GetBaseException().Message}"));

@@ -54,8 +54,7 @@ public sealed class InstanceDirectory(MigrationLogDb db, TimeProvider time, IOpt
             await EnsureSchemaAsync(token);
             names = await db.InstancesAsync(token);
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException
-                                   && !_admitted.IsEmpty)
+        catch (Exception e) when (MigrationLogDb.IsStoreFailure(e) && !_admitted.IsEmpty)
         {
             return [.. _admitted.Keys.Order(StringComparer.Ordinal)];
         }

@@ -35,6 +35,13 @@ public sealed class MigrationLogDb(StoreLocation store)
         ? new NpgsqlConnection(Store.ConnectionString)
         : new SqliteConnection(Store.ConnectionString);
 
+    /// <summary>
+    /// True for the exceptions a store that is down, unreachable or slow throws (what the callers
+    /// turn into UNAVAILABLE or a retry), in one place for every reader and writer of the store.
+    /// </summary>
+    public static bool IsStoreFailure(Exception e) =>
+        e is DbException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException;
+
     public static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
 
     /// <summary>Creates the tables, indexes and view when missing (every member may run it at once).</summary>

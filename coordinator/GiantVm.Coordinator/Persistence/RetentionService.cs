@@ -70,7 +70,7 @@ public sealed class RetentionService(
         {
             run = await _retention.RunAsync(cutoff, token);
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or System.Net.Sockets.SocketException or TimeoutException)
+        catch (Exception e) when (MigrationLogDb.IsStoreFailure(e))
         {
             log.LogWarning("Retention run (cutoff {Cutoff:o}) failed: {Reason}; next try in {Interval}", cutoff, e.GetBaseException().Message, Interval);
             return null;

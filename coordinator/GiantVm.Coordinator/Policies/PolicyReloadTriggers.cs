@@ -71,7 +71,7 @@ public sealed class PolicyReloadTriggers(
         {
             known = await instances.ListAsync(token);
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        catch (Exception e) when (MigrationLogDb.IsStoreFailure(e))
         {
             log.LogWarning("Policy reload ({Cause}) not sent: the instances cannot be read from the store: {Reason}", change.Cause, e.GetBaseException().Message);
             return [];

@@ -5,7 +5,6 @@ using GiantVm.Security;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace GiantVm.Coordinator.Security;
 
