@@ -98,6 +98,11 @@ public static class CoordinatorApp
             throw new UsageException($"--cluster-size must be at least 1 (got {options.EffectiveClusterSize})");
         }
 
+        if (!(options.Akka.JoinTimeoutSeconds >= 0))
+        {
+            throw new UsageException($"Coordinator:Akka:JoinTimeoutSeconds must be 0 (wait forever) or more (got {options.Akka.JoinTimeoutSeconds})");
+        }
+
         if (options.Akka.StableAfterSeconds <= 0)
         {
             throw new UsageException("Coordinator:Akka:StableAfterSeconds must be positive");
@@ -404,6 +409,8 @@ public static class CoordinatorApp
     private static void AddAkka(WebApplicationBuilder builder, CoordinatorOptions options, MemberName member, PolicyCatalog catalog, PolicyInForce initialPolicy, TlsMaterial? tls, StoreLocation store)
     {
         var akka = options.Akka;
+        // with TLS the transport's scheme is akka.ssl.tcp; seed lists written for either work
+        var seeds = akka.SeedNodes.Select(seed => tls is null ? seed : seed.Replace("akka.tcp://", "akka.ssl.tcp://", StringComparison.Ordinal)).ToList();
         builder.Services.AddAkka("giantvm", (ab, sp) =>
         {
             ab.ConfigureLoggers(loggers =>
@@ -415,15 +422,20 @@ public static class CoordinatorApp
                 .AddMemberMessages(akka.VerifyMessages)
                 .WithRebalancerStore(store)
                 // stable-after: how long the SBR waits before downing an unreachable member. The
-                // removal margin (how long the singleton waits after a removal before it starts
-                // elsewhere) is kept short: the store's unique (persistence id, sequence number)
-                // key refuses a deposed rebalancer's next event once the new one has written
+                // removal margin (how long sharding waits after a removal before it starts the
+                // shards elsewhere) is kept short: the store's unique (persistence id, sequence
+                // number) key and the instance's fence refuse a deposed rebalancer's next event
                 // (docs/state.md says what that does and does not fence).
+                // min-nr-of-members: no member is Up (so none hosts a rebalancer) until a majority
+                // of --cluster-size has joined. A member cut off from the others that restarts as
+                // the first seed forms a cluster of its own; it stays Joining there, and JoinWatch
+                // ends it once the other seeds answer again, so that it joins their cluster.
                 .AddHocon(
                     ConfigurationFactory.ParseString(
                         "akka.cluster.split-brain-resolver.stable-after = " +
                         akka.StableAfterSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s\n" +
                         "akka.cluster.down-removal-margin = 1s\n" +
+                        "akka.cluster.min-nr-of-members = " + options.Quorum.ToString(CultureInfo.InvariantCulture) + "\n" +
                         // under systemd, Akka's start-up and shutdown logger writes journal lines too
                         (Systemd.UnderSystemd(Environment.GetEnvironmentVariable)
                             ? $"akka.stdout-logger-class = \"{typeof(JournalStdoutLogger).AssemblyQualifiedName}\"\n"
@@ -450,12 +462,9 @@ public static class CoordinatorApp
                 })
                 .WithClustering(new ClusterOptions
                 {
-                    // with TLS the transport's scheme is akka.ssl.tcp; seed lists written for either work
-                    SeedNodes = [.. akka.SeedNodes.Select(seed => tls is null ? seed : seed.Replace("akka.tcp://", "akka.ssl.tcp://", StringComparison.Ordinal))],
+                    SeedNodes = [.. seeds],
                     Roles = ["coordinator"],
-                    // No minimum number of members: the first member is Up (and the singleton's host)
-                    // on its own; members that join later are younger, so the oldest never flips.
-                    // The rebalancer waits for a majority itself (recovery) before it decides.
+                    // keep-majority: the side with fewer than half of the members downs itself
                     SplitBrainResolver = new KeepMajorityOption(),
                 })
                 .WithActors((system, registry) =>
@@ -499,7 +508,8 @@ public static class CoordinatorApp
                 {
                     sp.GetRequiredService<MemberExit>().Watch(
                         system, sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(), sp.GetRequiredService<AgentStreamsEnd>(),
-                        sp.GetRequiredService<ILogger<MemberExit>>(), member.Value);
+                        sp.GetRequiredService<ILogger<MemberExit>>(), member.Value,
+                        new JoinRule(TimeSpan.FromSeconds(akka.JoinTimeoutSeconds), JoinWatch.SeedGrace, options.Quorum, options.EffectiveClusterSize, seeds));
                     if (akka.SeedNodes.Count == 0)
                     {
                         var cluster = Cluster.Get(system);

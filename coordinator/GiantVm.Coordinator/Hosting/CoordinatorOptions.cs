@@ -113,6 +113,13 @@ public sealed class CoordinatorOptions
     /// <summary>The cluster size in force (see <see cref="ClusterSize"/>).</summary>
     public int EffectiveClusterSize => ClusterSize ?? Math.Max(1, Akka.SeedNodes.Count);
 
+    /// <summary>
+    /// How many members must be in the cluster before any is Up (Akka's <c>min-nr-of-members</c>):
+    /// a majority of <see cref="EffectiveClusterSize"/>. A member that forms a cluster of its own
+    /// while cut off (a restarted first seed) stays Joining, so it hosts no rebalancer.
+    /// </summary>
+    public int Quorum => EffectiveClusterSize / 2 + 1;
+
 }
 
 /// <summary>TLS files (<c>Coordinator:Tls</c>); all three or none.</summary>
@@ -145,6 +152,13 @@ public sealed class AkkaSettings
     /// faster failover but more risk of downing a member that is only slow.
     /// </summary>
     public double StableAfterSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// A member that is not Up this long after it started exits 1 (so that its service manager
+    /// starts it again and it asks the seed nodes afresh): it is cut off from a majority of the
+    /// cluster, or alone in a cluster of its own. 0 waits forever.
+    /// </summary>
+    public double JoinTimeoutSeconds { get; set; } = 60;
 
     /// <summary>
     /// Sends every actor message, local ones too, through its serializer and back

@@ -11,7 +11,8 @@ namespace GiantVm.Coordinator.Hosting;
 /// an operator), removed from the cluster, or whose actor system terminated for any other reason
 /// cannot serve again in this process: it stops the host and the process exits 1 with a line
 /// saying why, so the service manager (systemd <c>Restart=always</c>) starts it afresh and it
-/// rejoins. A stop the host asked for (SIGTERM, Ctrl+C) leaves the cluster and exits 0. Either
+/// rejoins. So does a member that cannot become Up (cut off from a majority, or alone in a
+/// cluster of its own: see <see cref="JoinWatch"/>). A stop the host asked for (SIGTERM, Ctrl+C) leaves the cluster and exits 0. Either
 /// way the agent streams it holds end at once (<see cref="AgentStreamsEnd"/>, UNAVAILABLE): the
 /// agents reconnect to another member and the host does not wait for them to go.
 /// </summary>
@@ -51,7 +52,8 @@ public sealed class MemberExit
     /// Watches <paramref name="system"/>: when it ends on its own, records why, logs it, ends the
     /// agent streams and stops the host; when the host stops, ends the agent streams too.
     /// </summary>
-    public void Watch(ActorSystem system, IHostApplicationLifetime lifetime, AgentStreamsEnd streams, ILogger log, string member)
+    /// <param name="join">While the member is not Up: when to give up (<see cref="JoinWatch"/>); null waits forever.</param>
+    public void Watch(ActorSystem system, IHostApplicationLifetime lifetime, AgentStreamsEnd streams, ILogger log, string member, JoinRule? join = null)
     {
         lifetime.ApplicationStopping.Register(() =>
         {
@@ -65,11 +67,14 @@ public sealed class MemberExit
 
         void Ended(string how, bool removed)
         {
-            if (Decide(CoordinatedShutdown.Get(system).ShutdownReason, _hostStopping, removed) is not { } reason)
+            if (Decide(CoordinatedShutdown.Get(system).ShutdownReason, _hostStopping, removed) is { } reason)
             {
-                return;
+                Stop(reason, how);
             }
+        }
 
+        void Stop(string reason, string how)
+        {
             if (Failure is null)
             {
                 Fail(reason);
@@ -82,5 +87,9 @@ public sealed class MemberExit
 
         Cluster.Get(system).RegisterOnMemberRemoved(() => Ended("removed from the cluster", removed: true));
         system.WhenTerminated.ContinueWith(_ => Ended("actor system terminated", removed: false), TaskScheduler.Default);
+        if (join is not null)
+        {
+            JoinWatch.Start(system, join, () => _hostStopping, reason => Stop(reason, "not Up"));
+        }
     }
 }

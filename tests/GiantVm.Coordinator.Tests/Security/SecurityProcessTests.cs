@@ -263,14 +263,14 @@ public sealed class SecurityProcessTests : IDisposable
         }
 
         _certs.More("--members", "m2");
+        // no member is Up before a majority of the 3 has joined: the same-CA member joins first
+        // (positive control), then the foreign one tries and is refused by the seed
         var a = Member("m1", akka.A, _certs, _data);
-        await a.WaitHealthyAsync(60);
-        var intruder = Member("m9", akka.C, _foreign, _data + "-c");
         var b = Member("m2", akka.B, _certs, _data + "-b");
+        await a.WaitHealthyAsync(90);
         var admin = Admin(Channel(a, "operator-alice"));
-
-        // the same-CA member joins (positive control); the foreign one is refused by the seed
         await Until(async () => (await admin.GetStatusAsync(new StatusRequest(), cancellationToken: Ct)).Members.Count(m => m.Status == "Up") == 2, 90, () => a.Output + b.Output);
+        var intruder = Member("m9", akka.C, _foreign, _data + "-c");
         await Until(() => Task.FromResult(a.Output.Contains("rejected: not issued by this deployment's CA", StringComparison.Ordinal)), 60, () => a.Output);
         var members = (await admin.GetStatusAsync(new StatusRequest(), cancellationToken: Ct)).Members;
         Assert.DoesNotContain(members, m => m.Address.Contains(akka.C.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));

@@ -29,6 +29,10 @@ internal sealed class EmulatedCluster : IAsyncDisposable
     private TestCertificates? _certs;
     private TestPostgres? _postgres;
     private int _guestStarts;
+    private ManagedProcess[] _hostAgents = [];
+    private int _agentsFirst;
+    private int _agentStarts = 1;
+    private int _tasks;
 
     private EmulatedCluster(int nodes, int coordinators, NetworkLab? lab)
     {
@@ -117,24 +121,27 @@ internal sealed class EmulatedCluster : IAsyncDisposable
         }
 
         await Eventually.WaitAsync(() => File.Exists(Path.Combine(EmulatorRoot, "emulator", "status.json")), TimeSpan.FromSeconds(60), "the emulator's files", Logs);
+        _hostAgents = new ManagedProcess[Nodes];
         for (var k = 0; k < Nodes; k++)
         {
-            var host = Path.Combine(EmulatorRoot, "host" + k.ToString(CultureInfo.InvariantCulture));
-            Start("host" + k.ToString(CultureInfo.InvariantCulture), Binaries.Agent, ["run", "--role", "host", "--node-id", k.ToString(CultureInfo.InvariantCulture),
-                "--coordinator", AgentCoordinators, "--proc-root", Path.Combine(host, "proc"), "--sys-root", Path.Combine(host, "sys"), "--lc-cgroup", "lc",
-                .. TlsArgs("host-giantvm-" + k.ToString(CultureInfo.InvariantCulture))]);
+            StartHostAgent(k);
         }
 
         StartGuestAgent();
+        _tasks = tasks;
+        await WaitReportingAsync();
+    }
+
+    /// <summary>Waits until every agent is connected and the coordinator has fresh reports of every node and task.</summary>
+    private async Task WaitReportingAsync() =>
         await Eventually.WaitAsync(async () =>
         {
             var status = await Admin.GetStatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(5));
             var nodes = await Admin.ListNodesAsync(new NodesRequest(), deadline: DateTime.UtcNow.AddSeconds(5));
             return status.Agents.Count == Nodes + 1
                 && nodes.Nodes.Count == Nodes && nodes.Nodes.All(n => !n.Stale && n.HasHostLcBusyCores && n.HasStealRatio)
-                && nodes.Nodes.Sum(n => (int)n.BeTasks) == tasks;
+                && nodes.Nodes.Sum(n => (int)n.BeTasks) == _tasks;
         }, TimeSpan.FromSeconds(120), "every agent connected and every node and task reported", Logs);
-    }
 
     /// <summary>The certificates of this cluster (gen-certs.sh: CA, hosts, guest, members, operator e2e).</summary>
     public TestCertificates Certificates => _certs ?? throw new InvalidOperationException("not started");
@@ -223,8 +230,39 @@ internal sealed class EmulatedCluster : IAsyncDisposable
         return ["--tls-cert", cert, "--tls-key", key, "--tls-ca", Certificates.Ca];
     }
 
-    /// <summary>The agents' --coordinator value: every member's URL, tried in turn.</summary>
-    private string AgentCoordinators => string.Join(",", MemberUrls);
+    /// <summary>The agents' --coordinator value: every member's URL, tried in turn, member <see cref="_agentsFirst"/>'s first.</summary>
+    private string AgentCoordinators => string.Join(",", MemberUrls.Skip(_agentsFirst).Concat(MemberUrls.Take(_agentsFirst)));
+
+    private void StartHostAgent(int k)
+    {
+        var node = k.ToString(CultureInfo.InvariantCulture);
+        var host = Path.Combine(EmulatorRoot, "host" + node);
+        _hostAgents[k] = Start("host" + node + (_agentStarts > 1 ? "-" + _agentStarts.ToString(CultureInfo.InvariantCulture) : ""), Binaries.Agent,
+            ["run", "--role", "host", "--node-id", node,
+            "--coordinator", AgentCoordinators, "--proc-root", Path.Combine(host, "proc"), "--sys-root", Path.Combine(host, "sys"), "--lc-cgroup", "lc",
+            .. TlsArgs("host-giantvm-" + node)]);
+    }
+
+    /// <summary>
+    /// Stops every agent (SIGTERM) and starts it again with member <paramref name="first"/>'s URL
+    /// first in its --coordinator list, as an operator who points the agents at one member would:
+    /// they then connect to that member (tests that need the agents on a given member). Returns
+    /// once every agent is connected and every node and task is reported again.
+    /// </summary>
+    public async Task RestartAgentsAsync(int first)
+    {
+        _agentsFirst = first;
+        _agentStarts++;
+        Task.WaitAll([.. _hostAgents.Append(GuestAgent).Select(agent => Task.Run(() => agent.Terminate(TimeSpan.FromSeconds(10))))]);
+
+        for (var k = 0; k < Nodes; k++)
+        {
+            StartHostAgent(k);
+        }
+
+        StartGuestAgent();
+        await WaitReportingAsync();
+    }
 
     private void StartCoordinators()
     {
