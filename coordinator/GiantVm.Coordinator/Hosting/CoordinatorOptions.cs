@@ -66,8 +66,13 @@ public sealed class CoordinatorOptions
     /// </summary>
     public double KeepAlivePingDelaySeconds { get; set; } = 5;
 
-    /// <summary>A connection whose ping gets no answer within this many seconds is closed (at least 1).</summary>
-    public double KeepAlivePingTimeoutSeconds { get; set; } = 5;
+    /// <summary>
+    /// A connection whose ping gets no answer within this many seconds is closed (at least 1). It
+    /// applies to every HTTP/2 connection, giantvmctl's too: a client on a starved machine answers
+    /// a ping late, and a short timeout then cancels its call (seen at 5 s with load average 50+).
+    /// A frozen member is found by the agents' own keepalive, not by this one.
+    /// </summary>
+    public double KeepAlivePingTimeoutSeconds { get; set; } = 20;
 
     /// <summary>Agent streams this member serves at once; one more is refused RESOURCE_EXHAUSTED before its hello is read.</summary>
     public int MaxStreams { get; set; } = 5000;

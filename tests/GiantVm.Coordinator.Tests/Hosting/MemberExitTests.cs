@@ -174,7 +174,7 @@ public sealed class MemberExitProcessTests : IDisposable
         Assert.Contains("exiting with code 1", coordinator.Output, StringComparison.Ordinal);
         Assert.Contains("is not Up 15 s after it started: the cluster it is in has 1 member(s)", coordinator.Output, StringComparison.Ordinal);
         Assert.Contains("needs 2 (a majority of --cluster-size 3)", coordinator.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain("to [Up]", coordinator.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Leader is moving node [Up]", coordinator.Output, StringComparison.Ordinal);
     }
 
     [Fact]

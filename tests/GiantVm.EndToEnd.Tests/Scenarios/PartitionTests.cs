@@ -22,18 +22,27 @@ public sealed class PartitionTests
     /// <summary>How long after a cut the side that lost may go on deciding: stable-after + 10 s.</summary>
     private static readonly TimeSpan StopDeciding = StableAfter + TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Four nodes and four BE tasks of 0.8 cores, LC weighted 6:1 against the guest's vCPUs: on a
+    /// node whose LC runs at 95 % the guest's share is 4 x 1/7 = 0.57 cores, so even one task there
+    /// sees steal of (0.8 - 0.57) / 0.8 = 0.29, above the policy's steal_high (0.15).
+    /// </summary>
+    private static readonly string Scenario = TestScenarios.FourNodes(lcWeight: 6);
+
     [Fact]
     public async Task IsolatedMember_StopsDecidingWithinStableAfterPlus10s_OneRebalancerRunsOnTheMajority_ItsAgentsReconnect_AndAfterHealingNoRecordIsLostOrDuplicated()
     {
         using var lab = NetworkLab.Create(members: 3);
-        await using var cluster = await EmulatedCluster.StartAsync(TestScenarios.FourNodes(), TestScenarios.QuickPolicy(), nodes: 4, tasks: 4, coordinators: 3, lab: lab);
+        await using var cluster = await EmulatedCluster.StartAsync(Scenario, TestScenarios.QuickPolicy(), nodes: 4, tasks: 4, coordinators: 3, lab: lab);
 
         // The minority is the member that runs the rebalancer (sharding places it on any member),
         // and every agent is on it too: the agents connect to the first address they are given, so
         // when they are elsewhere they are restarted with that member's first (before any load
         // changes, so that no decision is in flight).
-        var minority = MemberIndex((string)(await StatusAsync(cluster))["rebalancerMember"]!);
-        if (AgentMembers(await StatusAsync(cluster)).Any(m => m != minority))
+        var first = await Eventually.WaitAsync(async () => await StatusAsync(cluster) is { } s && (string?)s["rebalancerMember"] is { } m ? s : null,
+            TimeSpan.FromSeconds(60), "the rebalancer's member in giantvmctl status", cluster.Logs);
+        var minority = MemberIndex((string)first["rebalancerMember"]!);
+        if (AgentMembers(first).Any(m => m != minority))
         {
             await cluster.RestartAgentsAsync(first: minority);
         }
@@ -44,7 +53,7 @@ public sealed class PartitionTests
         string Explain() => $"{rounds.Describe()}\n{supervisor.Describe(null)}\nrules:\n{Try(lab.Rules)}\n{cluster.Logs()}";
 
         // Decisions flow before the cut.
-        var beforeCut = await MigrationsAsync(cluster);
+        List<JsonObject> beforeCut = [];
         await Eventually.WaitAsync(async () => (beforeCut = await MigrationsAsync(cluster)).Count(r => r.IsResult()) >= 4, TimeSpan.FromSeconds(40),
             "decisions and results before the cut", Explain);
         var status = await StatusAsync(cluster);
@@ -102,13 +111,13 @@ public sealed class PartitionTests
     public async Task OneWayPartition_NeverTwoRebalancersAtOnce_DecisionsResume_AndAfterHealingNoRecordIsLostOrDuplicated()
     {
         using var lab = NetworkLab.Create(members: 3);
-        await using var cluster = await EmulatedCluster.StartAsync(TestScenarios.FourNodes(), TestScenarios.QuickPolicy(), nodes: 4, tasks: 4, coordinators: 3, lab: lab);
+        await using var cluster = await EmulatedCluster.StartAsync(Scenario, TestScenarios.QuickPolicy(), nodes: 4, tasks: 4, coordinators: 3, lab: lab);
         using var spikes = new Spiker(cluster);
         await using var rounds = new RoundWatch(cluster);
         await using var supervisor = new Supervisor(cluster);
         string Explain() => $"{rounds.Describe()}\n{supervisor.Describe(null)}\nrules:\n{Try(lab.Rules)}\n{cluster.Logs()}";
 
-        var beforeCut = await MigrationsAsync(cluster);
+        List<JsonObject> beforeCut = [];
         await Eventually.WaitAsync(async () => (beforeCut = await MigrationsAsync(cluster)).Count(r => r.IsResult()) >= 4, TimeSpan.FromSeconds(40),
             "decisions and results before the cut", Explain);
         var rebalancer = MemberIndex((string)(await StatusAsync(cluster))["rebalancerMember"]!);
@@ -284,12 +293,15 @@ public sealed class PartitionTests
     }
 
     /// <summary>
-    /// Keeps decisions coming: every 2 s puts an LC spike on the node holding most BE tasks (node 0
-    /// or 1) and calms the other, so the tasks go back and forth once their cooldown allows.
+    /// Keeps decisions coming whatever the rebalancer did before: every node's LC runs at 95 %
+    /// except one cool node at 10 %, and once every BE task is on the cool node the next node
+    /// becomes the cool one. With <see cref="Scenario"/>'s CFS weights a single BE task on a hot
+    /// node already sees steal above steal_high, so no task can settle anywhere but the cool node.
     /// </summary>
     private sealed class Spiker : IDisposable
     {
         private readonly Timer _timer;
+        private int _cool = -1;
 
         public Spiker(EmulatedCluster cluster)
         {
@@ -297,11 +309,14 @@ public sealed class PartitionTests
             {
                 try
                 {
-                    var busiest = cluster.Placement().GroupBy(p => p.CpuNode).OrderByDescending(g => g.Count()).First().Key;
-                    if (busiest is 0 or 1)
+                    var placement = cluster.Placement();
+                    if (_cool < 0 || placement.All(p => p.CpuNode == _cool))
                     {
-                        cluster.SetLc(busiest, "95%");
-                        cluster.SetLc(1 - busiest, "10%");
+                        _cool = (Math.Max(_cool, placement.First().CpuNode) + 1) % cluster.Nodes;
+                        for (var n = 0; n < cluster.Nodes; n++)
+                        {
+                            cluster.SetLc(n, n == _cool ? "10%" : "95%");
+                        }
                     }
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
