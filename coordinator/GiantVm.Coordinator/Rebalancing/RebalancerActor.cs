@@ -47,6 +47,9 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
     private long? _lastAutoRound;
     private bool _storeAvailable = true;
     private string? _storeProblem = "recovering: reading the rebalancer's events from the store";
+
+    /// <summary>Why the event log child last failed (its supervisor decision records it), until it is logged.</summary>
+    private string? _eventLogFailure;
     private int _recoveryAttempts;
 
     /// <summary>
@@ -115,6 +118,21 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         _log.LogInformation("Rebalancer for {Vm} stopped on member {Member}", _settings.Vm, _settings.Member);
     }
 
+    /// <summary>
+    /// The event log child stops on any failure (a refused persist, a recovery or a fence take that
+    /// failed while the store is down): the rebalancer starts a new one after its retry delay and
+    /// logs why, once and then every tenth attempt, instead of Akka logging a stack every second.
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(
+        maxNrOfRetries: -1,
+        withinTimeMilliseconds: -1,
+        decider: Decider.From(e =>
+        {
+            _eventLogFailure = (e is ActorInitializationException { InnerException: { } inner } ? inner : e).GetBaseException().Message;
+            return Directive.Stop;
+        }),
+        loggingEnabled: false);
+
     private void StartEventLog()
     {
         _store = Context.ActorOf(RebalancerEventLog.Props(_settings.Vm, _book.Policy, _snapshotEvery));
@@ -127,16 +145,19 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         ReceiveReports();
         Receive<StoreRecovered>(r =>
         {
+            _eventLogFailure = null;
             RecoveredFromStore(r.State);
             Become(Active);
             Stash.UnstashAll();
         });
         Receive<RecoveryFailed>(f =>
         {
-            _storeProblem = "recovering: " + f.Reason;
+            // the event log's own failure (e.g. the fence could not be taken) says more than the ask's timeout
+            var reason = _eventLogFailure ?? f.Reason;
+            _storeProblem = "recovering: " + reason;
             if (_recoveryAttempts == 1 || _recoveryAttempts % 10 == 0)
             {
-                _log.LogWarning("Rebalancer cannot start deciding yet (attempt {Attempt}): {Reason}; retrying every {Retry}", _recoveryAttempts, f.Reason, RecoveryRetry);
+                _log.LogWarning("Rebalancer cannot start deciding yet (attempt {Attempt}): {Reason}; retrying every {Retry}", _recoveryAttempts, reason, RecoveryRetry);
             }
 
             Timers.StartSingleTimer(RecoveryTimer, RetryRecovery.Instance, RecoveryRetry);
@@ -179,7 +200,8 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
                 // A persist or a recovery failed (the store was down, or another writer took this
                 // sequence number): start over from what the store holds, after the retry delay.
                 _store = null;
-                StoreDown("store", "the event log stopped after a failed persist or recovery; recovering from the store");
+                StoreDown("store", "the event log stopped after a failed persist or recovery" +
+                    (_eventLogFailure is { } failure ? $" ({failure})" : "") + "; recovering from the store");
                 Become(Recovering);
                 Timers.StartSingleTimer(RecoveryTimer, RetryRecovery.Instance, RecoveryRetry);
             }
