@@ -96,7 +96,7 @@ internal static class GainPlanner
     }
 
     /// <summary>1 + the task's observed age / <c>migrate.age_credit</c>; 1 when the key is off.</summary>
-    internal static double Credit(RoundWork work, TaskSnapshot task) =>
+    private static double Credit(RoundWork work, TaskSnapshot task) =>
         work.Policy.AgeCredit > TimeSpan.Zero
             ? 1 + (work.State.AgeOf(task.Pid, task.StartTime, work.Now) / work.Policy.AgeCredit)
             : 1;
