@@ -27,6 +27,10 @@ public sealed record DecisionState
     /// <summary>Moves of the last 60 s, oldest first (the per-minute cap).</summary>
     public ImmutableList<MoveRecord> RecentMoves { get; init; } = [];
 
+    /// <summary>With <c>migrate.age_credit</c>: when each task of the last snapshot was first seen, by pid
+    /// (tasks no longer in the snapshot are forgotten); empty otherwise.</summary>
+    public ImmutableDictionary<int, TaskSighting> Sightings { get; init; } = ImmutableDictionary<int, TaskSighting>.Empty;
+
     /// <summary>The random mode's generator state; null until first used (then seeded from the policy).</summary>
     public ulong? RandomState { get; init; }
 
@@ -88,6 +92,45 @@ public sealed record DecisionState
         }
 
         return this with { LastMoves = last.ToImmutable(), RecentMoves = RecentMoves.AddRange(moves) };
+    }
+
+    /// <summary>How long the task has been seen at <paramref name="now"/> (zero when it was not seen before this round).</summary>
+    public TimeSpan AgeOf(int pid, ulong? startTime, DateTimeOffset now) =>
+        Sightings.TryGetValue(pid, out var seen) && seen.StartTime == startTime && now > seen.Since ? now - seen.Since : TimeSpan.Zero;
+
+    /// <summary>
+    /// The sightings after a round that saw <paramref name="snapshot"/> at <paramref name="now"/>: a task
+    /// already seen (same pid and start time) keeps its first sighting, a new one is seen now, a task
+    /// not in the snapshot is forgotten (a pid reused by a new process starts again).
+    /// </summary>
+    internal static ImmutableDictionary<int, TaskSighting> Sight(ImmutableDictionary<int, TaskSighting> before, Snapshot snapshot, DateTimeOffset now)
+    {
+        var tasks = snapshot.Tasks;
+        var same = tasks.Count == before.Count;
+        for (var i = 0; same && i < tasks.Count; i++)
+        {
+            same = before.TryGetValue(tasks[i].Pid, out var seen) && seen.StartTime == tasks[i].StartTime;
+        }
+
+        if (same)
+        {
+            return before;
+        }
+
+        var builder = ImmutableDictionary.CreateBuilder<int, TaskSighting>();
+        foreach (var task in tasks)
+        {
+            if (builder.ContainsKey(task.Pid))
+            {
+                continue;
+            }
+
+            builder[task.Pid] = before.TryGetValue(task.Pid, out var seen) && seen.StartTime == task.StartTime
+                ? seen
+                : new TaskSighting(task.StartTime, now);
+        }
+
+        return builder.ToImmutable();
     }
 
     /// <summary>The task's last move, when it is still remembered.</summary>

@@ -10,7 +10,9 @@ namespace GiantVm.Scheduling.Engine;
 /// the guest has stolen), provided it removes at least <c>min_gain_cores</c>; ties go to the task
 /// with less memory (a cheaper move), then the lower pid, then the target keeping the most room.
 /// A move that only shifts overload to the target, a task too small to matter and a second task
-/// once the first has cleared the overload all gain too little and are not made.
+/// once the first has cleared the overload all gain too little and are not made. With
+/// <c>migrate.age_credit</c> the gain is credited with the task's expected remaining life: multiplied
+/// by 1 + observed age / age_credit before it is ranked and compared with <c>min_gain_cores</c>.
 /// </summary>
 internal static class GainPlanner
 {
@@ -25,6 +27,7 @@ internal static class GainPlanner
             NodeWork? bestFrom = null;
             NodeWork? bestTo = null;
             var bestGain = 0.0;
+            var bestCredit = 1.0;
             foreach (var source in sources)
             {
                 if (!work.CanLeave(source) || source.HarmCores(source.Demand) <= 0)
@@ -40,7 +43,8 @@ internal static class GainPlanner
                     }
 
                     var cores = DecisionEngine.DemandOf(task);
-                    var shed = source.HarmCores(source.Demand) - source.HarmCores(source.Demand - cores);
+                    var credit = Credit(work, task);
+                    var shed = (source.HarmCores(source.Demand) - source.HarmCores(source.Demand - cores)) * credit;
                     if (shed < policy.MinGainCores || shed < bestGain)
                     {
                         continue;
@@ -54,13 +58,14 @@ internal static class GainPlanner
                             continue;
                         }
 
-                        var gain = shed - (target.HarmCores(target.Demand + cores) - target.HarmCores(target.Demand));
+                        var gain = shed - ((target.HarmCores(target.Demand + cores) - target.HarmCores(target.Demand)) * credit);
                         if (gain >= policy.MinGainCores && Better(gain, task, target, bestGain, bestTask, bestTo))
                         {
                             bestGain = gain;
                             bestTask = task;
                             bestFrom = source;
                             bestTo = target;
+                            bestCredit = credit;
                         }
                     }
                 }
@@ -72,9 +77,13 @@ internal static class GainPlanner
             }
 
             var before = bestFrom.HarmCores(bestFrom.Demand);
+            var removes = policy.AgeCredit > TimeSpan.Zero
+                ? $"removes {Reasons.F(bestGain / bestCredit)} cores of LC harm, x {Reasons.F(bestCredit)} for its age " +
+                  $"(seen for {DurationText.Format(work.State.AgeOf(bestTask.Pid, bestTask.StartTime, work.Now))}, age_credit {DurationText.Format(policy.AgeCredit)}) = {Reasons.F(bestGain)}"
+                : $"removes {Reasons.F(bestGain)} cores of LC harm";
             var reason = $"balanced (gain): node {bestFrom.Id} hot (smoothed {Reasons.F(bestFrom.Smoothed)} > steal_high {Reasons.F(policy.StealHigh)}, " +
                          $"LC harm {Reasons.F(before)} cores before this move); moving task {bestTask.Pid} " +
-                         $"({Reasons.F(DecisionEngine.DemandOf(bestTask))} cores) to node {bestTo.Id} removes {Reasons.F(bestGain)} cores of LC harm, " +
+                         $"({Reasons.F(DecisionEngine.DemandOf(bestTask))} cores) to node {bestTo.Id} {removes}, " +
                          $"the most of any move, >= min_gain_cores {Reasons.F(policy.MinGainCores)}; {work.MemoryText(bestTo, bestTask)}";
             gone.Add(bestTask.Pid);
             work.Plan(bestTask, bestFrom, bestTo, reason);
@@ -85,6 +94,12 @@ internal static class GainPlanner
             work.NoteCapIfReached();
         }
     }
+
+    /// <summary>1 + the task's observed age / <c>migrate.age_credit</c>; 1 when the key is off.</summary>
+    private static double Credit(RoundWork work, TaskSnapshot task) =>
+        work.Policy.AgeCredit > TimeSpan.Zero
+            ? 1 + (work.State.AgeOf(task.Pid, task.StartTime, work.Now) / work.Policy.AgeCredit)
+            : 1;
 
     private static bool Better(double gain, TaskSnapshot task, NodeWork target, double bestGain, TaskSnapshot? bestTask, NodeWork? bestTo)
     {

@@ -104,6 +104,12 @@ public sealed record Policy
     /// must remove at least this much; 0 = the steal-ranked planning (largest task first).</summary>
     public double MinGainCores { get; init; }
 
+    /// <summary><c>migrate.age_credit</c>: with <c>migrate.min_gain_cores</c>, when above zero, a move's gain is
+    /// multiplied by 1 + (the task's observed age / age_credit) before it is ranked and compared with
+    /// <c>min_gain_cores</c>: a task that has run longer is expected to run longer still (heavy-tailed
+    /// task lives), so moving it removes more LC harm in total. Zero (default) = off.</summary>
+    public TimeSpan AgeCredit { get; init; }
+
     /// <summary>Value equality including <see cref="ExcludedNodes"/> by content.</summary>
     public bool Equals(Policy? other) =>
         other is not null

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Runtime.Serialization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -36,7 +37,11 @@ public sealed partial class AkkaSerializationTests : Akka.Hosting.TestKit.TestKi
         var inForce = new PolicyInForce(policy, "name: demo\n", "demo", 3, T0);
         var decision = new ExecutedDecision(new GiantVm.Scheduling.Model.Decision(42, 9, "x", 0, 1, false, "steal 0.6 > 0.15") { RssBytes = 1 << 20, CpuCores = 1.5 }, "m-1", "c-1", "manual");
         var snapshot = new Snapshot(T0, [new NodeSnapshot(0, 0.3) { Cpus = "0-1", Drained = true, HostLcDemandCores = 2.5 }], [new TaskSnapshot(42, 0) { StartTime = 9, Comm = "x" }]);
-        var state = DecisionState.Sustained(snapshot, policy).WithMove(42, 9, 1, 0, T0) with { Round = 7, Time = T0, RandomState = 12345 };
+        var state = DecisionState.Sustained(snapshot, policy).WithMove(42, 9, 1, 0, T0) with
+        {
+            Round = 7, Time = T0, RandomState = 12345,
+            Sightings = ImmutableDictionary<int, TaskSighting>.Empty.Add(42, new TaskSighting(9, T0.AddMinutes(-30))),
+        };
         var nodes = new List<NodeView> { new(0, 0.3, 0.25, true, false, "drained") };
         var view = new RebalancerView(snapshot, nodes, state, inForce, true, "why", [2], T0, 1, 2, 0, "member-1", "akka.tcp://giantvm@127.0.0.1:1", false, "store down", 17);
         var book = Book();
@@ -208,6 +213,7 @@ public sealed partial class AkkaSerializationTests : Akka.Hosting.TestKit.TestKi
         Assert.Equal(view.State.Nodes.Keys, back.State.Nodes.Keys);
         Assert.Equal(view.State.Nodes[0], back.State.Nodes[0]);
         Assert.Equal((7L, (ulong?)12345), (back.State.Round, back.State.RandomState));
+        Assert.Equal(TimeSpan.FromMinutes(30), back.State.AgeOf(42, 9, T0));
         Assert.Equal(view.Policy.Policy, back.Policy.Policy);
         Assert.Equal((3, "demo"), (back.Policy.Version, back.Policy.Source));
         Assert.Equal(("member-1", false, "store down", 17L), (back.Member, back.Recording, back.RecordingProblem, back.LogPosition));
