@@ -110,8 +110,9 @@ public static class JoinWatch
             await system.ActorSelection(new RootActorPath(seed) / "system").Ask<ActorIdentity>(new Identify(null), Every).ConfigureAwait(false);
             return true;
         }
-        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // no answer in time, the address is gated, or the system is stopping: not answering
             return false;
         }
     }
