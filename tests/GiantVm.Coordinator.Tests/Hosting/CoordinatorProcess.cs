@@ -83,7 +83,7 @@ internal sealed class CoordinatorProcess : IDisposable
     }
 
     /// <summary>Waits until /healthz answers Healthy over HTTP/1.1.</summary>
-    public async Task WaitHealthyAsync(double timeoutSeconds = 30)
+    public async Task WaitHealthyAsync(double timeoutSeconds = 60)
     {
         using var http = new HttpClient();
         var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
