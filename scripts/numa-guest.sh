@@ -4,8 +4,8 @@
 # loopback, then moves running BE processes between the guest's NUMA nodes with giantvmctl and
 # checks the result with the guest's own tools.
 #
-#   scripts/numa-guest.sh [--passes LIST] [--no-build] [--keep DIR] [--measure S] [--agent-env LIST]
-#                         [--timeout S] [--verbose]
+#   scripts/numa-guest.sh [--passes LIST] [--no-build] [--agent FILE] [--keep DIR] [--measure S]
+#                         [--agent-env LIST] [--timeout S] [--verbose]
 #
 #   --passes LIST  executors to run, in order (default numactl,cpuset): each pass starts BE
 #                  workloads of 64 and 256 MiB on node 3 and the guest agent with that executor,
@@ -13,6 +13,9 @@
 #   --no-build     use the coordinator and giantvmctl already built (CONFIGURATION, default
 #                  Debug); the self-contained agent is still published when it is missing or
 #                  older than its sources
+#   --agent FILE   put this self-contained agent executable into the guest instead of the
+#                  ReadyToRun one published into artifacts/numa-guest (scripts/test.sh passes its
+#                  NativeAOT publish, the agent as shipped, so that it is not published twice)
 #   --keep DIR     work in DIR and keep it (console log, coordinator log and journal, initramfs)
 #   --measure S    length of the CPU/RSS window of the agent beside numad (default 10; 0: skip
 #                  the measurements: no bare taskset+migratepages run, no numad)
@@ -25,27 +28,30 @@
 # Needs root for apt-get (qemu-system-x86, busybox-static, socat, numad, numactl, gcc, jq, xz-utils,
 # zstd and the Debian kernel that linux-image-amd64 depends on, downloaded with `apt-get download`
 # and cached in ${XDG_CACHE_HOME:-~/.cache}/giantvm/kernel). The self-contained agent is published
-# to artifacts/numa-guest/ (re-published when node-agent/ or protos/ changed).
+# to artifacts/numa-guest/ (re-published when node-agent/ or protos/ changed) unless --agent is given.
 # Exit code: 0 when every check held in every pass, 1 when a check failed or something did not
 # work (the reason is printed), 2 usage. Ctrl-C stops everything it started.
 set -euo pipefail
+caller=$PWD
 cd "$(dirname "$0")/.."
 repo=$PWD
 config=${CONFIGURATION:-Debug}
 
 passes="numactl,cpuset"
 build=1
+agent_file=""
 keep=""
 measure=10
 timeout=900
 verbose=0
 agent_env="DOTNET_TieredCompilation=0"
-usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; }
 need_arg() { [ $# -ge 2 ] && [ -n "$2" ] || { echo "numa-guest: $1 needs a value (see --help)" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --passes) need_arg "$@"; passes=$2; shift ;;
     --no-build) build=0 ;;
+    --agent) need_arg "$@"; case "$2" in /*) agent_file=$2 ;; *) agent_file=$caller/$2 ;; esac; shift ;;
     --keep) need_arg "$@"; keep=$2; shift ;;
     --measure) need_arg "$@"; measure=$2; shift ;;
     --timeout) need_arg "$@"; timeout=$2; shift ;;
@@ -60,6 +66,8 @@ done
 for kv in $agent_env; do
   [[ "$kv" =~ ^[A-Za-z_][A-Za-z0-9_]*=[^\'\"]*$ ]] || { echo "numa-guest: --agent-env: '$kv' is not NAME=VALUE" >&2; exit 2; }
 done
+[ -z "$agent_file" ] || { [ -f "$agent_file" ] && [ -x "$agent_file" ]; } \
+  || { echo "numa-guest: --agent: $agent_file is not an executable file" >&2; exit 2; }
 [[ "$timeout" =~ ^[0-9]+$ ]] && [ "$timeout" -gt 0 ] || { echo "numa-guest: --timeout must be a positive number of seconds, got '$timeout'" >&2; exit 2; }
 IFS=',' read -r -a pass_list <<<"$passes"
 [ ${#pass_list[@]} -gt 0 ] || { echo "numa-guest: --passes is empty" >&2; exit 2; }
@@ -163,6 +171,10 @@ coord_dll=coordinator/GiantVm.Coordinator/bin/$config/net10.0/giantvm-coordinato
 ctl_dll=coordinator/GiantVm.Ctl/bin/$config/net10.0/giantvmctl.dll
 agent_dir=artifacts/numa-guest
 agent_bin=$agent_dir/giantvm-agent
+if [ -n "$agent_file" ]; then
+  agent_bin=$agent_file
+  log "agent: $agent_bin (given with --agent, not published here)"
+fi
 if [ $build -eq 1 ]; then
   for p in coordinator/GiantVm.Coordinator coordinator/GiantVm.Ctl; do
     log "building $p ($config)"
@@ -170,8 +182,8 @@ if [ $build -eq 1 ]; then
       || { tail -n 20 "$work/build.log" >&2; die "build of $p failed"; }
   done
 fi
-if [ ! -x "$agent_bin" ] || [ -n "$(find node-agent protos Directory.Build.props Directory.Packages.props -newer "$agent_bin" \
-        \( -name '*.cs' -o -name '*.csproj' -o -name '*.proto' -o -name '*.props' \) -not -path '*/obj/*' -not -path '*/bin/*' -print -quit)" ]; then
+if [ -z "$agent_file" ] && { [ ! -x "$agent_bin" ] || [ -n "$(find node-agent protos Directory.Build.props Directory.Packages.props -newer "$agent_bin" \
+        \( -name '*.cs' -o -name '*.csproj' -o -name '*.proto' -o -name '*.props' \) -not -path '*/obj/*' -not -path '*/bin/*' -print -quit)" ]; }; then
   log "publishing the self-contained giantvm-agent into $agent_dir (a minute or two)"
   scripts/publish.sh --only agent --ready-to-run --out "$agent_dir" >"$work/publish.log" 2>&1 \
     || { tail -n 20 "$work/publish.log" >&2; die "scripts/publish.sh --only agent failed"; }

@@ -4,14 +4,18 @@
 #   scripts/test.sh                 unit tests (projects in parallel), then the in-process
 #                                   integration tests (trait Category=in-process: a coordinator
 #                                   in a TestServer, an emulator in the test host), one project at
-#                                   a time, then the end-to-end tests
-#                                   (trait Category=e2e: real processes on 127.0.0.1), one
-#                                   project at a time so that timing-sensitive runs do not
-#                                   compete for the 2 cores, then the real-kernel test (trait
-#                                   Category=numa-guest: scripts/numa-guest.sh, a 4-node NUMA
-#                                   guest under QEMU), once, then the agent's NativeAOT build
-#                                   (scripts/publish.sh, as shipped) against the tests that run
-#                                   the agent binary
+#                                   a time, then the agent's NativeAOT build (scripts/publish.sh,
+#                                   as shipped; once, for every later phase that runs the agent
+#                                   binary), then the end-to-end tests (trait Category=e2e: real
+#                                   processes on 127.0.0.1), one project at a time so that
+#                                   timing-sensitive runs do not compete for the 2 cores; the
+#                                   deployment tests (GiantVm.Deploy.Tests: ansible, one process at
+#                                   a time, nothing timed; the playbook installs the NativeAOT
+#                                   agent) come last and beside them runs the
+#                                   real-kernel test (trait Category=numa-guest:
+#                                   scripts/numa-guest.sh, a 4-node NUMA guest under QEMU, with the
+#                                   NativeAOT agent; its output is printed when it is done), then
+#                                   the tests that run the agent binary, against the NativeAOT agent
 #   scripts/test.sh ARGS...         one `dotnet test` run over the solution with ARGS
 #                                   (e.g. --filter "Category!=e2e")
 set -uo pipefail
@@ -29,12 +33,17 @@ if ! dotnet build GiantVm.sln -nologo -v q -clp:NoSummary; then
 fi
 
 rc=0
-run() { # name, dotnet test args...
+run() { # name, dotnet test args...: prints and logs to $results/name.log, returns dotnet test's code
   local name=$1; shift
   dotnet test "$@" --no-build -nologo -v q \
     --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results/$name" \
     2>&1 | tee "$results/$name.log"
-  [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+  local status=${PIPESTATUS[0]}
+  [ "$status" -eq 0 ] || rc=1
+  return "$status"
+}
+has_tests() { # project, category: whether the project has tests with that trait
+  grep -rqs "Category\", \"$2\"" "$(dirname "$1")" --include='*.cs'
 }
 
 if [ $# -gt 0 ]; then
@@ -45,32 +54,60 @@ else
   echo "== in-process integration tests" >&2
   for proj in tests/*.Tests/*.Tests.csproj; do
     # only projects that have in-process tests (TestServer, TestKit, a whole run in the test host)
-    grep -rqs 'Category", "in-process"' "$(dirname "$proj")" --include='*.cs' || continue
+    has_tests "$proj" in-process || continue
     echo "-- $(basename "$proj" .csproj)" >&2
     run "in-process-$(basename "$proj" .csproj)" "$proj" --filter "Category=in-process"
   done
-  echo "== end-to-end tests" >&2
-  for proj in tests/*.Tests/*.Tests.csproj; do
-    # only projects that have e2e tests
-    grep -rqs 'Category", "e2e"' "$(dirname "$proj")" --include='*.cs' || continue
-    echo "-- $(basename "$proj" .csproj)" >&2
-    run "e2e-$(basename "$proj" .csproj)" "$proj" --filter "Category=e2e"
-  done
-  echo "== real kernel: 4-node NUMA guest under QEMU" >&2
-  for proj in tests/*.Tests/*.Tests.csproj; do
-    grep -rqs 'Category", "numa-guest"' "$(dirname "$proj")" --include='*.cs' || continue
-    echo "-- $(basename "$proj" .csproj)" >&2
-    run "numa-guest-$(basename "$proj" .csproj)" "$proj" --filter "Category=numa-guest"
-  done
+
+  # Published once, before the phases that run it (deployment, numa-guest, the agent binary tests).
   echo "== the agent as shipped: NativeAOT (scripts/publish.sh --only agent)" >&2
   aot="$results/aot-agent"
+  aot_agent=""
   if scripts/publish.sh --only agent --out "$aot" > "$results/aot-publish.log" 2>&1; then
-    GIANTVM_TEST_AGENT="$PWD/$aot/giantvm-agent" run aot-agent tests/GiantVm.NodeAgent.Tests/GiantVm.NodeAgent.Tests.csproj \
-      --filter "FullyQualifiedName~AgentBinaryTests|FullyQualifiedName~AgentWithCoordinatorTests|FullyQualifiedName~LaunchTests|FullyQualifiedName~SystemdTests"
+    aot_agent="$PWD/$aot/giantvm-agent"
   else
     tail -n 30 "$results/aot-publish.log" >&2
     echo "Failed!  - Failed:     1, Passed:     0, Skipped:     0, Total:     1 - the agent's NativeAOT publish" > "$results/aot-agent.log"
     rc=1
+  fi
+
+  echo "== end-to-end tests" >&2
+  deploy=tests/GiantVm.Deploy.Tests/GiantVm.Deploy.Tests.csproj
+  for proj in tests/*.Tests/*.Tests.csproj; do
+    # only projects that have e2e tests; the deployment tests come last (below)
+    has_tests "$proj" e2e || continue
+    [ "$proj" != "$deploy" ] || continue
+    echo "-- $(basename "$proj" .csproj)" >&2
+    run "e2e-$(basename "$proj" .csproj)" "$proj" --filter "Category=e2e"
+  done
+
+  # The deployment tests run ansible one process at a time and time nothing, so the real-kernel
+  # test (mostly waiting on the emulated guest) runs beside them instead of after them; its
+  # output goes to its log and is printed once both are done.
+  echo "== deployment tests, and beside them the real kernel: 4-node NUMA guest under QEMU" >&2
+  guests=()
+  for proj in tests/*.Tests/*.Tests.csproj; do
+    has_tests "$proj" numa-guest || continue
+    name="numa-guest-$(basename "$proj" .csproj)"
+    # the agent in the guest: the NativeAOT publish above (else the script publishes its own)
+    ( GIANTVM_TEST_AGENT="$aot_agent" run "$name" "$proj" --filter "Category=numa-guest" >/dev/null ) &
+    guests+=("$!:$name")
+  done
+  if has_tests "$deploy" e2e; then
+    echo "-- $(basename "$deploy" .csproj)" >&2
+    # the playbook installs the NativeAOT agent (else the tests publish one themselves)
+    GIANTVM_TEST_AGENT="$aot_agent" run "e2e-$(basename "$deploy" .csproj)" "$deploy" --filter "Category=e2e"
+  fi
+  for guest in "${guests[@]}"; do
+    wait "${guest%%:*}" || rc=1
+    echo "-- ${guest#*:}" >&2
+    cat "$results/${guest#*:}.log"
+  done
+
+  if [ -n "$aot_agent" ]; then
+    echo "== the agent binary tests against the NativeAOT agent" >&2
+    GIANTVM_TEST_AGENT="$aot_agent" run aot-agent tests/GiantVm.NodeAgent.Tests/GiantVm.NodeAgent.Tests.csproj \
+      --filter "FullyQualifiedName~AgentBinaryTests|FullyQualifiedName~AgentWithCoordinatorTests|FullyQualifiedName~LaunchTests|FullyQualifiedName~SystemdTests"
   fi
 fi
 

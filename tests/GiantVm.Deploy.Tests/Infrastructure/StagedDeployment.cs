@@ -8,6 +8,8 @@ namespace GiantVm.Deploy.Tests.Infrastructure;
 /// staging root; services are not managed (no systemd here). System users are created for real.
 /// Runs three times: the install, a second run (must change nothing) and a --check --diff run.
 /// The agent and giantvmctl are published framework-dependent (quick); the coordinator itself is left out.
+/// <c>GIANTVM_TEST_AGENT</c> names an agent executable to install instead of publishing one
+/// (scripts/test.sh: its NativeAOT publish, the agent as shipped, built once for every phase).
 /// TLS as by default: the first run issues the CA and the identities into <see cref="TlsDir"/>.
 /// </summary>
 public sealed class StagedDeployment : IAsyncLifetime
@@ -70,9 +72,18 @@ public sealed class StagedDeployment : IAsyncLifetime
         AnsibleRunner.RequireTool("ansible-playbook");
         var head = await ProcessRunner.RunAsync("git", ["rev-parse", "HEAD"], RepoPaths.Root, timeout: TimeSpan.FromSeconds(30));
         CommitAtPublish = head.StdOut.Trim();
+        var only = "agent,ctl";
+        if (Environment.GetEnvironmentVariable("GIANTVM_TEST_AGENT") is { Length: > 0 } agent)
+        {
+            // copied before the publish, so that its SHA256SUMS lists the agent too
+            Directory.CreateDirectory(BinDir);
+            File.Copy(agent, Path.Combine(BinDir, "giantvm-agent"));
+            only = "ctl";
+        }
+
         Publish = await ProcessRunner.RunAsync(
             Path.Combine(RepoPaths.Scripts, "publish.sh"),
-            ["--out", BinDir, "--only", "agent,ctl", "--framework-dependent"],
+            ["--out", BinDir, "--only", only, "--framework-dependent"],
             RepoPaths.Root,
             new Dictionary<string, string> { ["DOTNET_ROOT"] = DotnetRoot.Path },
             TimeSpan.FromMinutes(10));

@@ -34,11 +34,19 @@ public sealed class NumaGuestTests
             UseShellExecute = false,
             WorkingDirectory = Binaries.RepoRoot,
         };
-        // the coordinator and giantvmctl of this test run's build; the agent is published by the
-        // script (self-contained, cached under artifacts/numa-guest) when missing or stale
+        // the coordinator and giantvmctl of this test run's build; the agent is GIANTVM_TEST_AGENT
+        // when set (scripts/test.sh: its NativeAOT publish, the agent as shipped), else published by
+        // the script (self-contained ReadyToRun, cached under artifacts/numa-guest) when missing or stale
         foreach (var a in new[] { script, "--no-build", "--timeout", ((int)Limit.TotalSeconds - 60).ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             info.ArgumentList.Add(a);
+        }
+
+        if (Environment.GetEnvironmentVariable("GIANTVM_TEST_AGENT") is { Length: > 0 } agent)
+        {
+            Assert.True(File.Exists(agent), $"GIANTVM_TEST_AGENT names no file: {agent}");
+            info.ArgumentList.Add("--agent");
+            info.ArgumentList.Add(Path.GetFullPath(agent));
         }
 
         info.Environment["CONFIGURATION"] = Binaries.Configuration;
