@@ -56,7 +56,16 @@ public static class CoordinatorApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         AddConfiguration(builder.Configuration, launch);
 
-        var options = builder.Configuration.GetSection(CoordinatorOptions.Section).Get<CoordinatorOptions>() ?? new CoordinatorOptions();
+        CoordinatorOptions options;
+        try
+        {
+            options = builder.Configuration.GetSection(CoordinatorOptions.Section).Get<CoordinatorOptions>() ?? new CoordinatorOptions();
+        }
+        catch (InvalidOperationException e) when (e.InnerException is ArgumentException or FormatException)
+        {
+            // the binder's message names the key and the value ("Failed to convert configuration value 'abc' at 'Coordinator:Akka:StableAfterSeconds' to type 'System.Double'.")
+            throw new UsageException(e.Message);
+        }
         if (string.IsNullOrWhiteSpace(options.Policy))
         {
             throw new UsageException("--policy is required: a policy file, or a shipped policy name (none, all-be, balanced, least-tasks, random, default, demo, lc-harm)");

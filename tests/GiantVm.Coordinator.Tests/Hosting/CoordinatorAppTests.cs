@@ -53,6 +53,14 @@ public sealed class CoordinatorAppTests : IDisposable
     }
 
     [Fact]
+    public void Build_WithAConfigurationValueOfTheWrongType_IsAUsageErrorNamingTheKey()
+    {
+        var error = Assert.Throws<UsageException>(() => CoordinatorApp.Build(Launch(null, ("Coordinator:Policy", "demo"), ("Coordinator:Akka:JoinTimeoutSeconds", "abc"))));
+
+        Assert.Equal("Failed to convert configuration value 'abc' at 'Coordinator:Akka:JoinTimeoutSeconds' to type 'System.Double'.", error.Message);
+    }
+
+    [Fact]
     public void Build_WithAClusterSizeOfZero_IsAUsageError()
     {
         var error = Assert.Throws<UsageException>(() => CoordinatorApp.Build(Launch(null, ("Coordinator:Policy", "demo"), ("Coordinator:ClusterSize", "0"))));

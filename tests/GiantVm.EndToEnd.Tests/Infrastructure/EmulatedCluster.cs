@@ -253,7 +253,7 @@ internal sealed class EmulatedCluster : IAsyncDisposable
     {
         _agentsFirst = first;
         _agentStarts++;
-        Task.WaitAll([.. _hostAgents.Append(GuestAgent).Select(agent => Task.Run(() => agent.Terminate(TimeSpan.FromSeconds(10))))]);
+        await Task.WhenAll(_hostAgents.Append(GuestAgent).Select(agent => Task.Run(() => agent.Terminate(TimeSpan.FromSeconds(10)))));
 
         for (var k = 0; k < Nodes; k++)
         {
