@@ -195,7 +195,7 @@ public sealed class AgentStreams(
                 var (payload, kind) = ToSessionMessage(message, identity, caller, now);
                 if (payload is not null)
                 {
-                    opened.Session.Tell(new AgentPayload(payload, now));
+                    opened.Forwarder.Forward(payload, now);
                     CoordinatorMetrics.ReportsReceived.WithLabels(kind).Inc();
                 }
 
