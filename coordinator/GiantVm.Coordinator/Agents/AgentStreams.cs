@@ -196,7 +196,7 @@ public sealed class AgentStreams(
                 if (payload is not null)
                 {
                     opened.Forwarder.Forward(payload, now);
-                    CoordinatorMetrics.ReportsReceived.WithLabels(kind).Inc();
+                    CoordinatorMetrics.ReportReceived(kind).Inc();
                 }
 
                 await writeGate.WaitAsync(token);
