@@ -1,9 +1,10 @@
 // Load generator for scripts/bench.d/coordinator.sh and scripts/bench.d/coordinator-vms.sh (a .NET 10
 // file-based app). Synthetic agents (per GiantVM instance 1 guest + hosts) stream reports over
 // loopback gRPC. The "fast" phase is a closed loop (each agent waits for the ack of its report
-// before sending the next) and runs against
-//   1. a bare gRPC echo service in this process (AgentService.Connect answering every message
-//      with an ack), then
+// before sending the next) and runs, with the same agents' code in this process, against
+//   1. a bare gRPC echo (scripts/bench.d/coordinator-echo.cs, built beforehand: processes of their
+//      own on the same gRPC stack, as many as coordinator processes, AgentService.Connect answering
+//      every message with an ack), then
 //   2. the coordinator: one member in this process (default; real Kestrel h2c, real Akka system),
 //      or with --members N that many giantvm-coordinator processes (Release build under --repo) on
 //      loopback sharing --store postgres://...,
@@ -16,9 +17,10 @@
 // latency p50/p99 (giantvm_persist_duration_seconds), RSS and rebalancers per member. One instance
 // in four has a hot node (moving every 15 s) so its rounds decide and persist; the guests answer
 // every command with a done result.
-// Usage: dotnet run coordinator-load.cs -- [agents=1000] [seconds=10]
+// Usage: dotnet run coordinator-load.cs -- [agents=1000] [seconds=10] [--echo FILE.cs]
 //        dotnet run coordinator-load.cs -- --members 3 --repo DIR --store postgres://... \
-//            [--vms 200] [--agents-per-vm 5] [--steady-seconds 60] [--seconds 20]
+//            [--vms 200] [--agents-per-vm 5] [--steady-seconds 60] [--seconds 20] [--echo FILE.cs]
+// --echo: the echo app (default: coordinator-echo.cs beside this file; run with dotnet run --no-build).
 #:sdk Microsoft.NET.Sdk.Web
 #:project ../../coordinator/GiantVm.Coordinator/GiantVm.Coordinator.csproj
 #:property TreatWarningsAsErrors=false
@@ -33,7 +35,6 @@ using GiantVm.Coordinator.Hosting;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
 var memberCount = int.Parse(Arg("--members", "0")!, CultureInfo.InvariantCulture);
@@ -51,22 +52,41 @@ if (vms < 1 || perVm < 2 || seconds <= 0 || steadySeconds < 0 || (clusterMode &&
 var layout = new Layout(vms, perVm);
 var data = Directory.CreateTempSubdirectory("giantvm-bench-");
 
-// Echo baseline first, then the coordinator, in the same process and run.
-var echoPort = FreePort();
-var echoBuilder = WebApplication.CreateSlimBuilder();
-echoBuilder.Logging.ClearProviders();
-echoBuilder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, echoPort, o => o.Protocols = HttpProtocols.Http2));
-echoBuilder.Services.AddGrpc();
-var echo = echoBuilder.Build();
-echo.MapGrpcService<EchoAgentService>();
-await echo.StartAsync();
-LoadResult echoResult;
-await using (var echoAgents = await Fleet.ConnectAsync(layout, [$"http://127.0.0.1:{echoPort}"]))
+// Echo baseline first (a process of its own), then the coordinator; the agents run in this process
+// for both.
+var echoApp = Arg("--echo", null) ?? Path.Combine(AppContext.GetData("EntryPointFileDirectoryPath") as string ?? ".", "coordinator-echo.cs");
+if (!File.Exists(echoApp))
 {
-    echoResult = await echoAgents.FastAsync(seconds, metricsUrls: []);
+    Console.Error.WriteLine($"coordinator-load: the echo app {echoApp} does not exist (--echo FILE.cs)");
+    return 2;
 }
 
-await echo.StopAsync();
+// As many echo processes as coordinator processes, the agents' channels spread over them the same
+// way: the same client layout and the same number of server processes competing for the cores.
+var echoes = new List<EchoProcess>();
+LoadResult echoResult;
+try
+{
+    foreach (var _ in Enumerable.Range(0, Math.Max(1, memberCount)))
+    {
+        echoes.Add(await EchoProcess.StartAsync(echoApp, FreePort()));
+    }
+
+    await using var echoAgents = await Fleet.ConnectAsync(layout, echoes.Select(e => e.Url).ToArray());
+    echoResult = await echoAgents.FastAsync(seconds, metricsUrls: [], echoes.Select(e => e.Pid).ToArray());
+}
+catch (Exception e) when (e is TimeoutException or RpcException or InvalidOperationException)
+{
+    Console.Error.WriteLine("coordinator-load: echo baseline: " + e.Message);
+    return 1;
+}
+finally
+{
+    foreach (var e in echoes)
+    {
+        await e.DisposeAsync();
+    }
+}
 
 if (!clusterMode)
 {
@@ -90,7 +110,7 @@ if (!clusterMode)
     LoadResult coordinatorResult;
     await using (var fleet = await Fleet.ConnectAsync(layout, [$"http://127.0.0.1:{grpcPort}"]))
     {
-        coordinatorResult = await fleet.FastAsync(seconds, [$"http://127.0.0.1:{metricsPort}/metrics"]);
+        coordinatorResult = await fleet.FastAsync(seconds, [$"http://127.0.0.1:{metricsPort}/metrics"], serverPids: []);
     }
 
     await coordinator.StopAsync();
@@ -180,7 +200,7 @@ try
         Streams: after[m.Index].Where(kv => kv.Key.StartsWith("giantvm_agent_sessions{", StringComparison.Ordinal)).Sum(kv => kv.Value))).ToList();
 
     // Phase 2: as fast as the acks come back.
-    var coordinatorResult = await fleet.FastAsync(seconds, metricsUrls);
+    var coordinatorResult = await fleet.FastAsync(seconds, metricsUrls, members.Select(m => m.Process!.Id).ToArray());
 
     Console.WriteLine();
     Console.WriteLine($"instances={vms} agents={layout.Agents} ({vms} x {perVm}: 1 guest + {perVm - 1} hosts) members={memberCount} store=postgres cores={Environment.ProcessorCount}");
@@ -194,7 +214,7 @@ try
         Console.WriteLine($"  {"m" + l.Index,7} {l.Rss / 1048576,9:0.0} {l.Entities,12:0} {l.Streams,8:0}");
     }
 
-    Console.WriteLine($"phase 2: as fast as acks come back for {seconds:0} s (closed loop), same agents against a bare gRPC echo first");
+    Console.WriteLine($"phase 2: as fast as acks come back for {seconds:0} s (closed loop), same agents against {memberCount} bare gRPC echo processes first (coordinator-echo.cs)");
     PrintFast(echoResult, coordinatorResult);
     var ratio = coordinatorResult.ReportsPerSecond / echoResult.ReportsPerSecond;
     var verdicts = new (string Target, bool Met)[]
@@ -259,10 +279,10 @@ string? Arg(string name, string? fallback)
 
 static void PrintFast(LoadResult echoResult, LoadResult coordinatorResult)
 {
-    Console.WriteLine($"{"target",-12} {"reports/s",12} {"ack p50 ms",11} {"ack p99 ms",11} {"reports",10}");
+    Console.WriteLine($"{"target",-12} {"reports/s",12} {"ack p50 ms",11} {"ack p99 ms",11} {"reports",10} {"server cpu s",13} {"cpu us/report",14} {"load cpu s",11}");
     foreach (var (name, r) in new[] { ("echo", echoResult), ("coordinator", coordinatorResult) })
     {
-        Console.WriteLine($"{name,-12} {r.ReportsPerSecond,12:0} {r.P50Ms,11:0.00} {r.P99Ms,11:0.00} {r.Reports,10}");
+        Console.WriteLine($"{name,-12} {r.ReportsPerSecond,12:0} {r.P50Ms,11:0.00} {r.P99Ms,11:0.00} {r.Reports,10} {r.ServerCpuSeconds,13:0.0} {r.ServerCpuMicrosPerReport,14:0.0} {r.LoadCpuSeconds,11:0.0}");
     }
 
     Console.WriteLine($"ratio coordinator/echo reports/s = {coordinatorResult.ReportsPerSecond / echoResult.ReportsPerSecond:0.00}");
@@ -364,7 +384,13 @@ static async Task Until(Func<Task<bool>> condition, TimeSpan timeout, string wha
     }
 }
 
-sealed record LoadResult(long Reports, double ReportsPerSecond, double P50Ms, double P99Ms);
+/// <param name="ServerCpuSeconds">CPU time (user + system) the server processes used during the phase; NaN when the server runs in this process.</param>
+/// <param name="LoadCpuSeconds">CPU time this (load) process used during the phase.</param>
+sealed record LoadResult(long Reports, double ReportsPerSecond, double P50Ms, double P99Ms, double ServerCpuSeconds, double LoadCpuSeconds)
+{
+    /// <summary>Server CPU per report, microseconds (what a change of the ingest path moves, whatever else runs on the machine).</summary>
+    public double ServerCpuMicrosPerReport => Reports == 0 ? double.NaN : ServerCpuSeconds * 1e6 / Reports;
+}
 
 sealed record SteadyResult(long Sent, long Acked, Dictionary<int, Dictionary<string, double>> Before, Dictionary<int, Dictionary<string, double>> After);
 
@@ -467,10 +493,12 @@ sealed class Fleet : IAsyncDisposable
         return new SteadyResult(sent, acked, before, after);
     }
 
-    public async Task<LoadResult> FastAsync(double seconds, string[] metricsUrls)
+    public async Task<LoadResult> FastAsync(double seconds, string[] metricsUrls, int[] serverPids)
     {
         using var http = new HttpClient();
         var appliedBefore = await Applied(http, metricsUrls);
+        var serverCpuBefore = serverPids.Sum(CpuSeconds);
+        var loadCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var stop = Stopwatch.StartNew();
         var until = TimeSpan.FromSeconds(seconds);
         var latencies = await Task.WhenAll(_agents.Select(a => Task.Run(() => a.FastAsync(stop, until))));
@@ -495,7 +523,17 @@ sealed class Fleet : IAsyncDisposable
 
         var all = latencies.SelectMany(l => l).Order().ToArray();
         double Percentile(double p) => all.Length == 0 ? 0 : all[(int)Math.Min(all.Length - 1, p * all.Length)] * 1000.0 / Stopwatch.Frequency;
-        return new LoadResult(sentReports, sentReports / elapsed, Percentile(0.50), Percentile(0.99));
+        var serverCpu = serverPids.Length == 0 ? double.NaN : serverPids.Sum(CpuSeconds) - serverCpuBefore;
+        var loadCpu = (Process.GetCurrentProcess().TotalProcessorTime - loadCpuBefore).TotalSeconds;
+        return new LoadResult(sentReports, sentReports / elapsed, Percentile(0.50), Percentile(0.99), serverCpu, loadCpu);
+    }
+
+    /// <summary>User + system CPU seconds of a process so far (/proc/PID/stat fields 14 and 15, in clock ticks of 1/100 s).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 
     private static async Task<double> Applied(HttpClient http, string[] metricsUrls)
@@ -784,17 +822,88 @@ sealed class SimAgent(Layout layout, int id)
     };
 }
 
-/// <summary>The baseline: acknowledges every message, nothing else.</summary>
-sealed class EchoAgentService : AgentService.AgentServiceBase
+/// <summary>
+/// The echo baseline's process (<c>dotnet run -c Release --no-build ECHO.cs -- --port P</c>): started,
+/// awaited until it says it listens, ended with its process tree (its standard input closes too).
+/// </summary>
+sealed class EchoProcess : IAsyncDisposable
 {
-    public override async Task Connect(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<CoordinatorMessage> responseStream, ServerCallContext context)
+    private readonly Process _process;
+
+    private EchoProcess(Process process, int port)
     {
-        while (await requestStream.MoveNext(context.CancellationToken))
+        _process = process;
+        Url = $"http://127.0.0.1:{port}";
+    }
+
+    public string Url { get; }
+
+    /// <summary>The echo server's own process (a child of <c>dotnet run</c>), as it printed it.</summary>
+    public int Pid { get; private set; }
+
+    public static async Task<EchoProcess> StartAsync(string app, int port)
+    {
+        var info = new ProcessStartInfo("dotnet")
         {
-            var message = requestStream.Current;
-            await responseStream.WriteAsync(message.PayloadCase == AgentMessage.PayloadOneofCase.Hello
-                ? new CoordinatorMessage { HelloAck = new HelloAck { SessionId = "echo", ProtocolVersion = 1 } }
-                : new CoordinatorMessage { ReportAck = new ReportAck { Sequence = message.Sequence } });
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var a in new[] { "run", "-c", "Release", "--no-build", app, "--", "--port", port.ToString(CultureInfo.InvariantCulture) })
+        {
+            info.ArgumentList.Add(a);
         }
+
+        var process = Process.Start(info)!;
+        var echo = new EchoProcess(process, port);
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                if (line.Contains("listening on", StringComparison.Ordinal))
+                {
+                    var pid = line[(line.LastIndexOf("(pid ", StringComparison.Ordinal) + 5)..].TrimEnd(')');
+                    echo.Pid = int.Parse(pid, CultureInfo.InvariantCulture);
+                    _ = process.StandardOutput.ReadToEndAsync();
+                    return echo;
+                }
+            }
+
+            await process.WaitForExitAsync(timeout.Token);
+            throw new InvalidOperationException($"the echo ({app}) exited with {process.ExitCode} before listening: {(await errors).Trim()} (built? dotnet build -c Release {app})");
+        }
+        catch (OperationCanceledException)
+        {
+            await echo.DisposeAsync();
+            throw new TimeoutException($"the echo ({app}) did not listen within 60 s");
+        }
+        catch
+        {
+            await echo.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            _process.StandardInput.Close();
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is InvalidOperationException or OperationCanceledException or IOException)
+        {
+        }
+
+        _process.Dispose();
     }
 }

@@ -5,11 +5,12 @@
 # Phase 1: one report a second per agent for --steady-seconds: rounds late by more than 1 s
 # (target < 1 %), persist latency p50/p99, RSS and rebalancers per member. Phase 2: agents report
 # as fast as acks come back for --seconds: ingest (target >= 20,000 reports/s and >= 0.5x a bare
-# gRPC echo measured in the same run). Prints PASS/FAIL per target; exit 1 when one fails.
+# gRPC echo in a process of its own, coordinator-echo.cs, measured in the same run). Prints
+# PASS/FAIL per target; exit 1 when one fails.
 #   scripts/bench.sh coordinator-vms [--vms 200] [--agents-per-vm 5] [--steady-seconds 60] [--seconds 20]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
 args=("$@")
 i=0
 while [ $i -lt ${#args[@]} ]; do
@@ -23,6 +24,8 @@ while [ $i -lt ${#args[@]} ]; do
   esac
 done
 dotnet build coordinator/GiantVm.Coordinator -c Release -nologo -v q -clp:NoSummary | grep -v "^$" || true
+# The echo baseline is a process of its own (coordinator-load.cs runs it with --no-build).
+dotnet build -c Release scripts/bench.d/coordinator-echo.cs -nologo -v q -clp:NoSummary | grep -v "^$" || true
 . scripts/lib/postgres.sh
 pg=$(mktemp -d /tmp/giantvm-bench-pg.XXXXXX)
 trap 'pg_throwaway_stop "$pg"; rm -rf "$pg"' EXIT

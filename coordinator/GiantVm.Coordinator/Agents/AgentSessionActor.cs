@@ -1,33 +1,30 @@
 using Akka.Actor;
 using GiantVm.Contracts.V1;
 using GiantVm.Coordinator.Metrics;
-using GiantVm.Coordinator.Rebalancing;
 using Microsoft.Extensions.Logging;
 
 namespace GiantVm.Coordinator.Agents;
 
 /// <summary>
-/// One agent's stream inside the actor system: forwards its reports to its instance's rebalancer (through the shard region), writes
-/// commands to its outbox, and ends the stream when a newer connection replaces it.
+/// One agent's stream inside the actor system: the sender its reports and results reach its
+/// instance's rebalancer from (the stream handler sends them through the session's
+/// <see cref="SessionForwarder"/>, straight to the shard region), writes commands to its outbox,
+/// and ends the stream when a newer connection replaces it.
 /// </summary>
 public sealed class AgentSessionActor : ReceiveActor
 {
     private readonly AgentSessionInfo _info;
     private readonly OpenSession _open;
+    private readonly SessionForwarder _forwarder;
     private readonly ILogger _log;
-    private DateTimeOffset? _lastReport;
 
-    public AgentSessionActor(string sessionId, OpenSession open, ILogger log)
+    public AgentSessionActor(string sessionId, OpenSession open, SessionForwarder forwarder, ILogger log)
     {
         _open = open;
+        _forwarder = forwarder;
         _log = log;
         _info = new AgentSessionInfo(open.Identity, sessionId, open.Hostname, open.AgentVersion, open.ConnectedAt, null);
 
-        Receive<AgentPayload>(p =>
-        {
-            _lastReport = p.ReceivedAt;
-            _open.ReportsTo.Tell(RebalancerShards.To(_info.Identity.Vm, p.Message));
-        });
         Receive<DeliverToGuest>(d =>
         {
             if (!_open.Outbox.TryWrite(d.Message))
@@ -47,17 +44,18 @@ public sealed class AgentSessionActor : ReceiveActor
             _open.EndStream("replaced by a newer connection of the same agent");
             Context.Stop(Self);
         });
-        Receive<GetSessionInfo>(_ => Sender.Tell(_info with { LastReport = _lastReport }));
+        Receive<GetSessionInfo>(_ => Sender.Tell(_info with { LastReport = _forwarder.LastReport }));
     }
 
     protected override void PreStart() => CoordinatorMetrics.Sessions.WithLabels(_info.Identity.RoleName).Inc();
 
     protected override void PostStop()
     {
+        _forwarder.Stop();
         CoordinatorMetrics.Sessions.WithLabels(_info.Identity.RoleName).Dec();
         _open.Outbox.TryComplete();
     }
 
-    public static Props Props(string sessionId, OpenSession open, ILogger log) =>
-        Akka.Actor.Props.Create(() => new AgentSessionActor(sessionId, open, log));
+    public static Props Props(string sessionId, OpenSession open, SessionForwarder forwarder, ILogger log) =>
+        Akka.Actor.Props.Create(() => new AgentSessionActor(sessionId, open, forwarder, log));
 }

@@ -195,8 +195,8 @@ public sealed class AgentStreams(
                 var (payload, kind) = ToSessionMessage(message, identity, caller, now);
                 if (payload is not null)
                 {
-                    opened.Session.Tell(new AgentPayload(payload, now));
-                    CoordinatorMetrics.ReportsReceived.WithLabels(kind).Inc();
+                    opened.Forwarder.Forward(payload, now);
+                    CoordinatorMetrics.ReportReceived(kind).Inc();
                 }
 
                 await writeGate.WaitAsync(token);

@@ -19,7 +19,8 @@ public sealed record OpenSession(
     IActorRef ReportsTo) : INoSerializationVerificationNeeded;
 
 /// <summary>SessionManagerActor -> handler: the session actor now holding the stream (local, as the handler is).</summary>
-public sealed record SessionOpened(string SessionId, IActorRef Session) : INoSerializationVerificationNeeded;
+/// <param name="Forwarder">Where the handler hands the agent's reports and results (straight to the shard region, as from <paramref name="Session"/>).</param>
+public sealed record SessionOpened(string SessionId, IActorRef Session, SessionForwarder Forwarder) : INoSerializationVerificationNeeded;
 
 /// <summary>Handler -> SessionManagerActor: the stream ended; no reply.</summary>
 public sealed record CloseSession(string SessionId);
@@ -29,9 +30,6 @@ public sealed record SessionReplaced
 {
     public static SessionReplaced Instance { get; } = new();
 }
-
-/// <summary>Handler -> AgentSessionActor (local): a validated message from the agent, forwarded to the rebalancer; no reply.</summary>
-public sealed record AgentPayload(object Message, DateTimeOffset ReceivedAt) : INoSerializationVerificationNeeded;
 
 /// <summary>
 /// Rebalancer -> the guest agent's session (on whichever member holds it) or SessionManagerActor:

@@ -66,12 +66,14 @@ public sealed class SessionManagerActor : ReceiveActor
             _bySessionId.Remove(older.SessionId);
         }
 
-        var session = Context.ActorOf(AgentSessionActor.Props(sessionId, open, _log), sessionId);
+        var forwarder = new SessionForwarder(open.Identity.Vm, open.ReportsTo);
+        var session = Context.ActorOf(AgentSessionActor.Props(sessionId, open, forwarder, _log), sessionId);
+        forwarder.Bind(session);
         _byIdentity[open.Identity] = (sessionId, session);
         _bySessionId[sessionId] = open.Identity;
         _log.LogInformation("Session {SessionId} opened for {Agent} from {Hostname} (agent {AgentVersion})",
             sessionId, open.Identity, open.Hostname, open.AgentVersion);
-        Sender.Tell(new SessionOpened(sessionId, session));
+        Sender.Tell(new SessionOpened(sessionId, session, forwarder));
     }
 
     private void Close(CloseSession close)

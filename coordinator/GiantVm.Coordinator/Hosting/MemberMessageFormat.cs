@@ -9,8 +9,9 @@ namespace GiantVm.Coordinator.Hosting;
 /// <summary>
 /// How actor messages travel between members: UTF-8 JSON (source generated, see
 /// <see cref="MemberMessageJson"/>, whose <c>[JsonSerializable]</c> lines are the list) under a
-/// manifest that is the type's name. Messages are not stored, so a changed shape needs no new
-/// manifest; members of one cluster run one version.
+/// manifest that is the type's name; the agents' reports, nearly all of the traffic, in the
+/// compact binary <see cref="ReportWireFormat"/> instead. Messages are not stored, so a changed
+/// shape needs no new manifest; members of one cluster run one version.
 /// </summary>
 public static class MemberMessageFormat
 {
@@ -29,13 +30,28 @@ public static class MemberMessageFormat
 
     public static string ManifestOf(object value) => InfoOf(value).Type.Name;
 
-    public static byte[] ToBytes(object value) => JsonSerializer.SerializeToUtf8Bytes(value, InfoOf(value));
+    public static byte[] ToBytes(object value)
+    {
+        var info = InfoOf(value);
+        return ReportWireFormat.Handles(info.Type) ? ReportWireFormat.ToBytes(value) : JsonSerializer.SerializeToUtf8Bytes(value, info);
+    }
 
-    /// <summary>Reads a message back; throws <see cref="JsonException"/> for bytes that are not one, <see cref="ArgumentException"/> for an unknown manifest.</summary>
+    /// <summary>
+    /// Reads a message back; throws <see cref="JsonException"/> (<see cref="FormatException"/> for
+    /// a report) for bytes that are not one, <see cref="ArgumentException"/> for an unknown manifest.
+    /// </summary>
     public static object FromBytes(ReadOnlySpan<byte> bytes, string manifest) =>
-        ByManifest.TryGetValue(manifest, out var info)
-            ? JsonSerializer.Deserialize(bytes, info) ?? throw new JsonException($"a {manifest} message is null")
-            : throw new ArgumentException($"unknown member message manifest '{manifest}'", nameof(manifest));
+        !ByManifest.TryGetValue(manifest, out var info)
+            ? throw new ArgumentException($"unknown member message manifest '{manifest}'", nameof(manifest))
+            : ReportWireFormat.Handles(info.Type)
+                ? ReportWireFormat.FromBytes(bytes.ToArray(), info.Type)
+                : JsonSerializer.Deserialize(bytes, info) ?? throw new JsonException($"a {manifest} message is null");
+
+    /// <inheritdoc cref="FromBytes(ReadOnlySpan{byte}, string)"/>
+    public static object FromBytes(byte[] bytes, string manifest) =>
+        ByManifest.TryGetValue(manifest, out var info) && ReportWireFormat.Handles(info.Type)
+            ? ReportWireFormat.FromBytes(bytes, info.Type)
+            : FromBytes((ReadOnlySpan<byte>)bytes, manifest);
 
     private static JsonTypeInfo InfoOf(object? value) =>
         value is not null && ByType.TryGetValue(value.GetType(), out var info)

@@ -18,6 +18,29 @@ internal static class CoordinatorMetrics
         "giantvm_snapshot_reports_total", "Agent reports applied to the rebalancer's snapshot, by kind (host, guest).",
         new CounterConfiguration { LabelNames = ["kind"] });
 
+    // The per-report series, each looked up once (WithLabels looks its labels up at every call);
+    // a series still appears at its first count.
+    private static Counter.Child? _guestReceived;
+    private static Counter.Child? _hostReceived;
+    private static Counter.Child? _resultReceived;
+    private static Counter.Child? _guestApplied;
+    private static Counter.Child? _hostApplied;
+
+    /// <summary><see cref="ReportsReceived"/> of kind guest, host or result.</summary>
+    public static Counter.Child ReportReceived(string kind) => kind switch
+    {
+        "guest" => _guestReceived ??= ReportsReceived.WithLabels(kind),
+        "host" => _hostReceived ??= ReportsReceived.WithLabels(kind),
+        "result" => _resultReceived ??= ReportsReceived.WithLabels(kind),
+        _ => ReportsReceived.WithLabels(kind),
+    };
+
+    /// <summary><see cref="SnapshotReports"/> of guest reports.</summary>
+    public static Counter.Child GuestReportApplied => _guestApplied ??= SnapshotReports.WithLabels("guest");
+
+    /// <summary><see cref="SnapshotReports"/> of host reports.</summary>
+    public static Counter.Child HostReportApplied => _hostApplied ??= SnapshotReports.WithLabels("host");
+
     public static readonly Counter ReportsRejected = Prometheus.Metrics.CreateCounter(
         "giantvm_agent_messages_rejected_total", "Agent messages rejected (the stream ends with a gRPC status), by reason.",
         new CounterConfiguration { LabelNames = ["reason"] });

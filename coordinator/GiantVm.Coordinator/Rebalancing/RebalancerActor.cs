@@ -187,7 +187,7 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         Receive<HostReportReceived>(r =>
         {
             _book.ObserveHostReport(r.Report, r.ReceivedAt);
-            CoordinatorMetrics.SnapshotReports.WithLabels("host").Inc();
+            CoordinatorMetrics.HostReportApplied.Inc();
         });
         Receive<Terminated>(t =>
         {
@@ -235,7 +235,7 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
     private void OnGuestReport(GuestReportReceived r)
     {
         _book.ObserveGuestReport(r.Report, r.ReceivedAt);
-        CoordinatorMetrics.SnapshotReports.WithLabels("guest").Inc();
+        CoordinatorMetrics.GuestReportApplied.Inc();
         foreach (var node in r.Report.Nodes)
         {
             CoordinatorMetrics.NodeSteal.WithLabels(_settings.Vm, node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(node.StealRatio);

@@ -68,11 +68,47 @@ public sealed class SessionManagerActorTests : Akka.Hosting.TestKit.TestKit
         var manager = Sys.ActorOf(SessionManagerActor.Props(NullLogger<SessionManagerActor>.Instance));
         var opened = await manager.Ask<SessionOpened>(Open(Guest, Channel.CreateUnbounded<CoordinatorMessage>(), _ => { }), TimeSpan.FromSeconds(5), Ct);
 
-        opened.Session.Tell(new AgentPayload("report", DateTimeOffset.UtcNow));
+        Assert.True(opened.Forwarder.Forward("report", DateTimeOffset.UtcNow));
 
         var envelope = await ExpectMsgAsync<Akka.Cluster.Sharding.ShardingEnvelope>(cancellationToken: Ct);
         Assert.Equal(("giantvm", (object)"report"), (envelope.EntityId, envelope.Message));
         Assert.Equal(opened.Session, LastSender); // commands go back to the session that forwarded the guest's report
+    }
+
+    [Fact]
+    public async Task Reports_InStreamOrder_AndTheLastOneIsTheSessionsLastReport()
+    {
+        var manager = Sys.ActorOf(SessionManagerActor.Props(NullLogger<SessionManagerActor>.Instance));
+        var opened = await manager.Ask<SessionOpened>(Open(Guest, Channel.CreateUnbounded<CoordinatorMessage>(), _ => { }), TimeSpan.FromSeconds(5), Ct);
+        var last = new DateTimeOffset(2026, 12, 3, 17, 0, 0, TimeSpan.Zero);
+
+        for (var i = 0; i < 100; i++)
+        {
+            opened.Forwarder.Forward(i, last.AddSeconds(i - 99));
+        }
+
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Equal(i, (await ExpectMsgAsync<Akka.Cluster.Sharding.ShardingEnvelope>(cancellationToken: Ct)).Message);
+        }
+
+        var agents = await manager.Ask<AgentsList>(GetAgents.Instance, TimeSpan.FromSeconds(5), Ct);
+        Assert.Equal(last, Assert.Single(agents.Agents).LastReport);
+    }
+
+    [Fact]
+    public async Task Reports_OfAReplacedSession_AreNotForwarded()
+    {
+        var manager = Sys.ActorOf(SessionManagerActor.Props(NullLogger<SessionManagerActor>.Instance));
+        var older = await manager.Ask<SessionOpened>(Open(Guest, Channel.CreateUnbounded<CoordinatorMessage>(), _ => { }), TimeSpan.FromSeconds(5), Ct);
+        Watch(older.Session);
+        var newer = await manager.Ask<SessionOpened>(Open(Guest, Channel.CreateUnbounded<CoordinatorMessage>(), _ => { }), TimeSpan.FromSeconds(5), Ct);
+        await ExpectTerminatedAsync(older.Session, cancellationToken: Ct);
+
+        Assert.False(older.Forwarder.Forward("stale", DateTimeOffset.UtcNow));
+        Assert.True(newer.Forwarder.Forward("fresh", DateTimeOffset.UtcNow));
+
+        Assert.Equal("fresh", (await ExpectMsgAsync<Akka.Cluster.Sharding.ShardingEnvelope>(cancellationToken: Ct)).Message);
     }
 
     [Fact]

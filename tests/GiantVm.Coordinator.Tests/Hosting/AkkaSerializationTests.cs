@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Runtime.Serialization;
-using System.Text;
 using System.Text.RegularExpressions;
 using Akka.Actor;
 using Akka.Hosting;
@@ -120,7 +119,7 @@ public sealed partial class AkkaSerializationTests : Akka.Hosting.TestKit.TestKi
             var back = RoundTrip(sample);
 
             Assert.IsType(sample.GetType(), back);
-            Assert.Equal(Encoding.UTF8.GetString(MemberMessageFormat.ToBytes(sample)), Encoding.UTF8.GetString(MemberMessageFormat.ToBytes(back)));
+            Assert.Equal(Json(sample), Json(back));
         }
     }
 
@@ -238,6 +237,75 @@ public sealed partial class AkkaSerializationTests : Akka.Hosting.TestKit.TestKi
         var back = RoundTrip(report);
 
         Assert.Equal((0.6, 4242, (ulong?)99, T0), (back.Report.Nodes[0].StealRatio, back.Report.Tasks[0].Pid, back.Report.Tasks[0].StartTime, back.ReceivedAt));
+    }
+
+    /// <summary>Every field of a report, as the JSON of the member messages writes it (the reports themselves travel in <see cref="ReportWireFormat"/>).</summary>
+    private static string Json(object message) => System.Text.Json.JsonSerializer.Serialize(message, message.GetType(), MemberMessageJson.Default);
+
+    public static TheoryData<string> WireReports() => ["guest, every optional set", "guest, no optional set", "host, every optional set", "host, no optional set"];
+
+    private static object WireReport(string name)
+    {
+        var at = new DateTimeOffset(2026, 12, 3, 17, 30, 0, TimeSpan.FromHours(2)).AddTicks(1234567);
+        return name switch
+        {
+            "guest, every optional set" => new GuestReportReceived(
+                new GuestReportData(at, [new GuestNodeData(0, "0-3", 0.25, 0.5, 8L << 30, 3L << 30), new GuestNodeData(7, "28-31,64", 1, 0, 1, 0)],
+                    [new TaskSnapshot(4242, 7) { StartTime = ulong.MaxValue, Comm = "stress-ng ü", RssBytes = long.MaxValue, CpuCores = 0.125 }]),
+                at.ToUniversalTime().AddSeconds(1)),
+            "guest, no optional set" => new GuestReportReceived(
+                new GuestReportData(at, [new GuestNodeData(1, "", 0, 0, null, null)], [new TaskSnapshot(2, 1), new TaskSnapshot(3, 1) { Comm = "" }]), at),
+            "host, every optional set" => new HostReportReceived(new HostReportData(3, at, 16, 7.5, 5, 0.02) { LcDemandCores = 6.25 }, at.AddMinutes(1)),
+            "host, no optional set" => new HostReportReceived(new HostReportData(0, at, null, 0, null, null), at),
+            _ => throw new ArgumentException(name, nameof(name)),
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(WireReports))]
+    public void Report_RoundTripsThroughTheWireFormat_WithEveryField(string name)
+    {
+        var report = WireReport(name);
+
+        var back = RoundTrip(report);
+
+        Assert.Equal(Json(report), Json(back));
+        var times = (object r) => r is GuestReportReceived g ? (g.Report.SampleTime, g.ReceivedAt) : (((HostReportReceived)r).Report.SampleTime, ((HostReportReceived)r).ReceivedAt);
+        Assert.Equal(times(report), times(back));
+        Assert.Equal(times(report).Item1.Offset, times(back).Item1.Offset);
+    }
+
+    /// <summary>A property added to a report record must be added to <see cref="ReportWireFormat"/> too (and to this list).</summary>
+    [Fact]
+    public void ReportRecords_HaveTheFieldsTheWireFormatCarries()
+    {
+        static string Fields(Type t) => string.Join(",", t.GetProperties().Where(p => p.Name != "EqualityContract").Select(p => p.Name).Order(StringComparer.Ordinal));
+
+        Assert.Equal(
+            [
+                "GuestReportReceived: ReceivedAt,Report",
+                "GuestReportData: Nodes,SampleTime,Tasks",
+                "GuestNodeData: BusyRatio,Cpus,Id,MemFreeBytes,MemTotalBytes,StealRatio",
+                "TaskSnapshot: Comm,CpuCores,Node,Pid,RssBytes,StartTime",
+                "HostReportReceived: ReceivedAt,Report",
+                "HostReportData: BusyCores,CapacityCores,LcBusyCores,LcDemandCores,NodeId,SampleTime,VcpuStealRatio",
+            ],
+            new[] { typeof(GuestReportReceived), typeof(GuestReportData), typeof(GuestNodeData), typeof(TaskSnapshot), typeof(HostReportReceived), typeof(HostReportData) }
+                .Select(t => $"{t.Name}: {Fields(t)}"));
+    }
+
+    [Fact]
+    public void Report_CutShortOrWithGarbage_FailsAsFormatException()
+    {
+        var bytes = MemberMessageFormat.ToBytes(WireReport("guest, every optional set"));
+
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            Assert.Throws<FormatException>(() => MemberMessageFormat.FromBytes(bytes[..length], nameof(GuestReportReceived)));
+        }
+
+        Assert.Throws<FormatException>(() => MemberMessageFormat.FromBytes([.. bytes, 0], nameof(GuestReportReceived)));
+        Assert.Throws<FormatException>(() => MemberMessageFormat.FromBytes("{}"u8, nameof(HostReportReceived)));
     }
 
     [Fact]
