@@ -83,8 +83,8 @@ try
     await Until(async () =>
     {
         var s = await admin.GetStatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(5));
-        return s.Members.Count(x => x.Status == "Up") == 3 && s.Recording;
-    }, TimeSpan.FromSeconds(120), "three members Up and a rebalancer with a majority");
+        return s.Members.Count(x => x.Status == "Up") == 3 && s.Store.Reachable;
+    }, TimeSpan.FromSeconds(120), "three members Up and the store reachable");
 
     using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
     var before = await ScrapeAll(http, members);
@@ -102,6 +102,9 @@ try
     // Connect in waves (as agents restart after a deploy), then run.
     var clock = Stopwatch.StartNew();
     await Parallel.ForEachAsync(agents, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (a, _) => await a.ConnectAsync(a.Id % 3));
+    // The instance's rebalancer (a sharded entity) starts at its first report: wait until it records.
+    await Until(async () => (await admin.GetStatusAsync(new StatusRequest { Vm = "giantvm" }, deadline: DateTime.UtcNow.AddSeconds(5))).Recording,
+        TimeSpan.FromSeconds(120), "the instance's rebalancer recording");
     Console.WriteLine($"soak: {agentCount} agents connected in {clock.Elapsed.TotalSeconds:0.0} s; running {minutes} min");
     var runs = agents.Select(a => Task.Run(() => a.RunAsync(stop.Token))).ToList();
 
