@@ -236,6 +236,17 @@ public sealed class RebalancerBookkeeping
         return new ResultRecorded(record, ResultOrigins.Agent);
     }
 
+    /// <summary>
+    /// Results received together, to record in one write: the <see cref="PlanResult"/> of each,
+    /// in order, null for one recorded already, including by an earlier result of the same batch
+    /// (a re-sent result is recorded once).
+    /// </summary>
+    public IReadOnlyList<ResultRecorded?> PlanResults(DateTimeOffset now, IReadOnlyList<MigrationResultData> results)
+    {
+        var inBatch = new HashSet<string>(StringComparer.Ordinal);
+        return results.Select(r => inBatch.Add(r.CommandId) ? PlanResult(now, r) : null).ToList();
+    }
+
     /// <summary>A command's deadline passed: a timeout, unless its result came first (null).</summary>
     public ResultRecorded? PlanDeadline(DateTimeOffset now, string commandId) =>
         _pending.TryGetValue(commandId, out var pending)

@@ -124,6 +124,20 @@ public sealed class RebalancerBookkeepingTests
     }
 
     [Fact]
+    public void PlanResults_OfResultsReceivedTogether_RecordsARepeatedOneOnce()
+    {
+        var book = HotBook();
+        var decided = Assert.Single(book.PlanRound(T0, book.Policy.Policy, MigrationTriggers.Auto, keepState: true).Decisions).Event;
+        book.Apply(decided);
+        var result = AgentResult("c-1", decided.Decision.MigrationId, MigrationStatuses.Done);
+
+        var plans = book.PlanResults(T0.AddSeconds(2), [result, AgentResult("c-other", "m-other", MigrationStatuses.Failed), result]);
+
+        Assert.Equal([true, true, false], plans.Select(p => p is not null));
+        Assert.Equal([decided.Decision.MigrationId, "m-other"], plans.OfType<ResultRecorded>().Select(p => p.Result.MigrationId));
+    }
+
+    [Fact]
     public void ResultsForUnknownCommands_KeepOnlyTheNewestIds_NotRecords()
     {
         var book = HotBook();
