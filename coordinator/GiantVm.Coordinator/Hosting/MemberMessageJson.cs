@@ -50,6 +50,7 @@ namespace GiantVm.Coordinator.Hosting;
 [JsonSerializable(typeof(StoreRecovered))]
 [JsonSerializable(typeof(RecoveryFailed))]
 [JsonSerializable(typeof(RetryRecovery))]
+[JsonSerializable(typeof(RecordResults))]
 // Agents/Messages.cs: the rebalancer -> guest sessions, status -> every member's session manager
 [JsonSerializable(typeof(DeliverToGuest))]
 [JsonSerializable(typeof(CommandUndeliverable))]

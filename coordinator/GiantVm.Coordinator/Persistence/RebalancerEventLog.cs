@@ -60,6 +60,31 @@ public sealed class RebalancerEventLog : ReceivePersistentActor
                 }
             });
         });
+        Command<RecordEvents>(r =>
+        {
+            if (r.Events.Count == 0)
+            {
+                Sender.Tell(new EventRecorded(LastSequenceNr));
+                return;
+            }
+
+            _waiting = Sender;
+            var left = r.Events.Count;
+            PersistAll(r.Events, e =>
+            {
+                _book.Apply(e);
+                if (--left == 0)
+                {
+                    _waiting = null;
+                    Sender.Tell(new EventRecorded(LastSequenceNr));
+                }
+
+                if (LastSequenceNr % _snapshotEvery == 0)
+                {
+                    SaveSnapshot(_book.TakeSnapshot());
+                }
+            });
+        });
         Command<GetRecoveredState>(_ => Sender.Tell(new RecoveredState(_book.TakeSnapshot(), LastSequenceNr, _replayed, _fromSnapshot)));
         Command<SaveSnapshotSuccess>(s =>
             DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));

@@ -90,6 +90,12 @@ internal sealed record StoreRecovered(GiantVm.Coordinator.Persistence.RecoveredS
 /// <summary>Self -> RebalancerActor: recovery did not reach the store; retried by a timer.</summary>
 internal sealed record RecoveryFailed(string Reason);
 
+/// <summary>Self -> RebalancerActor: record the results received since the last one (in one write to the store).</summary>
+internal sealed record RecordResults
+{
+    public static RecordResults Instance { get; } = new();
+}
+
 /// <summary>Timer -> RebalancerActor: try recovery again.</summary>
 internal sealed record RetryRecovery
 {

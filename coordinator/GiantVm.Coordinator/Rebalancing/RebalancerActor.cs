@@ -32,6 +32,15 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
     private static readonly TimeSpan RecoveryRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// At most this many results are recorded in one write to the store. Results are recorded in
+    /// batches (all those received while the previous write was under way), so that a store
+    /// round trip of T caps results at this many per T, not at one per T: an agent sending more
+    /// results a second than one round trip allows no longer grows the mailbox without bound
+    /// (reports, rounds and status queued behind them).
+    /// </summary>
+    internal const int ResultBatchLimit = 500;
+
     /// <summary>The error of the <c>failed</c> result recorded for a decision that was never sent.</summary>
     internal const string NotSentError = "not sent: the decision was not recorded";
 
@@ -51,6 +60,10 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
     /// <summary>Why the event log child last failed (its supervisor decision records it), until it is logged.</summary>
     private string? _eventLogFailure;
     private int _recoveryAttempts;
+
+    /// <summary>Results received, waiting for the next <see cref="RecordResults"/>.</summary>
+    private readonly List<MigrationResultData> _received = [];
+    private bool _recordQueued;
 
     /// <summary>
     /// Records through a child <see cref="RebalancerEventLog"/> in the actor system's
@@ -212,7 +225,8 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
     {
         ReceiveReports();
 
-        ReceiveAsync<MigrationResultReceived>(r => GuardedAsync("result", () => OnResultAsync(r.Result)));
+        Receive<MigrationResultReceived>(r => QueueResult(r.Result));
+        ReceiveAsync<RecordResults>(_ => GuardedAsync("result", RecordReceivedResultsAsync));
         ReceiveAsync<CommandDeadlinePassed>(d => GuardedAsync("timeout", () => OnDeadlineAsync(d.CommandId)));
         ReceiveAsync<CommandUndeliverable>(u => GuardedAsync("undeliverable", () => OnUndeliverableAsync(u)));
         ReceiveAsync<RunRound>(_ => GuardedAsync("round", AutoRoundAsync));
@@ -469,20 +483,57 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         return true;
     }
 
-    private async Task OnResultAsync(MigrationResultData result)
+    /// <summary>A result from the guest agent: recorded with the others received meanwhile, by the next <see cref="RecordResults"/>.</summary>
+    private void QueueResult(MigrationResultData result)
     {
-        var late = !_book.IsPending(result.CommandId);
-        if (_book.PlanResult(Now, result) is not { } recorded)
+        _received.Add(result);
+        if (!_recordQueued)
         {
-            _log.LogInformation("Result {Status} for migration {MigrationId} (command {CommandId}) was recorded already: not recorded again",
-                result.Status, result.MigrationId, result.CommandId);
-            return;
+            _recordQueued = true;
+            Self.Tell(RecordResults.Instance);
+        }
+    }
+
+    /// <summary>
+    /// Records the results received (at most <see cref="ResultBatchLimit"/>) in one write, then
+    /// applies them; like <see cref="RecordResultAsync"/>, they are applied even when the store
+    /// did not persist them.
+    /// </summary>
+    private async Task RecordReceivedResultsAsync()
+    {
+        var batch = _received.Take(ResultBatchLimit).ToList();
+        _received.RemoveRange(0, batch.Count);
+        _recordQueued = _received.Count > 0;
+        if (_recordQueued)
+        {
+            Self.Tell(RecordResults.Instance);
         }
 
-        await RecordResultAsync(recorded);
-        var record = recorded.Result;
-        _log.LogInformation("Result {Status} for migration {MigrationId} (pid {Pid}){LateNote}: {PagesMoved} pages moved, {PagesLeft} left, {DurationMs} ms {Error}",
-            result.Status, result.MigrationId, record.Pid, late ? ", after its deadline or unknown" : "", result.PagesMoved, result.PagesLeft, result.DurationMs, result.Error);
+        var late = batch.Select(r => !_book.IsPending(r.CommandId)).ToList();
+        var plans = _book.PlanResults(Now, batch);
+        var recorded = plans.OfType<ResultRecorded>().ToList();
+        if (recorded.Count > 0 && !await StoreAsync(new RecordEvents(recorded), "result"))
+        {
+            _log.LogError("{Count} result(s) were not recorded in the store", recorded.Count);
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var result = batch[i];
+            if (plans[i] is not { } planned)
+            {
+                _log.LogInformation("Result {Status} for migration {MigrationId} (command {CommandId}) was recorded already: not recorded again",
+                    result.Status, result.MigrationId, result.CommandId);
+                continue;
+            }
+
+            Execute(_book.Apply(planned));
+            CoordinatorMetrics.Migrations.WithLabels(planned.Result.Status).Inc();
+            _log.LogInformation("Result {Status} for migration {MigrationId} (pid {Pid}){LateNote}: {PagesMoved} pages moved, {PagesLeft} left, {DurationMs} ms {Error}",
+                result.Status, result.MigrationId, planned.Result.Pid, late[i] ? ", after its deadline or unknown" : "", result.PagesMoved, result.PagesLeft, result.DurationMs, result.Error);
+        }
+
+        CoordinatorMetrics.PendingMigrations.WithLabels(_settings.Vm).Set(_book.Pending.Count);
     }
 
     private async Task OnDeadlineAsync(string commandId)
@@ -582,12 +633,15 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
     }
 
     /// <summary>Persists the event through the store's event log; false (and why, in the view) when it did not say so in time.</summary>
-    private async Task<bool> PersistAsync(RebalancerEvent e, string kind)
+    private Task<bool> PersistAsync(RebalancerEvent e, string kind) => StoreAsync(new RecordEvent(e), kind);
+
+    /// <summary>Sends a <see cref="RecordEvent"/> or <see cref="RecordEvents"/> to the store's event log; false (and why, in the view) when it did not say it persisted in time.</summary>
+    private async Task<bool> StoreAsync(object record, string kind)
     {
         try
         {
             var started = Stopwatch.GetTimestamp();
-            _lastSeq = (await _store!.Ask<EventRecorded>(new RecordEvent(e), StoreTimeout)).SequenceNr;
+            _lastSeq = (await _store!.Ask<EventRecorded>(record, StoreTimeout)).SequenceNr;
             CoordinatorMetrics.PersistLatency.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
             StoreBack();
             return true;

@@ -83,8 +83,8 @@ try
     await Until(async () =>
     {
         var s = await admin.GetStatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(5));
-        return s.Members.Count(x => x.Status == "Up") == 3 && s.Recording;
-    }, TimeSpan.FromSeconds(120), "three members Up and a rebalancer with a majority");
+        return s.Members.Count(x => x.Status == "Up") == 3 && s.Store.Reachable;
+    }, TimeSpan.FromSeconds(120), "three members Up and the store reachable");
 
     using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
     var before = await ScrapeAll(http, members);
@@ -102,6 +102,9 @@ try
     // Connect in waves (as agents restart after a deploy), then run.
     var clock = Stopwatch.StartNew();
     await Parallel.ForEachAsync(agents, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (a, _) => await a.ConnectAsync(a.Id % 3));
+    // The instance's rebalancer (a sharded entity) starts at its first report: wait until it records.
+    await Until(async () => (await admin.GetStatusAsync(new StatusRequest { Vm = "giantvm" }, deadline: DateTime.UtcNow.AddSeconds(5))).Recording,
+        TimeSpan.FromSeconds(120), "the instance's rebalancer recording");
     Console.WriteLine($"soak: {agentCount} agents connected in {clock.Elapsed.TotalSeconds:0.0} s; running {minutes} min");
     var runs = agents.Select(a => Task.Run(() => a.RunAsync(stop.Token))).ToList();
 
@@ -201,6 +204,18 @@ try
     Console.WriteLine($"commands received by the guest {stats.Commands}, results sent {stats.Results}, bogus results sent {stats.Bogus}; results received by the members {Delta(before, after, "giantvm_agent_reports_total{kind=\"result\"}"):0}, result records journaled {after.Values.SelectMany(v => v).Where(kv => kv.Key.StartsWith("giantvm_migration_results_total{", StringComparison.Ordinal)).Sum(kv => kv.Value) - before.Values.SelectMany(v => v).Where(kv => kv.Key.StartsWith("giantvm_migration_results_total{", StringComparison.Ordinal)).Sum(kv => kv.Value):0}");
     Console.WriteLine($"results refused at the edge (giantvm_auth_denied_total result-binding) {SumAll(after, "giantvm_auth_denied_total{reason=\"result-binding\"}") - SumAll(before, "giantvm_auth_denied_total{reason=\"result-binding\"}"):0}; limit refusals: {string.Join(", ", LimitRefusals(before, after))}");
     Console.WriteLine($"decision rounds seen {rounds.Rounds}, late by more than one interval {rounds.Late} ({(rounds.Rounds == 0 ? 0 : 100.0 * rounds.Late / rounds.Rounds):0.00} %), longest gap {rounds.LongestGap.TotalSeconds:0.00} s, rounds_total delta {Delta(before, after, "giantvm_decision_rounds_total{outcome=\"decided\"}") + Delta(before, after, "giantvm_decision_rounds_total{outcome=\"idle\"}"):0}");
+    var writes = Delta(before, after, "giantvm_persist_duration_seconds_count");
+    Console.WriteLine($"rebalancer store writes {writes:0} (results are recorded in batches), mean {(writes == 0 ? 0 : 1000 * Delta(before, after, "giantvm_persist_duration_seconds_sum") / writes):0.0} ms each");
+    try
+    {
+        var final = await admin.GetStatusAsync(new StatusRequest { Vm = "giantvm" }, deadline: DateTime.UtcNow.AddSeconds(15));
+        Console.WriteLine($"the instance's rebalancer ran on {final.RebalancerMember}");
+    }
+    catch (RpcException e)
+    {
+        Console.WriteLine($"the instance's rebalancer: status did not answer ({e.Status.Detail})");
+    }
+
     var followCut = Delta(before, after, "giantvm_limit_refused_total{limit=\"follow_backlog\"}");
     Console.WriteLine($"follow client that stops reading: cut off by the coordinator {followCut:0} time(s) (giantvm_limit_refused_total follow_backlog); giantvmctl {(followEnded ? $"exited {follow.ExitCode}: {followErr}" : "still running (blocked writing its full standard output)")}");
     foreach (var m in members)

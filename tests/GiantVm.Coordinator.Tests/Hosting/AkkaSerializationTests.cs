@@ -78,6 +78,7 @@ public sealed partial class AkkaSerializationTests : Akka.Hosting.TestKit.TestKi
             new StoreRecovered(recovered),
             new RecoveryFailed("connection refused"),
             RetryRecovery.Instance,
+            RecordResults.Instance,
             new DeliverToGuest("giantvm", "c-1", new CoordinatorMessage { Migrate = migrate }),
             new CommandUndeliverable("c-1", "no guest agent connected for vm giantvm"),
             new CloseSession("s-1"),

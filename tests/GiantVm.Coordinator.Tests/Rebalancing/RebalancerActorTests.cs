@@ -116,6 +116,32 @@ public sealed class RebalancerActorTests : Akka.Hosting.TestKit.TestKit
     }
 
     [Fact]
+    public async Task Results_ReceivedTogether_AreEachJournaledOnce_InTheOrderReceived()
+    {
+        var (rebalancer, sessions, journal) = Start();
+        rebalancer.Tell(HotNodeZero(), sessions.Ref);
+        rebalancer.Tell(RunRound.Instance);
+        var command = (await sessions.ExpectMsgAsync<DeliverToGuest>(cancellationToken: Ct)).Message.Migrate;
+        // more than one write takes (RebalancerActor.ResultBatchLimit), the real result re-sent among them
+        var unknown = Enumerable.Range(0, RebalancerActor.ResultBatchLimit + 100)
+            .Select(i => new MigrateCommand { CommandId = $"c-unknown-{i}", MigrationId = $"m-unknown-{i}", Pid = 7 }).ToList();
+        List<MigrateCommand> sent = [command, .. unknown.Take(10), command, .. unknown.Skip(10)];
+
+        foreach (var c in sent)
+        {
+            rebalancer.Tell(Result(c, MigrationStatus.Done));
+        }
+
+        await AwaitAssertAsync(() =>
+        {
+            var results = journal.ReadAll().Where(r => r.Kind == JournalKinds.Result).Select(r => r.CommandId).ToList();
+            Assert.Equal([command.CommandId, .. unknown.Select(c => c.CommandId)], results);
+        }, TimeSpan.FromSeconds(20), cancellationToken: Ct);
+        var view = await rebalancer.Ask<RebalancerView>(GetRebalancerView.Instance, TimeSpan.FromSeconds(5), Ct);
+        Assert.Equal(0, view.PendingCommands);
+    }
+
+    [Fact]
     public async Task Result_AfterTheDeadline_IsStillJournaledAfterTheTimeout()
     {
         var (rebalancer, sessions, journal) = Start(TestPolicy with { CommandTimeout = TimeSpan.FromMilliseconds(100) });

@@ -29,6 +29,14 @@ public sealed class RebalancerBookkeeping
     /// <summary>How many decisions are remembered by command id (for results that come late).</summary>
     public const int RecentLimit = 10_000;
 
+    /// <summary>
+    /// How many command ids of agent results for commands with no remembered decision (never
+    /// decided here, or forgotten) are kept, so that a re-sent one is not recorded twice. Only the
+    /// id is kept, not the record: such results lend nothing to a later one, and an agent that
+    /// floods them must not fill the decisions' memory (and every snapshot) with them.
+    /// </summary>
+    public const int UnknownResultLimit = 1_000;
+
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
@@ -37,6 +45,7 @@ public sealed class RebalancerBookkeeping
     private readonly Dictionary<string, JournalRecord> _recentByCommand = new(StringComparer.Ordinal);
     private readonly HashSet<string> _agentResults = new(StringComparer.Ordinal);
     private readonly Queue<string> _recentOrder = new();
+    private readonly Queue<string> _unknownResults = new();
     private readonly Queue<DateTimeOffset> _moves = new();
     private PolicyReloaded? _policyRecorded;
 
@@ -227,6 +236,17 @@ public sealed class RebalancerBookkeeping
         return new ResultRecorded(record, ResultOrigins.Agent);
     }
 
+    /// <summary>
+    /// Results received together, to record in one write: the <see cref="PlanResult"/> of each,
+    /// in order, null for one recorded already, including by an earlier result of the same batch
+    /// (a re-sent result is recorded once).
+    /// </summary>
+    public IReadOnlyList<ResultRecorded?> PlanResults(DateTimeOffset now, IReadOnlyList<MigrationResultData> results)
+    {
+        var inBatch = new HashSet<string>(StringComparer.Ordinal);
+        return results.Select(r => inBatch.Add(r.CommandId) ? PlanResult(now, r) : null).ToList();
+    }
+
     /// <summary>A command's deadline passed: a timeout, unless its result came first (null).</summary>
     public ResultRecorded? PlanDeadline(DateTimeOffset now, string commandId) =>
         _pending.TryGetValue(commandId, out var pending)
@@ -302,7 +322,7 @@ public sealed class RebalancerBookkeeping
         PauseReason,
         _pending.Values.OrderBy(p => p.Deadline).ToList(),
         _recentOrder.Select(id => _recentByCommand[id]).ToList(),
-        _recentOrder.Where(_agentResults.Contains).ToList(),
+        [.. _recentOrder.Where(_agentResults.Contains), .. _unknownResults],
         State.LastMoves.Values.OrderBy(m => m.Time).ThenBy(m => m.Pid).ToList(),
         State.RecentMoves.ToList(),
         _moves.ToList());
@@ -318,6 +338,7 @@ public sealed class RebalancerBookkeeping
         _pending.Clear();
         _recentByCommand.Clear();
         _recentOrder.Clear();
+        _unknownResults.Clear();
         _agentResults.Clear();
         _moves.Clear();
         Drained = [.. snapshot.Drained];
@@ -333,7 +354,18 @@ public sealed class RebalancerBookkeeping
             Remember(r);
         }
 
-        _agentResults.UnionWith(snapshot.AgentResults);
+        foreach (var id in snapshot.AgentResults)
+        {
+            if (_recentByCommand.ContainsKey(id))
+            {
+                _agentResults.Add(id);
+            }
+            else
+            {
+                RememberUnknownResult(id);
+            }
+        }
+
         foreach (var t in snapshot.MovesLastHour)
         {
             _moves.Enqueue(t);
@@ -392,10 +424,23 @@ public sealed class RebalancerBookkeeping
             return [];
         }
 
-        Remember(r);
+        if (_pending.TryGetValue(commandId, out var pending))
+        {
+            Remember(pending.Decision);
+        }
+
         if (e.Origin == ResultOrigins.Agent)
         {
-            _agentResults.Add(commandId);
+            if (_recentByCommand.ContainsKey(commandId))
+            {
+                _agentResults.Add(commandId);
+            }
+            else
+            {
+                // A result for a command with no remembered decision (never decided here, or
+                // forgotten): only its id is kept, among the newest UnknownResultLimit.
+                RememberUnknownResult(commandId);
+            }
         }
 
         return _pending.Remove(commandId) ? [new CancelDeadline(commandId)] : [];
@@ -428,6 +473,21 @@ public sealed class RebalancerBookkeeping
                 _recentByCommand.Remove(old);
                 _agentResults.Remove(old);
             }
+        }
+    }
+
+    /// <summary>The command id of an agent result with no remembered decision: kept (the newest <see cref="UnknownResultLimit"/>) so that it is recorded once.</summary>
+    private void RememberUnknownResult(string commandId)
+    {
+        if (!_agentResults.Add(commandId))
+        {
+            return;
+        }
+
+        _unknownResults.Enqueue(commandId);
+        while (_unknownResults.Count > UnknownResultLimit)
+        {
+            _agentResults.Remove(_unknownResults.Dequeue());
         }
     }
 

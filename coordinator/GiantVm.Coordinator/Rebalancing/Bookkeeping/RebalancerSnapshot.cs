@@ -11,7 +11,7 @@ namespace GiantVm.Coordinator.Rebalancing.Bookkeeping;
 /// <param name="Policy">The last recorded policy reload; null when none was recorded (the member's own <c>--policy</c> is in force).</param>
 /// <param name="Pending">Commands sent and waiting for their result.</param>
 /// <param name="Recent">Decisions remembered by command id for late results, oldest first (at most <see cref="RebalancerBookkeeping.RecentLimit"/>).</param>
-/// <param name="AgentResults">Command ids whose agent result is recorded (a re-sent one is not recorded again).</param>
+/// <param name="AgentResults">Command ids whose agent result is recorded (a re-sent one is not recorded again): those of remembered decisions, then those of results for commands with no remembered decision (at most <see cref="RebalancerBookkeeping.UnknownResultLimit"/>, oldest first).</param>
 /// <param name="LastMoves">Each task's last move (cooldowns, return blocks).</param>
 /// <param name="RecentMoves">Moves of the last minute (the per-minute cap).</param>
 /// <param name="MovesLastHour">When the real moves of the last hour were sent.</param>

@@ -123,6 +123,77 @@ public sealed class RebalancerBookkeepingTests
         Assert.Equal(("m-gone", 7, (int?)null, MigrationTriggers.Auto), (recorded.Result.MigrationId, recorded.Result.Pid, recorded.Result.From, recorded.Result.Trigger));
     }
 
+    [Fact]
+    public void PlanResults_OfResultsReceivedTogether_RecordsARepeatedOneOnce()
+    {
+        var book = HotBook();
+        var decided = Assert.Single(book.PlanRound(T0, book.Policy.Policy, MigrationTriggers.Auto, keepState: true).Decisions).Event;
+        book.Apply(decided);
+        var result = AgentResult("c-1", decided.Decision.MigrationId, MigrationStatuses.Done);
+
+        var plans = book.PlanResults(T0.AddSeconds(2), [result, AgentResult("c-other", "m-other", MigrationStatuses.Failed), result]);
+
+        Assert.Equal([true, true, false], plans.Select(p => p is not null));
+        Assert.Equal([decided.Decision.MigrationId, "m-other"], plans.OfType<ResultRecorded>().Select(p => p.Result.MigrationId));
+    }
+
+    [Fact]
+    public void ResultsForUnknownCommands_KeepOnlyTheNewestIds_NotRecords()
+    {
+        var book = HotBook();
+        var flood = RebalancerBookkeeping.UnknownResultLimit + 500;
+        for (var i = 0; i < flood; i++)
+        {
+            book.Apply(book.PlanResult(T0, AgentResult($"c-bogus-{i}", $"m-bogus-{i}", MigrationStatuses.Done))!);
+        }
+
+        var snapshot = book.TakeSnapshot();
+
+        Assert.Empty(snapshot.Recent); // nothing to lend to a later result: no record kept
+        Assert.Equal(RebalancerBookkeeping.UnknownResultLimit, snapshot.AgentResults.Count);
+        Assert.Equal($"c-bogus-{flood - 1}", snapshot.AgentResults[^1]);
+        Assert.Null(book.PlanResult(T0, AgentResult($"c-bogus-{flood - 1}", "m", MigrationStatuses.Done))); // re-sent: recorded once
+        Assert.NotNull(book.PlanResult(T0, AgentResult("c-bogus-0", "m", MigrationStatuses.Done))); // beyond the bound: forgotten
+    }
+
+    [Fact]
+    public void AFloodOfResultsForUnknownCommands_DoesNotMakeTheBookForgetItsDecisions()
+    {
+        var book = HotBook();
+        var decided = Assert.Single(book.PlanRound(T0, book.Policy.Policy, MigrationTriggers.Auto, keepState: true).Decisions).Event;
+        book.Apply(decided);
+        book.Apply(book.PlanDeadline(T0.AddMinutes(1), "c-1")!);
+        for (var i = 0; i < RebalancerBookkeeping.RecentLimit + 1; i++)
+        {
+            book.Apply(book.PlanResult(T0.AddMinutes(1), AgentResult($"c-bogus-{i}", $"m-bogus-{i}", MigrationStatuses.Done))!);
+        }
+
+        var late = book.PlanResult(T0.AddMinutes(2), AgentResult("c-1", "m-from-agent", MigrationStatuses.Done));
+
+        Assert.NotNull(late); // recorded with its decision, which the flood did not push out
+        Assert.Equal((decided.Decision.MigrationId, (int?)0, (int?)1), (late.Result.MigrationId, late.Result.From, late.Result.To));
+    }
+
+    [Fact]
+    public void Snapshot_KeepsTheIdsOfResultsForUnknownCommands_InOrder()
+    {
+        var book = HotBook();
+        var decided = Assert.Single(book.PlanRound(T0, book.Policy.Policy, MigrationTriggers.Auto, keepState: true).Decisions).Event;
+        book.Apply(decided);
+        book.Apply(book.PlanResult(T0, AgentResult("c-1", decided.Decision.MigrationId, MigrationStatuses.Done))!);
+        foreach (var id in new[] { "c-x", "c-y" })
+        {
+            book.Apply(book.PlanResult(T0, AgentResult(id, "m-" + id, MigrationStatuses.Done))!);
+        }
+
+        var restored = Book();
+        restored.Restore(book.TakeSnapshot());
+
+        Assert.Equal(["c-1", "c-x", "c-y"], restored.TakeSnapshot().AgentResults);
+        Assert.Equal(["c-1"], restored.TakeSnapshot().Recent.Select(r => r.CommandId));
+        Assert.All(new[] { "c-1", "c-x", "c-y" }, id => Assert.Null(restored.PlanResult(T0, AgentResult(id, "m", MigrationStatuses.Done))));
+    }
+
     [Theory]
     [InlineData(new[] { "drain 1" }, new[] { 1 }, false)]
     [InlineData(new[] { "drain 1", "drain 0", "undrain 1" }, new[] { 0 }, false)]
