@@ -332,18 +332,34 @@ public static class CoordinatorApp
             // is closed after delay + timeout of silence, and its stream with it.
             kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(options.KeepAlivePingDelaySeconds);
             kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(options.KeepAlivePingTimeoutSeconds);
+            var log = kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("GiantVm.Coordinator.Security.Tls");
             foreach (var address in grpc)
             {
-                Listen(kestrel, address, HttpProtocols.Http2, tls, ClientCertificateMode.RequireCertificate);
+                Listen(kestrel, address, HttpProtocols.Http2, tls, ClientCertificateMode.RequireCertificate, log);
             }
 
             // Prometheus scrapes with the CA file and no certificate of its own.
-            Listen(kestrel, metrics, HttpProtocols.Http1, tls, ClientCertificateMode.AllowCertificate);
+            Listen(kestrel, metrics, HttpProtocols.Http1, tls, ClientCertificateMode.AllowCertificate, log);
         });
     }
 
-    private static void Listen(KestrelServerOptions kestrel, ListenAddress address, HttpProtocols protocols, TlsMaterial? tls, ClientCertificateMode clients)
+    private static void Listen(KestrelServerOptions kestrel, ListenAddress address, HttpProtocols protocols, TlsMaterial? tls, ClientCertificateMode clients, Microsoft.Extensions.Logging.ILogger log)
     {
+        // A refused client certificate ends the connection in the handshake: the client only sees
+        // the connection close (before or just after its first request, by TLS version and timing),
+        // so the reason is logged and counted here, where it is known.
+        bool Accept(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, TlsMaterial material)
+        {
+            if (material.Validate(certificate, out var reason) is not null)
+            {
+                return true;
+            }
+
+            Metrics.CoordinatorMetrics.AuthDenied.WithLabels("tls-certificate").Inc();
+            log.LogWarning("TLS connection refused on {Address}: {Reason}", address.Url, reason);
+            return false;
+        }
+
         void Configure(ListenOptions o)
         {
             o.Protocols = protocols;
@@ -355,7 +371,7 @@ public static class CoordinatorApp
                     // read per handshake: a replaced certificate file serves new connections (rotation)
                     ServerCertificateSelector = (_, _) => tls.Certificate,
                     ClientCertificateMode = clients,
-                    ClientCertificateValidation = (certificate, _, _) => tls.Validate(certificate, out _) is not null,
+                    ClientCertificateValidation = (certificate, _, _) => Accept(certificate, tls),
                     CheckCertificateRevocation = false,
                 });
             }

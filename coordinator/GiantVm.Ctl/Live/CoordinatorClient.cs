@@ -181,6 +181,7 @@ internal sealed class CoordinatorClient : IDisposable
     /// </summary>
     internal static string? NotACoordinator(RpcException e) => e.StatusCode switch
     {
+        StatusCode.Unavailable or StatusCode.Internal when HandshakeRefused(e) is { } why => why,
         StatusCode.Unavailable when !CoordinatorSaid(e) => Why(e),
         StatusCode.Internal when e.Status.DebugException is HttpRequestException => "not a gRPC server: " + Why(e),
         StatusCode.Unimplemented or StatusCode.Internal or StatusCode.Unknown when e.Status.Detail.StartsWith("Bad gRPC response", StringComparison.Ordinal) =>
@@ -199,6 +200,28 @@ internal sealed class CoordinatorClient : IDisposable
         e.Status.DebugException is null
         && !string.IsNullOrWhiteSpace(e.Status.Detail)
         && !e.Status.Detail.StartsWith("Bad gRPC response", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A connection that ended in its TLS or HTTP/2 handshake. A coordinator that does not accept
+    /// the client certificate ends the connection there: with TLS 1.2 the client sees the TLS
+    /// handshake fail; with TLS 1.3 it has finished its side first and sees the connection close
+    /// before the HTTP/2 preface is answered. The coordinator logs which certificate it refused and why.
+    /// </summary>
+    internal static string? HandshakeRefused(RpcException e)
+    {
+        const string Hint = ": a coordinator refuses a client certificate that is missing, expired or from another CA; check --cert, --key and --ca, its log says why";
+        for (var inner = e.Status.DebugException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Security.Authentication.AuthenticationException)
+            {
+                return "TLS handshake failed: " + Why(e) + Hint;
+            }
+        }
+
+        return e.Status.DebugException is HttpRequestException && e.Status.Detail.Contains("did not complete the HTTP/2 handshake", StringComparison.Ordinal)
+            ? "the connection was closed during its handshake" + Hint
+            : null;
+    }
 
     private static string Why(RpcException e)
     {

@@ -87,7 +87,21 @@ public sealed class SecurityProcessTests : IDisposable
             await Assert.ThrowsAsync<RpcException>(async () => await Admin(Channel(coordinator, "operator-old")).GetStatusAsync(new StatusRequest(), cancellationToken: Ct)),
         };
 
-        Assert.All(refused, e => Assert.Equal(StatusCode.Unavailable, e.StatusCode)); // the TLS handshake failed: no call was made
+        // No call was made: the connection ended in the handshake. The client sees that as
+        // UNAVAILABLE, or (TLS 1.3: the server checks the client certificate after the client has
+        // finished its side) as the HTTP/2 connection closing before its preface was answered.
+        Assert.All(refused, e => Assert.True(
+            e.StatusCode == StatusCode.Unavailable
+            || (e.StatusCode == StatusCode.Internal && e.Status.Detail.Contains("did not complete the HTTP/2 handshake", StringComparison.Ordinal)),
+            e.ToString()));
+        // The coordinator says why, for the two that sent a certificate, and no call reached a service.
+        var metrics = await new HttpClient().GetStringAsync($"http://127.0.0.1:{coordinator.MetricsPort}/metrics", Ct);
+        var tlsRefusals = System.Text.RegularExpressions.Regex.Match(metrics, "giantvm_auth_denied_total\\{reason=\"tls-certificate\"\\} (\\d+)");
+        Assert.True(tlsRefusals.Success && int.Parse(tlsRefusals.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 2, metrics); // a client may try a connection more than once
+        Assert.DoesNotContain("giantvm_auth_denied_total{reason=\"no-identity\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("rejected: not issued by this deployment's CA", coordinator.Output, StringComparison.Ordinal);
+        Assert.Contains("rejected: expired or not yet valid", coordinator.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Denied GetStatus", coordinator.Output, StringComparison.Ordinal);
         var status = await Admin(Channel(coordinator, "operator-alice")).GetStatusAsync(new StatusRequest(), cancellationToken: Ct); // positive control
         Assert.Equal((0u, "sqlite"), (status.Instances, status.Store.Kind)); // no agent yet: members and store only
     }

@@ -16,6 +16,22 @@ public sealed class CoordinatorClientTests
     }
 
     [Fact]
+    public void NotACoordinator_ACertificateTheCoordinatorRefused_SaysSoInsteadOfNotAGrpcServer()
+    {
+        // TLS 1.2: the handshake itself fails
+        var tls12 = CoordinatorClient.NotACoordinator(new RpcException(new Status(StatusCode.Unavailable, "Error connecting to subchannel.",
+            new HttpRequestException("The SSL connection could not be established, see inner exception.",
+                new System.Security.Authentication.AuthenticationException("Authentication failed because the remote party sent a TLS alert: 'BadCertificate'.")))));
+        Assert.Equal("TLS handshake failed: Authentication failed because the remote party sent a TLS alert: 'BadCertificate'" +
+                     ": a coordinator refuses a client certificate that is missing, expired or from another CA; check --cert, --key and --ca, its log says why", tls12);
+        // TLS 1.3: the client finished its side, then the server closed the connection
+        var tls13 = CoordinatorClient.NotACoordinator(new RpcException(new Status(StatusCode.Internal,
+            "Error starting gRPC call. HttpRequestException: An HTTP/2 connection could not be established because the server did not complete the HTTP/2 handshake.",
+            new HttpRequestException("An HTTP/2 connection could not be established because the server did not complete the HTTP/2 handshake."))));
+        Assert.StartsWith("the connection was closed during its handshake: a coordinator refuses a client certificate", tls13, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NotACoordinator_TheCoordinatorsOwnErrors_AreNot()
     {
         Assert.Null(CoordinatorClient.NotACoordinator(new RpcException(new Status(StatusCode.NotFound, "unknown vm"))));
