@@ -120,8 +120,54 @@ internal static class CoordinatorMetrics
         "giantvm_rebalancer_record_failures_total", "Events the store did not persist, by kind (decision, result, state).",
         new CounterConfiguration { LabelNames = ["kind"] });
 
+    // The live managed heap (what the newest full collection found reachable) and its age, set at
+    // each scrape: the heap size between full collections also counts gen0/gen1 garbage.
+    public static readonly Gauge FullCollectionLive = Prometheus.Metrics.CreateGauge(
+        "giantvm_gc_full_collection_live_bytes",
+        "Bytes the newest full (gen2, blocking or background) garbage collection found reachable (GCMemoryInfo.PromotedBytes): the live managed heap at that collection. Absent before the first one.",
+        new GaugeConfiguration { SuppressInitialValue = true });
+
+    public static readonly Gauge FullCollectionHeap = Prometheus.Metrics.CreateGauge(
+        "giantvm_gc_full_collection_heap_bytes",
+        "Managed heap size after the newest full garbage collection, free space (fragmentation) included.",
+        new GaugeConfiguration { SuppressInitialValue = true });
+
+    public static readonly Gauge FullCollectionPause = Prometheus.Metrics.CreateGauge(
+        "giantvm_gc_full_collection_pause_seconds",
+        "Time the newest full garbage collection paused the process (for a background one, its two short pauses).",
+        new GaugeConfiguration { SuppressInitialValue = true });
+
+    public static readonly Gauge FullCollectionSeen = Prometheus.Metrics.CreateGauge(
+        "giantvm_gc_full_collection_seen_timestamp_seconds",
+        "Unix time at which a scrape of this member first saw the newest full garbage collection (it ended at most one scrape interval before).",
+        new GaugeConfiguration { SuppressInitialValue = true });
+
+    private static readonly FullCollectionTracker FullCollections = new();
+    private static readonly bool FullCollectionHooked = HookFullCollection();
+
     /// <summary>Touches the class so the defaults are suppressed before /metrics is first served.</summary>
-    public static bool EnsureInitialized() => DefaultsSuppressed;
+    public static bool EnsureInitialized() => DefaultsSuppressed && FullCollectionHooked;
+
+    /// <summary>Sets the giantvm_gc_full_collection_* gauges from <paramref name="reading"/> (none before the first full collection).</summary>
+    internal static void Publish(FullCollectionReading? reading)
+    {
+        if (reading is null)
+        {
+            return;
+        }
+
+        FullCollectionLive.Set(reading.Collection.PromotedBytes);
+        FullCollectionHeap.Set(reading.Collection.HeapSizeBytes);
+        FullCollectionPause.Set(reading.Collection.Pause.TotalSeconds);
+        FullCollectionSeen.Set(reading.SeenAt.ToUnixTimeMilliseconds() / 1000.0);
+    }
+
+    private static bool HookFullCollection()
+    {
+        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() => Publish(FullCollections.Observe(
+            GcCollection.Read(GCKind.FullBlocking), GcCollection.Read(GCKind.Background), TimeProvider.System.GetUtcNow())));
+        return true;
+    }
 
     private static bool SuppressNoisyDefaults()
     {

@@ -6,20 +6,27 @@
 //   - a `giantvmctl migrations --follow` client whose standard output is never read;
 //   - the guest identity sends a flood of bogus migration results (unknown command ids) beside
 //     its reports, and answers the real commands (so decisions and results flow all along).
-// Every minute it prints each member's RSS (/proc/PID/status VmRSS) and GC heap (the lowest of
-// the member's dotnet_total_memory_bytes metric sampled every 10 s over that minute). At the end: reports acknowledged by the members vs reports
+// Every minute it prints each member's RSS (/proc/PID/status VmRSS) and live managed heap: the
+// bytes the member's newest full (gen2) garbage collection found reachable
+// (giantvm_gc_full_collection_live_bytes) and how old that collection is. Right after reading RSS
+// it makes each member run one full blocking collection (an EventPipe session with the runtime's
+// GCHeapCollect keyword, as dotnet-gcdump does, without the heap walk), so that every minute has
+// one; --no-induced-gc leaves the GC alone (then a minute may show an old collection, and the
+// check says so). At the end: reports acknowledged by the members vs reports
 // applied to the rebalancer's snapshot (the difference is lost: every report carries a new sample,
 // so none may be dropped as superseded), decision rounds and the rounds late by more than one
 // interval (gaps between consecutive rounds as seen in `status`), and the flat-memory check (the
 // last five minutes within 10 % of each other).
-// Usage: dotnet run soak-load.cs -- --repo DIR --store postgres://... [--agents 1000] [--minutes 10] [--bogus-rate 50]
+// Usage: dotnet run soak-load.cs -- --repo DIR --store postgres://... [--agents 1000] [--minutes 10] [--bogus-rate 50] [--no-induced-gc]
 #:sdk Microsoft.NET.Sdk
 #:project ../../../protos/GiantVm.Contracts/GiantVm.Contracts.csproj
+#:package Microsoft.Diagnostics.NETCore.Client
 #:property TreatWarningsAsErrors=false
 #:property InvariantGlobalization=true
 
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Tracing;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -27,11 +34,13 @@ using GiantVm.Contracts.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Diagnostics.NETCore.Client;
 
 var repo = Arg("--repo", null) ?? throw new ArgumentException("--repo DIR is required");
 var agentCount = int.Parse(Arg("--agents", "1000")!, CultureInfo.InvariantCulture);
 var minutes = double.Parse(Arg("--minutes", "10")!, CultureInfo.InvariantCulture);
 var bogusRate = double.Parse(Arg("--bogus-rate", "50")!, CultureInfo.InvariantCulture);
+var induceGc = !args.Contains("--no-induced-gc");
 var store = Arg("--store", null) ?? throw new ArgumentException("--store postgres://... is required (the three members share it; soak.sh starts one)");
 if (agentCount < 2 || agentCount > 1025 || minutes <= 0 || bogusRate < 0)
 {
@@ -114,12 +123,12 @@ try
 
     var rounds = new RoundWatch(admin, Interval);
     var roundTask = Task.Run(() => rounds.RunAsync(stop.Token));
-    var samples = new List<Dictionary<int, (double Rss, double Heap)>>();
-    var heapFloor = new Dictionary<int, double>();
+    var samples = new List<Dictionary<int, (double Rss, double Live, double Age)>>();
+    var induced = new List<(DateTime At, int Member, double CallMs, double PauseMs)>();
     var start = Stopwatch.StartNew();
     var total = TimeSpan.FromMinutes(minutes);
     var minute = 0;
-    Console.WriteLine($"{"min",4} {"member",7} {"rss MiB",9} {"gc heap MiB",12} {"streams",8} {"acked",10} {"rounds",7} {"late",5}");
+    Console.WriteLine($"{"min",4} {"member",7} {"rss MiB",9} {"live MiB",9} {"gc age s",9} {"pause ms",9} {"streams",8} {"acked",10} {"rounds",7} {"late",5}");
     await SampleAsync();
     while (start.Elapsed < total)
     {
@@ -129,16 +138,12 @@ try
             next = total;
         }
 
-        // The GC heap is a sawtooth: sample it every 10 s and keep each minute's lowest value
-        // (what survives collections), so that one sample's place on the tooth does not decide.
+        // Scrape every 10 s, as Prometheus would: a member stamps a full collection with the time
+        // of the first scrape that sees it, so a natural one is dated to within 10 s.
         while (start.Elapsed < next)
         {
             await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, Math.Max(0.05, (next - start.Elapsed).TotalSeconds))));
-            foreach (var m in members)
-            {
-                var h = (await Scrape(http, m)).GetValueOrDefault("dotnet_total_memory_bytes");
-                heapFloor[m.Index] = Math.Min(heapFloor.GetValueOrDefault(m.Index, double.MaxValue), h);
-            }
+            await ScrapeAll(http, members);
         }
 
         minute++;
@@ -153,16 +158,34 @@ try
 
     async Task SampleAsync()
     {
-        var sample = new Dictionary<int, (double, double)>();
+        var sample = new Dictionary<int, (double, double, double)>();
         foreach (var m in members)
         {
             var rss = ReadRssBytes(m.Process!.Id);
             var metrics = await Scrape(http, m);
-            var heap = Math.Min(heapFloor.GetValueOrDefault(m.Index, double.MaxValue), metrics.GetValueOrDefault("dotnet_total_memory_bytes"));
-            heapFloor.Remove(m.Index);
+            if (induceGc)
+            {
+                var at = DateTime.UtcNow;
+                var call = Stopwatch.StartNew();
+                await InduceFullCollectionAsync(m.Process.Id);
+                var callMs = call.Elapsed.TotalMilliseconds;
+                // the member stamps the collection at the first scrape after it
+                var until = Stopwatch.StartNew();
+                do
+                {
+                    metrics = await Scrape(http, m);
+                }
+                while (metrics.GetValueOrDefault("giantvm_gc_full_collection_seen_timestamp_seconds") < UnixSeconds(at) && until.Elapsed < TimeSpan.FromSeconds(10) && await Pause(200));
+                induced.Add((at, m.Index, callMs, 1000 * metrics.GetValueOrDefault("giantvm_gc_full_collection_pause_seconds")));
+            }
+
+            var live = metrics.GetValueOrDefault("giantvm_gc_full_collection_live_bytes");
+            var seen = metrics.GetValueOrDefault("giantvm_gc_full_collection_seen_timestamp_seconds");
+            var age = seen == 0 ? double.PositiveInfinity : Math.Max(0, UnixSeconds(DateTime.UtcNow) - seen);
+            var pause = 1000 * metrics.GetValueOrDefault("giantvm_gc_full_collection_pause_seconds");
             var streams = metrics.Where(kv => kv.Key.StartsWith("giantvm_agent_sessions{", StringComparison.Ordinal)).Sum(kv => kv.Value);
-            sample[m.Index] = (rss, heap);
-            Console.WriteLine($"{minute,4} {"m" + m.Index,7} {rss / 1048576,9:0.0} {heap / 1048576,12:0.0} {streams,8:0} {stats.Acked,10} {rounds.Rounds,7} {rounds.Late,5}");
+            sample[m.Index] = (rss, live, age);
+            Console.WriteLine($"{minute,4} {"m" + m.Index,7} {rss / 1048576,9:0.0} {live / 1048576,9:0.0} {age,9:0} {pause,9:0.0} {streams,8:0} {stats.Acked,10} {rounds.Rounds,7} {rounds.Late,5}");
         }
 
         if (minute > 0)
@@ -204,6 +227,13 @@ try
     Console.WriteLine($"commands received by the guest {stats.Commands}, results sent {stats.Results}, bogus results sent {stats.Bogus}; results received by the members {Delta(before, after, "giantvm_agent_reports_total{kind=\"result\"}"):0}, result records journaled {after.Values.SelectMany(v => v).Where(kv => kv.Key.StartsWith("giantvm_migration_results_total{", StringComparison.Ordinal)).Sum(kv => kv.Value) - before.Values.SelectMany(v => v).Where(kv => kv.Key.StartsWith("giantvm_migration_results_total{", StringComparison.Ordinal)).Sum(kv => kv.Value):0}");
     Console.WriteLine($"results refused at the edge (giantvm_auth_denied_total result-binding) {SumAll(after, "giantvm_auth_denied_total{reason=\"result-binding\"}") - SumAll(before, "giantvm_auth_denied_total{reason=\"result-binding\"}"):0}; limit refusals: {string.Join(", ", LimitRefusals(before, after))}");
     Console.WriteLine($"decision rounds seen {rounds.Rounds}, late by more than one interval {rounds.Late} ({(rounds.Rounds == 0 ? 0 : 100.0 * rounds.Late / rounds.Rounds):0.00} %), longest gap {rounds.LongestGap.TotalSeconds:0.00} s, rounds_total delta {Delta(before, after, "giantvm_decision_rounds_total{outcome=\"decided\"}") + Delta(before, after, "giantvm_decision_rounds_total{outcome=\"idle\"}"):0}");
+    if (induced.Count > 0)
+    {
+        // A late round whose gap contains an induced collection may be the soak's own doing.
+        var lateWithGc = rounds.LateGaps.Count(g => induced.Any(i => i.At >= g.From && i.At <= g.To));
+        Console.WriteLine($"induced full collections {induced.Count}: pause mean {induced.Average(i => i.PauseMs):0.0} ms, max {induced.Max(i => i.PauseMs):0.0} ms (giantvm_gc_full_collection_pause_seconds); EventPipe call mean {induced.Average(i => i.CallMs):0} ms, max {induced.Max(i => i.CallMs):0} ms; late rounds whose gap contains one {lateWithGc} of {rounds.Late}");
+    }
+
     var writes = Delta(before, after, "giantvm_persist_duration_seconds_count");
     Console.WriteLine($"rebalancer store writes {writes:0} (results are recorded in batches), mean {(writes == 0 ? 0 : 1000 * Delta(before, after, "giantvm_persist_duration_seconds_sum") / writes):0.0} ms each");
     try
@@ -222,8 +252,12 @@ try
     {
         var tail = samples.Skip(Math.Max(0, samples.Count - 5)).Select(s => s[m.Index]).ToList();
         var rssSpread = tail.Count == 0 ? 0 : (tail.Max(t => t.Rss) - tail.Min(t => t.Rss)) / tail.Min(t => t.Rss);
-        var heapSpread = tail.Count == 0 ? 0 : (tail.Max(t => t.Heap) - tail.Min(t => t.Heap)) / tail.Min(t => t.Heap);
-        Console.WriteLine($"member-{m.Index}: last {tail.Count} minutes RSS spread {100 * rssSpread:0.0} %, GC heap spread {100 * heapSpread:0.0} % ({(rssSpread <= 0.10 && heapSpread <= 0.10 ? "flat" : "NOT flat")}); exited: {m.Process!.HasExited}");
+        var liveSpread = tail.Count == 0 ? 0 : (tail.Max(t => t.Live) - tail.Min(t => t.Live)) / tail.Min(t => t.Live);
+        // Each minute's live heap must come from a collection of that minute, else the spread
+        // compares one collection with itself and proves nothing.
+        var oldest = tail.Count == 0 ? 0 : tail.Max(t => t.Age);
+        var judged = oldest < 60;
+        Console.WriteLine($"member-{m.Index}: last {tail.Count} minutes RSS spread {100 * rssSpread:0.0} % ({(rssSpread <= 0.10 ? "flat" : "NOT flat")}), live heap spread {100 * liveSpread:0.0} % ({(!judged ? $"not judged: a full collection up to {oldest:0} s old" : liveSpread <= 0.10 ? "flat" : "NOT flat")}); exited: {m.Process!.HasExited}");
     }
 
     exitCode = 0;
@@ -307,6 +341,28 @@ static Process StartCtlFollow(string ctlDll, string url, string errFile)
     p.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (err) { err.WriteLine(e.Data); } } };
     p.BeginErrorReadLine();
     return p;
+}
+
+static double UnixSeconds(DateTime utc) => (utc - DateTime.UnixEpoch).TotalSeconds;
+
+static async Task<bool> Pause(int ms)
+{
+    await Task.Delay(ms);
+    return true;
+}
+
+// One full blocking collection in the member: enabling the runtime provider with its
+// GCHeapCollect keyword (0x800000) makes the runtime collect at once (what dotnet-gcdump does
+// before it walks the heap; no heap-dump keyword here, so no walk).
+static async Task InduceFullCollectionAsync(int pid)
+{
+    var client = new DiagnosticsClient(pid);
+    using var session = await client.StartEventPipeSessionAsync(
+        [new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, 0x800000)],
+        requestRundown: false, circularBufferMB: 4, CancellationToken.None);
+    var drain = session.EventStream.CopyToAsync(Stream.Null);
+    await session.StopAsync(CancellationToken.None);
+    await drain;
 }
 
 static double ReadRssBytes(int pid)
@@ -417,6 +473,7 @@ sealed class RoundWatch(AdminService.AdminServiceClient admin, double interval)
     public int Rounds;
     public int Late;
     public TimeSpan LongestGap;
+    public List<(DateTime From, DateTime To)> LateGaps { get; } = [];
 
     public async Task RunAsync(CancellationToken stop)
     {
@@ -440,6 +497,7 @@ sealed class RoundWatch(AdminService.AdminServiceClient admin, double interval)
                         if (gap.TotalSeconds > 2 * interval)
                         {
                             Late++;
+                            LateGaps.Add((previous, round));
                         }
                     }
 
