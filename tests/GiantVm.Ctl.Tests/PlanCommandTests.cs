@@ -143,7 +143,7 @@ public sealed class PlanCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("nosuchpolicy", "giantvmctl: nosuchpolicy: is neither a shipped policy (none, all-be, balanced, least-tasks, random, default, demo, lc-harm) nor a file\n")]
+    [InlineData("nosuchpolicy", "giantvmctl: nosuchpolicy: is neither a shipped policy (none, all-be, balanced, least-tasks, random, default, demo, lc-harm, lc-harm-frugal) nor a file\n")]
     [InlineData("/nonexistent/p.yaml", "giantvmctl: /nonexistent/p.yaml: cannot read policy file: no such file\n")]
     public void Plan_UnknownPolicy_IsAnInputError(string policy, string expected)
     {

@@ -68,7 +68,7 @@ public static class CoordinatorApp
         }
         if (string.IsNullOrWhiteSpace(options.Policy))
         {
-            throw new UsageException("--policy is required: a policy file, or a shipped policy name (none, all-be, balanced, least-tasks, random, default, demo, lc-harm)");
+            throw new UsageException("--policy is required: a policy file, or a shipped policy name (none, all-be, balanced, least-tasks, random, default, demo, lc-harm, lc-harm-frugal)");
         }
 
         var tls = LoadTls(options.Tls);

@@ -11,7 +11,7 @@ public static class CoordinatorCommandLine
 {
     public static RootCommand Create(Func<CoordinatorLaunch, CancellationToken, Task<int>> run)
     {
-        var policy = new Option<string>("--policy") { Description = "Policy file, or a shipped policy name: none, all-be, balanced, least-tasks, random, default, demo, lc-harm (Coordinator:Policy)", HelpName = "FILE|NAME" };
+        var policy = new Option<string>("--policy") { Description = "Policy file, or a shipped policy name: none, all-be, balanced, least-tasks, random, default, demo, lc-harm, lc-harm-frugal (Coordinator:Policy)", HelpName = "FILE|NAME" };
         var config = new Option<string>("--config") { Description = "appsettings-style JSON file with a \"Coordinator\" section (and \"urls\")", HelpName = "FILE" };
         var urls = new Option<string>("--urls") { Description = $"gRPC listen URL(s), ';'-separated; https:// with --tls-*, http:// (plaintext HTTP/2) without (urls, ASPNETCORE_URLS) [default: {CoordinatorApp.DefaultUrls}, https with TLS]", HelpName = "URLS" };
         var metricsUrl = new Option<string>("--metrics-url") { Description = "HTTP/1.1 URL for /metrics and /healthz (Coordinator:MetricsUrl) [default: http://127.0.0.1:5001]", HelpName = "URL" };

@@ -21,7 +21,7 @@ internal static class PlanCommand
         };
         var policy = new Option<string>("--policy", "-p")
         {
-            Description = "A policy file, or a shipped policy: none, all-be, balanced, least-tasks, random, default, demo, lc-harm",
+            Description = "A policy file, or a shipped policy: none, all-be, balanced, least-tasks, random, default, demo, lc-harm, lc-harm-frugal",
             DefaultValueFactory = _ => "default",
             HelpName = "FILE|NAME",
         };

@@ -23,7 +23,7 @@ public static class DecisionEngine
         var next = Prune(state, policy, now) with
         {
             Nodes = Smooth(snapshot, policy, state.Nodes),
-            Sightings = policy.AgeCredit > TimeSpan.Zero ? DecisionState.Sight(state.Sightings, snapshot, now) : state.Sightings,
+            Sightings = policy.AgeCredit > TimeSpan.Zero || policy.PersistAge > TimeSpan.Zero ? DecisionState.Sight(state.Sightings, snapshot, now) : state.Sightings,
             Time = now,
             Round = state.Round + 1,
         };

@@ -27,7 +27,7 @@ public sealed record DecisionState
     /// <summary>Moves of the last 60 s, oldest first (the per-minute cap).</summary>
     public ImmutableList<MoveRecord> RecentMoves { get; init; } = [];
 
-    /// <summary>With <c>migrate.age_credit</c>: when each task of the last snapshot was first seen, by pid
+    /// <summary>With <c>migrate.age_credit</c> or <c>migrate.persist_age</c>: when each task of the last snapshot was first seen, by pid
     /// (tasks no longer in the snapshot are forgotten); empty otherwise.</summary>
     public ImmutableDictionary<int, TaskSighting> Sightings { get; init; } = ImmutableDictionary<int, TaskSighting>.Empty;
 

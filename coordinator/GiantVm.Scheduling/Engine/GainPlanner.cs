@@ -12,7 +12,9 @@ namespace GiantVm.Scheduling.Engine;
 /// A move that only shifts overload to the target, a task too small to matter and a second task
 /// once the first has cleared the overload all gain too little and are not made. With
 /// <c>migrate.age_credit</c> the gain is credited with the task's expected remaining life: multiplied
-/// by 1 + observed age / age_credit before it is ranked and compared with <c>min_gain_cores</c>.
+/// by 1 + observed age / age_credit before it is ranked and compared with <c>min_gain_cores</c>. With
+/// <c>migrate.persist_age</c> the harm shed at the source is computed on the source's other demand that is
+/// likely to stay (<see cref="Shed"/>).
 /// </summary>
 internal static class GainPlanner
 {
@@ -44,7 +46,7 @@ internal static class GainPlanner
 
                     var cores = DecisionEngine.DemandOf(task);
                     var credit = Credit(work, task);
-                    var shed = (source.HarmCores(source.Demand) - source.HarmCores(source.Demand - cores)) * credit;
+                    var shed = Shed(work, source, task, gone) * credit;
                     if (shed < policy.MinGainCores || shed < bestGain)
                     {
                         continue;
@@ -81,6 +83,11 @@ internal static class GainPlanner
                 ? $"removes {Reasons.F(bestGain / bestCredit)} cores of LC harm, x {Reasons.F(bestCredit)} for its age " +
                   $"(seen for {DurationText.Format(work.State.AgeOf(bestTask.Pid, bestTask.StartTime, work.Now))}, age_credit {DurationText.Format(policy.AgeCredit)}) = {Reasons.F(bestGain)}"
                 : $"removes {Reasons.F(bestGain)} cores of LC harm";
+            if (policy.PersistAge > TimeSpan.Zero)
+            {
+                removes += $" (shed counted on the source's demand likely to stay, persist_age {DurationText.Format(policy.PersistAge)})";
+            }
+
             var reason = $"balanced (gain): node {bestFrom.Id} hot (smoothed {Reasons.F(bestFrom.Smoothed)} > steal_high {Reasons.F(policy.StealHigh)}, " +
                          $"LC harm {Reasons.F(before)} cores before this move); moving task {bestTask.Pid} " +
                          $"({Reasons.F(DecisionEngine.DemandOf(bestTask))} cores) to node {bestTo.Id} {removes}, " +
@@ -93,6 +100,44 @@ internal static class GainPlanner
         {
             work.NoteCapIfReached();
         }
+    }
+
+    /// <summary>
+    /// The LC harm (cores) moving <paramref name="task"/> off <paramref name="source"/> sheds: harm(demand) -
+    /// harm(demand - task). With <c>migrate.persist_age</c> at most harm(stay + task) - harm(stay), stay being the
+    /// source's other demand that is likely to stay: each other task of the round's start that has not been
+    /// moved away counts cpu x age / (age + persist_age), demand moved in this round counts in full.
+    /// </summary>
+    internal static double Shed(RoundWork work, NodeWork source, TaskSnapshot task, IReadOnlySet<int> gone)
+    {
+        var cores = DecisionEngine.DemandOf(task);
+        var now = source.HarmCores(source.Demand) - source.HarmCores(source.Demand - cores);
+        var persistAge = work.Policy.PersistAge;
+        if (persistAge <= TimeSpan.Zero || now <= 0)
+        {
+            return now;
+        }
+
+        var stay = 0.0;
+        var left = 0.0;
+        foreach (var other in source.Tasks)
+        {
+            if (gone.Contains(other.Pid))
+            {
+                continue;
+            }
+
+            var demand = DecisionEngine.DemandOf(other);
+            left += demand;
+            if (other.Pid != task.Pid)
+            {
+                var age = work.State.AgeOf(other.Pid, other.StartTime, work.Now);
+                stay += demand * (age / (age + persistAge));
+            }
+        }
+
+        stay += Math.Max(0, source.Demand - left);
+        return Math.Min(now, source.HarmCores(stay + cores) - source.HarmCores(stay));
     }
 
     /// <summary>1 + the task's observed age / <c>migrate.age_credit</c>; 1 when the key is off.</summary>

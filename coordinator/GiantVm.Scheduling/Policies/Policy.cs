@@ -110,6 +110,14 @@ public sealed record Policy
     /// task lives), so moving it removes more LC harm in total. Zero (default) = off.</summary>
     public TimeSpan AgeCredit { get; init; }
 
+    /// <summary><c>migrate.persist_age</c>: with <c>migrate.min_gain_cores</c>, when above zero, the LC harm a move
+    /// sheds at its source is computed as if only the source's other BE demand that is likely to stay were there:
+    /// each other task counts with the weight age / (age + persist_age) of its observed age (a new task 0, one seen
+    /// for persist_age one half), and the shed is at most what the move sheds now. Overload made by a crowd of new
+    /// tasks, which ends with them, then pays little for a move; overload that old tasks or the LC load itself make
+    /// pays in full. Zero (default) = off.</summary>
+    public TimeSpan PersistAge { get; init; }
+
     /// <summary>Value equality including <see cref="ExcludedNodes"/> by content.</summary>
     public bool Equals(Policy? other) =>
         other is not null

@@ -48,6 +48,7 @@ internal static class PolicyKeys
         PolicyKey.Double("migrate.min_cpu_cores", "cores", 0, 1_000_000, false, p => p.MinCpuCores, (p, v) => p with { MinCpuCores = v }),
         PolicyKey.Double("migrate.min_gain_cores", "cores", 0, 1_000_000, false, p => p.MinGainCores, (p, v) => p with { MinGainCores = v }),
         PolicyKey.Duration("migrate.age_credit", TimeSpan.Zero, p => p.AgeCredit, (p, v) => p with { AgeCredit = v }),
+        PolicyKey.Duration("migrate.persist_age", TimeSpan.Zero, p => p.PersistAge, (p, v) => p with { PersistAge = v }),
     ];
 
     public static readonly IReadOnlyDictionary<string, PolicyKey> ByPath = All.ToDictionary(k => k.Path, StringComparer.Ordinal);

@@ -11,8 +11,8 @@ public static class ShippedPolicies
 {
     private const string ResourcePrefix = "GiantVm.Scheduling.Policies.Shipped.";
 
-    /// <summary>none, all-be, balanced, least-tasks, random, default, demo, lc-harm.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["none", "all-be", "balanced", "least-tasks", "random", "default", "demo", "lc-harm"];
+    /// <summary>none, all-be, balanced, least-tasks, random, default, demo, lc-harm, lc-harm-frugal.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["none", "all-be", "balanced", "least-tasks", "random", "default", "demo", "lc-harm", "lc-harm-frugal"];
 
     /// <summary>The YAML text of a shipped policy (the names above, and <c>example</c>: the commented reference).</summary>
     public static bool TryGetText(string name, out string yaml)

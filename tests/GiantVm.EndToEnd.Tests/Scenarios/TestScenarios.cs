@@ -26,7 +26,7 @@ internal static class TestScenarios
 
     /// <summary>
     /// A 1 s-round balanced policy that, with <paramref name="lcHarm"/>, reads LC harm from the host
-    /// agents (signal.lc_harm with the gain-ranked planning, as the shipped lc-harm does) and otherwise
+    /// agents (signal.lc_harm with the gain-ranked planning and persist_age, as the shipped lc-harm does) and otherwise
     /// guest steal only; every other key the same, so the signal is the only difference.
     /// </summary>
     public static string LcHarmPolicy(bool lcHarm) => $"""
@@ -46,6 +46,7 @@ internal static class TestScenarios
           stale_after: 5s
         migrate:
           min_gain_cores: 0.1
+          persist_age: 1h
           min_improvement: 0.05
           max_per_round: 4
           max_per_node_per_round: 4

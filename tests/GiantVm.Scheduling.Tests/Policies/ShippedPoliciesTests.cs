@@ -25,6 +25,7 @@ public class ShippedPoliciesTests
     [InlineData("default", PolicyMode.Balanced)]
     [InlineData("demo", PolicyMode.Balanced)]
     [InlineData("lc-harm", PolicyMode.Balanced)]
+    [InlineData("lc-harm-frugal", PolicyMode.Balanced)]
     public void ShippedPolicy_HasItsMode(string name, PolicyMode mode) =>
         Assert.Equal(mode, ShippedPolicies.Load(name).Policy!.Mode);
 
@@ -48,7 +49,7 @@ public class ShippedPoliciesTests
         Assert.Equal(ShippedPolicies.Names.Append("example").Order(), ShippedPolicies.ResourceNames().Order());
 
     [Theory]
-    [InlineData("balancd", "balancd: is neither a shipped policy (none, all-be, balanced, least-tasks, random, default, demo, lc-harm) nor a file")]
+    [InlineData("balancd", "balancd: is neither a shipped policy (none, all-be, balanced, least-tasks, random, default, demo, lc-harm, lc-harm-frugal) nor a file")]
     [InlineData("./missing.yaml", "./missing.yaml: cannot read policy file: no such file")]
     public void Load_UnknownNameOrMissingFile_IsAnError(string nameOrPath, string expected) =>
         Assert.Equal(expected, Assert.Single(ShippedPolicies.Load(nameOrPath).Errors).ToString());
