@@ -111,11 +111,12 @@ public sealed class StagedDeployment : IAsyncLifetime
         }
 
         File.WriteAllText(Inventory, InventoryText());
-        // One fork: the hosts are all this machine, and creating the same system user from
-        // several processes at once races on /etc/passwd.
+        // One fork for the install: the hosts are all this machine, and creating the same system
+        // user from several processes at once races on /etc/passwd. The later runs find the users
+        // there (and --check writes nothing): their hosts go in parallel.
         FirstRun = await AnsibleRunner.PlaybookAsync(Inventory, ["-f", "1", .. ExtraVars]);
-        SecondRun = await AnsibleRunner.PlaybookAsync(Inventory, ["-f", "1", .. ExtraVars]);
-        CheckRun = await AnsibleRunner.PlaybookAsync(Inventory, ["-f", "1", "--check", "--diff", .. ExtraVars]);
+        SecondRun = await AnsibleRunner.PlaybookAsync(Inventory, ["-f", AnsibleRunner.ForksOnceInstalled, .. ExtraVars]);
+        CheckRun = await AnsibleRunner.PlaybookAsync(Inventory, ["-f", AnsibleRunner.ForksOnceInstalled, "--check", "--diff", .. ExtraVars]);
     }
 
     private string InventoryText()
