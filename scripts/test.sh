@@ -4,9 +4,11 @@
 #   scripts/test.sh                 unit tests (projects in parallel), then the in-process
 #                                   integration tests (trait Category=in-process: a coordinator
 #                                   in a TestServer, an emulator in the test host), one project at
-#                                   a time, then the agent's NativeAOT build (scripts/publish.sh,
-#                                   as shipped; once, for every later phase that runs the agent
-#                                   binary), then the end-to-end tests (trait Category=e2e: real
+#                                   a time, and beside them, in the background, the agent's
+#                                   NativeAOT build (scripts/publish.sh, as shipped; once, for every
+#                                   later phase that runs the agent binary) and giantvmctl's
+#                                   framework-dependent build (for the deployment tests), awaited
+#                                   before the end-to-end tests (trait Category=e2e: real
 #                                   processes on 127.0.0.1), one project at a time so that
 #                                   timing-sensitive runs do not compete for the 2 cores; the
 #                                   deployment tests (GiantVm.Deploy.Tests: ansible, one process at
@@ -51,6 +53,21 @@ if [ $# -gt 0 ]; then
 else
   echo "== unit tests" >&2
   run unit GiantVm.sln --filter "Category!=e2e&Category!=in-process&Category!=numa-guest"
+  # Published once, for the phases that run them (deployment, numa-guest, the agent binary tests):
+  # the agent as shipped (NativeAOT) and the framework-dependent giantvmctl the deployment tests
+  # install. In the background (niced, one after the other: they share the Release build of the
+  # libraries) beside the in-process tests, which time nothing to less than seconds; awaited
+  # before the end-to-end tests, which do.
+  aot="$results/aot-agent"
+  ctl="$results/ctl-framework-dependent"
+  (
+    nice -n 10 scripts/publish.sh --only agent --out "$aot" > "$results/aot-publish.log" 2>&1
+    echo $? > "$results/aot-publish.rc"
+    nice -n 10 scripts/publish.sh --only ctl --framework-dependent --out "$ctl" > "$results/ctl-publish.log" 2>&1
+    echo $? > "$results/ctl-publish.rc"
+  ) &
+  publish_pid=$!
+
   echo "== in-process integration tests" >&2
   for proj in tests/*.Tests/*.Tests.csproj; do
     # only projects that have in-process tests (TestServer, TestKit, a whole run in the test host)
@@ -59,16 +76,23 @@ else
     run "in-process-$(basename "$proj" .csproj)" "$proj" --filter "Category=in-process"
   done
 
-  # Published once, before the phases that run it (deployment, numa-guest, the agent binary tests).
-  echo "== the agent as shipped: NativeAOT (scripts/publish.sh --only agent)" >&2
-  aot="$results/aot-agent"
+  echo "== the agent as shipped: NativeAOT (scripts/publish.sh --only agent, beside the in-process tests)" >&2
+  wait "$publish_pid"
   aot_agent=""
-  if scripts/publish.sh --only agent --out "$aot" > "$results/aot-publish.log" 2>&1; then
+  if [ "$(cat "$results/aot-publish.rc" 2>/dev/null)" = 0 ]; then
     aot_agent="$PWD/$aot/giantvm-agent"
   else
     tail -n 30 "$results/aot-publish.log" >&2
     echo "Failed!  - Failed:     1, Passed:     0, Skipped:     0, Total:     1 - the agent's NativeAOT publish" > "$results/aot-agent.log"
     rc=1
+  fi
+  ctl_fd=""
+  if [ "$(cat "$results/ctl-publish.rc" 2>/dev/null)" = 0 ]; then
+    ctl_fd="$PWD/$ctl/giantvmctl"
+  else
+    # not fatal here: the deployment tests then publish giantvmctl themselves (and fail if they cannot)
+    echo "giantvmctl's framework-dependent publish failed (the deployment tests publish their own):" >&2
+    tail -n 30 "$results/ctl-publish.log" >&2
   fi
 
   echo "== end-to-end tests" >&2
@@ -95,8 +119,9 @@ else
   done
   if has_tests "$deploy" e2e; then
     echo "-- $(basename "$deploy" .csproj)" >&2
-    # the playbook installs the NativeAOT agent (else the tests publish one themselves)
-    GIANTVM_TEST_AGENT="$aot_agent" run "e2e-$(basename "$deploy" .csproj)" "$deploy" --filter "Category=e2e"
+    # the playbook installs the NativeAOT agent and giantvmctl published above (else the tests
+    # publish them themselves)
+    GIANTVM_TEST_AGENT="$aot_agent" GIANTVM_TEST_CTL="$ctl_fd" run "e2e-$(basename "$deploy" .csproj)" "$deploy" --filter "Category=e2e"
   fi
   for guest in "${guests[@]}"; do
     wait "${guest%%:*}" || rc=1

@@ -2,8 +2,8 @@ using GiantVm.Deploy.Tests.Infrastructure;
 
 namespace GiantVm.Deploy.Tests;
 
-/// <summary>ansible-lint (production profile, ansible/.ansible-lint) and a syntax check of site.yml.</summary>
-[Collection(AnsibleCollection.Name)]
+/// <summary>ansible-lint (production profile, ansible/.ansible-lint) and a syntax check of site.yml: they change nothing, so they run beside the playbook runs.</summary>
+[Collection(ValidationCollection.Name)]
 [Trait("Category", "e2e")]
 public sealed class PlaybookLintTests
 {

@@ -8,6 +8,13 @@ internal static class AnsibleRunner
 {
     public static readonly TimeSpan PlaybookTimeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Forks (-f) for a run over hosts that are all this machine once the system users exist (a
+    /// second run, a --check run): nothing they do races. An install that may create the users
+    /// runs with -f 1.
+    /// </summary>
+    public const string ForksOnceInstalled = "6";
+
     public static IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>
     {
         ["ANSIBLE_NOCOLOR"] = "1",

@@ -69,9 +69,11 @@ public sealed class PostgresLabDeployment : IAsyncLifetime
 
             """);
         // Play failures are kept for the tests to report; the cluster is dropped either way.
+        // One fork for the install (the coordinators create the same system user on this
+        // machine); the second run finds it there: its hosts go in parallel.
         FirstRun = await AnsibleRunner.PlaybookAsync(Inventory, ["-f", "1", .. ExtraVars]);
         Version = await ClusterVersionAsync();
-        SecondRun = await AnsibleRunner.PlaybookAsync(Inventory, ["-f", "1", .. ExtraVars]);
+        SecondRun = await AnsibleRunner.PlaybookAsync(Inventory, ["-f", AnsibleRunner.ForksOnceInstalled, .. ExtraVars]);
         CheckRun = await AnsibleRunner.PlaybookAsync(Inventory, ["-f", "1", "--check", "--diff", "--limit", LabHost, .. ExtraVars]);
     }
 

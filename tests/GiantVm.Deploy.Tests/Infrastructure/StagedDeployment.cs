@@ -9,7 +9,9 @@ namespace GiantVm.Deploy.Tests.Infrastructure;
 /// Runs three times: the install, a second run (must change nothing) and a --check --diff run.
 /// The agent and giantvmctl are published framework-dependent (quick); the coordinator itself is left out.
 /// <c>GIANTVM_TEST_AGENT</c> names an agent executable to install instead of publishing one
-/// (scripts/test.sh: its NativeAOT publish, the agent as shipped, built once for every phase).
+/// (scripts/test.sh: its NativeAOT publish, the agent as shipped, built once for every phase),
+/// <c>GIANTVM_TEST_CTL</c> a framework-dependent giantvmctl (scripts/test.sh publishes it with
+/// scripts/publish.sh --framework-dependent beside the in-process tests).
 /// TLS as by default: the first run issues the CA and the identities into <see cref="TlsDir"/>.
 /// </summary>
 public sealed class StagedDeployment : IAsyncLifetime
@@ -30,7 +32,8 @@ public sealed class StagedDeployment : IAsyncLifetime
     /// <summary>giantvm_tls_dir: the controller's CA and identities (scripts/gen-certs.sh --out).</summary>
     public string TlsDir => _root.Combine("certs");
 
-    internal ProcessResult Publish { get; private set; } = null!;
+    /// <summary>The fixture's own publish, or null when both executables were given (GIANTVM_TEST_AGENT, GIANTVM_TEST_CTL).</summary>
+    internal ProcessResult? Publish { get; private set; }
 
     /// <summary>The repository's HEAD when the agent was published (what its --version must name).</summary>
     public string CommitAtPublish { get; private set; } = "";
@@ -72,32 +75,48 @@ public sealed class StagedDeployment : IAsyncLifetime
         AnsibleRunner.RequireTool("ansible-playbook");
         var head = await ProcessRunner.RunAsync("git", ["rev-parse", "HEAD"], RepoPaths.Root, timeout: TimeSpan.FromSeconds(30));
         CommitAtPublish = head.StdOut.Trim();
-        var only = "agent,ctl";
-        if (Environment.GetEnvironmentVariable("GIANTVM_TEST_AGENT") is { Length: > 0 } agent)
+        // Executables given by the environment are copied before the publish of the others, so
+        // that its SHA256SUMS lists them too.
+        Directory.CreateDirectory(BinDir);
+        var only = new List<string>();
+        foreach (var (variable, name, shortName) in new[] { ("GIANTVM_TEST_AGENT", "giantvm-agent", "agent"), ("GIANTVM_TEST_CTL", "giantvmctl", "ctl") })
         {
-            // copied before the publish, so that its SHA256SUMS lists the agent too
-            Directory.CreateDirectory(BinDir);
-            File.Copy(agent, Path.Combine(BinDir, "giantvm-agent"));
-            only = "ctl";
+            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } given)
+            {
+                if (!File.Exists(given))
+                {
+                    throw new FileNotFoundException($"{variable} names no file", given);
+                }
+
+                File.Copy(given, Path.Combine(BinDir, name));
+            }
+            else
+            {
+                only.Add(shortName);
+            }
         }
 
-        Publish = await ProcessRunner.RunAsync(
-            Path.Combine(RepoPaths.Scripts, "publish.sh"),
-            ["--out", BinDir, "--only", only, "--framework-dependent"],
-            RepoPaths.Root,
-            new Dictionary<string, string> { ["DOTNET_ROOT"] = DotnetRoot.Path },
-            TimeSpan.FromMinutes(10));
-        if (Publish.ExitCode != 0)
+        if (only.Count > 0)
         {
-            throw new InvalidOperationException("publishing the agent and giantvmctl failed: " + Publish.Describe());
+            Publish = await ProcessRunner.RunAsync(
+                Path.Combine(RepoPaths.Scripts, "publish.sh"),
+                ["--out", BinDir, "--only", string.Join(',', only), "--framework-dependent"],
+                RepoPaths.Root,
+                new Dictionary<string, string> { ["DOTNET_ROOT"] = DotnetRoot.Path },
+                TimeSpan.FromMinutes(10));
+            if (Publish.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"publishing {string.Join(" and ", only)} failed: " + Publish.Describe());
+            }
         }
 
         File.WriteAllText(Inventory, InventoryText());
-        // One fork: the hosts are all this machine, and creating the same system user from
-        // several processes at once races on /etc/passwd.
+        // One fork for the install: the hosts are all this machine, and creating the same system
+        // user from several processes at once races on /etc/passwd. The later runs find the users
+        // there (and --check writes nothing): their hosts go in parallel.
         FirstRun = await AnsibleRunner.PlaybookAsync(Inventory, ["-f", "1", .. ExtraVars]);
-        SecondRun = await AnsibleRunner.PlaybookAsync(Inventory, ["-f", "1", .. ExtraVars]);
-        CheckRun = await AnsibleRunner.PlaybookAsync(Inventory, ["-f", "1", "--check", "--diff", .. ExtraVars]);
+        SecondRun = await AnsibleRunner.PlaybookAsync(Inventory, ["-f", AnsibleRunner.ForksOnceInstalled, .. ExtraVars]);
+        CheckRun = await AnsibleRunner.PlaybookAsync(Inventory, ["-f", AnsibleRunner.ForksOnceInstalled, "--check", "--diff", .. ExtraVars]);
     }
 
     private string InventoryText()
