@@ -7,6 +7,7 @@ using GiantVm.Benchmarks.Baselines;
 using GiantVm.Contracts.V1;
 using GiantVm.Coordinator.Agents;
 using GiantVm.Coordinator.Hosting;
+using GiantVm.Coordinator.Metrics;
 using GiantVm.Coordinator.Rebalancing;
 using Google.Protobuf.WellKnownTypes;
 
@@ -40,6 +41,7 @@ public class IngestBenchmarks
     private AgentMessage _guestMessage = new();
     private AgentMessage _hostMessage = new();
     private GuestReportReceived? _guest;
+    private Prometheus.Gauge.Child[] _steal = [];
     private HostReportReceived? _host;
 
     [GlobalSetup]
@@ -68,6 +70,28 @@ public class IngestBenchmarks
         };
         _guest = new GuestReportReceived(AgentMessageConverter.ToData(report), Now);
         _host = new HostReportReceived(AgentMessageConverter.ToData(_hostMessage.HostReport), Now);
+        _steal = _guest.Report.Nodes.Select(n => CoordinatorMetrics.NodeSteal.WithLabels("vm-000", n.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+    }
+
+    // The rebalancer sets giantvm_node_steal_ratio for every node of every guest report it applies:
+    // looking the series up each time (before) or once per node (RebalancerActor now).
+    [Benchmark(Baseline = true), BenchmarkCategory("steal gauges")]
+    public void NodeStealLookedUpPerReport()
+    {
+        foreach (var node in _guest!.Report.Nodes)
+        {
+            CoordinatorMetrics.NodeSteal.WithLabels("vm-000", node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(node.StealRatio);
+        }
+    }
+
+    [Benchmark, BenchmarkCategory("steal gauges")]
+    public void NodeStealCached()
+    {
+        var nodes = _guest!.Report.Nodes;
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            _steal[i].Set(nodes[i].StealRatio);
+        }
     }
 
     [Benchmark(Baseline = true), BenchmarkCategory("guest check")]
