@@ -279,10 +279,10 @@ string? Arg(string name, string? fallback)
 
 static void PrintFast(LoadResult echoResult, LoadResult coordinatorResult)
 {
-    Console.WriteLine($"{"target",-12} {"reports/s",12} {"ack p50 ms",11} {"ack p99 ms",11} {"reports",10} {"server cpu s",13} {"cpu us/report",14} {"load cpu s",11}");
+    Console.WriteLine($"{"target",-12} {"reports/s",12} {"ack p50 ms",11} {"ack p99 ms",11} {"reports",10} {"server cpu s",13} {"cpu us/report",14} {"load cpu s",11} {"load us/report",15}");
     foreach (var (name, r) in new[] { ("echo", echoResult), ("coordinator", coordinatorResult) })
     {
-        Console.WriteLine($"{name,-12} {r.ReportsPerSecond,12:0} {r.P50Ms,11:0.00} {r.P99Ms,11:0.00} {r.Reports,10} {r.ServerCpuSeconds,13:0.0} {r.ServerCpuMicrosPerReport,14:0.0} {r.LoadCpuSeconds,11:0.0}");
+        Console.WriteLine($"{name,-12} {r.ReportsPerSecond,12:0} {r.P50Ms,11:0.00} {r.P99Ms,11:0.00} {r.Reports,10} {r.ServerCpuSeconds,13:0.0} {r.ServerCpuMicrosPerReport,14:0.0} {r.LoadCpuSeconds,11:0.0} {r.LoadCpuMicrosPerReport,15:0.0}");
     }
 
     Console.WriteLine($"ratio coordinator/echo reports/s = {coordinatorResult.ReportsPerSecond / echoResult.ReportsPerSecond:0.00}");
@@ -390,6 +390,9 @@ sealed record LoadResult(long Reports, double ReportsPerSecond, double P50Ms, do
 {
     /// <summary>Server CPU per report, microseconds (what a change of the ingest path moves, whatever else runs on the machine).</summary>
     public double ServerCpuMicrosPerReport => Reports == 0 ? double.NaN : ServerCpuSeconds * 1e6 / Reports;
+
+    /// <summary>This load process's CPU per report, microseconds: the generator's own cost, which shares the cores with the servers.</summary>
+    public double LoadCpuMicrosPerReport => Reports == 0 ? double.NaN : LoadCpuSeconds * 1e6 / Reports;
 }
 
 sealed record SteadyResult(long Sent, long Acked, Dictionary<int, Dictionary<string, double>> Before, Dictionary<int, Dictionary<string, double>> After);
@@ -501,7 +504,8 @@ sealed class Fleet : IAsyncDisposable
         var loadCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var stop = Stopwatch.StartNew();
         var until = TimeSpan.FromSeconds(seconds);
-        var latencies = await Task.WhenAll(_agents.Select(a => Task.Run(() => a.FastAsync(stop, until))));
+        using var giveUp = new CancellationTokenSource(until + TimeSpan.FromSeconds(30));
+        var latencies = await Task.WhenAll(_agents.Select(a => Task.Run(() => a.FastAsync(stop, until, giveUp.Token))));
         long sentReports = latencies.Sum(l => l.Count);
         double elapsed;
         if (metricsUrls.Length == 0)
@@ -562,16 +566,22 @@ sealed class Fleet : IAsyncDisposable
 /// <summary>
 /// One synthetic agent on its own stream. A reader task takes the acks (the closed loop waits for
 /// the ack of its last report) and, for a guest, the commands: each is answered with a done result
-/// and the task's placement follows it.
+/// and the task's placement follows it. Cheap per report, so that the load process (on the same
+/// cores as the servers) caps neither phase: one report message per agent, updated in place
+/// (sample time, hot node, placement) and written once the last write completed (gRPC has
+/// serialized it by then); the ack awaited through a reusable value-task source, no timer per wait.
 /// </summary>
 sealed class SimAgent(Layout layout, int id)
 {
     private const int Tasks = 8;
+    private static readonly string[] CpuLists = Enumerable.Range(0, 8).Select(k => $"{4 * k}-{4 * k + 3}").ToArray();
     private readonly SemaphoreSlim _write = new(1, 1);
-    private readonly SemaphoreSlim _acked = new(0);
+    private readonly AckSource _acked = new();
     private readonly int _instance = id / layout.PerVm;
     private readonly int _index = id % layout.PerVm;
+    private readonly string _vm = layout.Vm(id / layout.PerVm);
     private readonly int[] _placement = Enumerable.Range(0, Tasks).Select(t => t % Math.Min(8, layout.PerVm - 1)).ToArray();
+    private AgentMessage? _report;
     private AsyncDuplexStreamingCall<AgentMessage, CoordinatorMessage>? _call;
     private Task? _reader;
     private ulong _sequence;
@@ -593,7 +603,7 @@ sealed class SimAgent(Layout layout, int id)
 
     private bool IsGuest => _index == 0;
 
-    private string Vm => layout.Vm(_instance);
+    private string Vm => _vm;
 
     private int Nodes => Math.Min(8, layout.PerVm - 1);
 
@@ -631,22 +641,37 @@ sealed class SimAgent(Layout layout, int id)
         }
     }
 
-    public async Task<List<long>> FastAsync(Stopwatch clock, TimeSpan until)
+    /// <summary>
+    /// Closed loop until <paramref name="until"/>: report, await its ack. <paramref name="giveUp"/>
+    /// (the phase's end + 30 s) ends a wait for an ack that never comes; so does the stream's end.
+    /// </summary>
+    public async Task<List<long>> FastAsync(Stopwatch clock, TimeSpan until, CancellationToken giveUp)
     {
         var mine = new List<long>(1 << 12);
-        while (clock.Elapsed < until)
+        using var onGiveUp = giveUp.Register(static a => ((SimAgent)a!).AckArrived(null), this);
+        while (clock.Elapsed < until && !giveUp.IsCancellationRequested)
         {
             var started = Stopwatch.GetTimestamp();
-            await SendAsync(Report(), isReport: true, awaitAck: true);
-            if (!await _acked.WaitAsync(TimeSpan.FromSeconds(30)))
+            var ack = _acked.Arm();
+            if (!await SendAsync(Report(), isReport: true, awaitAck: true) || !await ack)
             {
-                break; // the stream is gone: this agent stops counting
+                break; // the stream is gone or silent: this agent stops counting
             }
 
             mine.Add(Stopwatch.GetTimestamp() - started);
         }
 
         return mine;
+    }
+
+    /// <summary>The ack of the awaited report (its sequence), or null: none will come (stream ended, phase given up).</summary>
+    private void AckArrived(ulong? sequence)
+    {
+        var awaited = Interlocked.Read(ref _awaited);
+        if (awaited > 0 && (sequence is null || (long)sequence == awaited) && Interlocked.CompareExchange(ref _awaited, 0, awaited) == awaited)
+        {
+            _acked.Complete(sequence is not null);
+        }
     }
 
     public async Task CloseAsync()
@@ -674,14 +699,15 @@ sealed class SimAgent(Layout layout, int id)
         call.Dispose();
     }
 
-    private async Task SendAsync(AgentMessage message, bool isReport, bool awaitAck = false)
+    /// <summary>Writes <paramref name="message"/> with the next sequence; false when the stream is gone.</summary>
+    private async Task<bool> SendAsync(AgentMessage message, bool isReport, bool awaitAck = false)
     {
         await _write.WaitAsync();
         try
         {
             if (_call is null)
             {
-                return;
+                return false;
             }
 
             message.Sequence = ++_sequence;
@@ -695,9 +721,17 @@ sealed class SimAgent(Layout layout, int id)
             {
                 Interlocked.Increment(ref _sent);
             }
+
+            return true;
         }
         catch (Exception e) when (e is RpcException or InvalidOperationException or IOException)
         {
+            if (awaitAck)
+            {
+                Interlocked.Exchange(ref _awaited, 0);
+            }
+
+            return false;
         }
         finally
         {
@@ -715,10 +749,7 @@ sealed class SimAgent(Layout layout, int id)
                 if (m.PayloadCase == CoordinatorMessage.PayloadOneofCase.ReportAck)
                 {
                     Interlocked.Increment(ref _acks);
-                    if ((long)m.ReportAck.Sequence == Interlocked.Read(ref _awaited))
-                    {
-                        _acked.Release();
-                    }
+                    AckArrived(m.ReportAck.Sequence);
                 }
                 else if (m.PayloadCase == CoordinatorMessage.PayloadOneofCase.Migrate && IsGuest)
                 {
@@ -744,6 +775,10 @@ sealed class SimAgent(Layout layout, int id)
         catch (RpcException)
         {
         }
+        finally
+        {
+            AckArrived(null);
+        }
     }
 
     private Hello Hello()
@@ -762,50 +797,74 @@ sealed class SimAgent(Layout layout, int id)
         return new Hello { Role = AgentRole.Guest, Vm = Vm, ProtocolVersion = 1, Hostname = $"{Vm}-guest", AgentVersion = "bench", Topology = topology, Executor = "emulated" };
     }
 
-    private static string Cpus(int node) => $"{4 * node}-{4 * node + 3}";
+    private static string Cpus(int node) => CpuLists[node];
 
     // A hot instance's hot node moves every 15 s (so its rounds keep deciding); others have none.
     private int HotNode => layout.Hot(_instance) ? (int)((DateTime.UtcNow.Ticks / (15 * TimeSpan.TicksPerSecond) + _instance) % Nodes) : -1;
 
+    /// <summary>The agent's report, built once and then updated in place (see the class comment).</summary>
     private AgentMessage Report()
     {
-        if (!IsGuest)
+        if (_report is null)
         {
-            return new AgentMessage
+            _report = IsGuest ? new AgentMessage { GuestReport = GuestReport() } : new AgentMessage { HostReport = HostReport() };
+        }
+
+        var ticks = DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks;
+        var time = IsGuest ? _report.GuestReport.SampleTime : _report.HostReport.SampleTime;
+        time.Seconds = ticks / TimeSpan.TicksPerSecond;
+        time.Nanos = (int)(ticks % TimeSpan.TicksPerSecond * 100);
+        if (IsGuest)
+        {
+            var report = _report.GuestReport;
+            var hot = HotNode;
+            for (var k = 0; k < Nodes; k++)
             {
-                HostReport = new HostReport
+                report.Nodes[k].StealRatio = k == hot ? 0.4 : 0.01;
+            }
+
+            lock (_placement)
+            {
+                for (var t = 0; t < Tasks; t++)
                 {
-                    Vm = Vm,
-                    NodeId = (uint)(_index - 1),
-                    SampleTime = Timestamp.FromDateTime(DateTime.UtcNow),
-                    IntervalSeconds = 1,
-                    CpuCount = 16,
-                    CapacityCores = 16,
-                    BusyCores = 7,
-                    LcBusyCores = 5,
-                    VcpuStealRatio = 0.02,
-                    MemAvailableBytes = 4L << 30,
-                    MemTotalBytes = 8L << 30,
-                },
-            };
-        }
-
-        var report = new GuestReport { Vm = Vm, SampleTime = Timestamp.FromDateTime(DateTime.UtcNow), IntervalSeconds = 1 };
-        var hot = HotNode;
-        for (var k = 0; k < Nodes; k++)
-        {
-            report.Nodes.Add(new GuestNodeSample { NodeId = (uint)k, Cpus = Cpus(k), StealRatio = k == hot ? 0.4 : 0.01, BusyRatio = 0.4, MemTotalBytes = 8L << 30, MemFreeBytes = 4L << 30 });
-        }
-
-        lock (_placement)
-        {
-            for (var t = 0; t < Tasks; t++)
-            {
-                report.Tasks.Add(new BeTask { Pid = 1000 + t, StartTimeTicks = 1, Comm = "stress", NodeId = (uint)_placement[t], RssBytes = 1 << 20, CpuCores = 0.5, CpusAllowed = Cpus(_placement[t]) });
+                    report.Tasks[t].NodeId = (uint)_placement[t];
+                    report.Tasks[t].CpusAllowed = Cpus(_placement[t]);
+                }
             }
         }
 
-        return new AgentMessage { GuestReport = report };
+        return _report;
+    }
+
+    private HostReport HostReport() => new()
+    {
+        Vm = Vm,
+        NodeId = (uint)(_index - 1),
+        SampleTime = new Timestamp(),
+        IntervalSeconds = 1,
+        CpuCount = 16,
+        CapacityCores = 16,
+        BusyCores = 7,
+        LcBusyCores = 5,
+        VcpuStealRatio = 0.02,
+        MemAvailableBytes = 4L << 30,
+        MemTotalBytes = 8L << 30,
+    };
+
+    private GuestReport GuestReport()
+    {
+        var report = new GuestReport { Vm = Vm, SampleTime = new Timestamp(), IntervalSeconds = 1 };
+        for (var k = 0; k < Nodes; k++)
+        {
+            report.Nodes.Add(new GuestNodeSample { NodeId = (uint)k, Cpus = Cpus(k), StealRatio = 0.01, BusyRatio = 0.4, MemTotalBytes = 8L << 30, MemFreeBytes = 4L << 30 });
+        }
+
+        for (var t = 0; t < Tasks; t++)
+        {
+            report.Tasks.Add(new BeTask { Pid = 1000 + t, StartTimeTicks = 1, Comm = "stress", NodeId = 0, RssBytes = 1 << 20, CpuCores = 0.5, CpusAllowed = Cpus(0) });
+        }
+
+        return report;
     }
 
     private MigrationResult Result(MigrateCommand command) => new()
@@ -820,6 +879,31 @@ sealed class SimAgent(Layout layout, int id)
         PagesAfter = { new NodePages { NodeId = command.ToNode, Pages = 256 } },
         FinishedAt = Timestamp.FromDateTime(DateTime.UtcNow),
     };
+}
+
+/// <summary>
+/// A reusable awaitable for one agent's next ack (no allocation or timer per wait): <see cref="Arm"/>
+/// before the report is sent, <see cref="Complete"/> once (true: acked; false: none will come).
+/// The awaiting loop continues on the completing thread (the reader's), saving a thread-pool hop.
+/// </summary>
+sealed class AckSource : System.Threading.Tasks.Sources.IValueTaskSource<bool>
+{
+    private System.Threading.Tasks.Sources.ManualResetValueTaskSourceCore<bool> _core;
+
+    public ValueTask<bool> Arm()
+    {
+        _core.Reset();
+        return new ValueTask<bool>(this, _core.Version);
+    }
+
+    public void Complete(bool acked) => _core.SetResult(acked);
+
+    public bool GetResult(short token) => _core.GetResult(token);
+
+    public System.Threading.Tasks.Sources.ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+    public void OnCompleted(Action<object?> continuation, object? state, short token, System.Threading.Tasks.Sources.ValueTaskSourceOnCompletedFlags flags) =>
+        _core.OnCompleted(continuation, state, token, flags);
 }
 
 /// <summary>

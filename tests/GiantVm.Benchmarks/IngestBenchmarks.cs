@@ -3,9 +3,11 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using GiantVm.Benchmarks.Baselines;
 using GiantVm.Contracts.V1;
 using GiantVm.Coordinator.Agents;
 using GiantVm.Coordinator.Hosting;
+using GiantVm.Coordinator.Metrics;
 using GiantVm.Coordinator.Rebalancing;
 using Google.Protobuf.WellKnownTypes;
 
@@ -16,11 +18,14 @@ namespace GiantVm.Benchmarks;
 /// benchmark's agents (a guest report of 4 nodes and 8 BE tasks, a host report): checking and
 /// converting the agent's message on the member holding its stream, and the hop to the member
 /// running its instance's rebalancer (serialized there and back): in the member messages' JSON
-/// (before) and in <see cref="ReportWireFormat"/> (now). CPU time per report with
-/// <see cref="ThreadCpuClock"/>, robust on a busy machine.
+/// (before) and in <see cref="ReportWireFormat"/> (now). The guest report check is measured against
+/// its eager predecessor (<see cref="EagerGuestReportCheck"/>), each pair as a ratio in one run
+/// (categories). CPU time per report with <see cref="ThreadCpuClock"/>, robust on a busy machine.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(Jobs))]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class IngestBenchmarks
 {
     private sealed class Jobs : ManualConfig
@@ -36,6 +41,7 @@ public class IngestBenchmarks
     private AgentMessage _guestMessage = new();
     private AgentMessage _hostMessage = new();
     private GuestReportReceived? _guest;
+    private Prometheus.Gauge.Child[] _steal = [];
     private HostReportReceived? _host;
 
     [GlobalSetup]
@@ -64,29 +70,55 @@ public class IngestBenchmarks
         };
         _guest = new GuestReportReceived(AgentMessageConverter.ToData(report), Now);
         _host = new HostReportReceived(AgentMessageConverter.ToData(_hostMessage.HostReport), Now);
+        _steal = _guest.Report.Nodes.Select(n => CoordinatorMetrics.NodeSteal.WithLabels("vm-000", n.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
     }
 
-    [Benchmark]
+    // The rebalancer sets giantvm_node_steal_ratio for every node of every guest report it applies:
+    // looking the series up each time (before) or once per node (RebalancerActor now).
+    [Benchmark(Baseline = true), BenchmarkCategory("steal gauges")]
+    public void NodeStealLookedUpPerReport()
+    {
+        foreach (var node in _guest!.Report.Nodes)
+        {
+            CoordinatorMetrics.NodeSteal.WithLabels("vm-000", node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(node.StealRatio);
+        }
+    }
+
+    [Benchmark, BenchmarkCategory("steal gauges")]
+    public void NodeStealCached()
+    {
+        var nodes = _guest!.Report.Nodes;
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            _steal[i].Set(nodes[i].StealRatio);
+        }
+    }
+
+    [Benchmark(Baseline = true), BenchmarkCategory("guest check")]
+    public object? CheckAndConvertGuestReportEager() =>
+        EagerGuestReportCheck.Validate(_guestMessage.GuestReport, Guest.Vm, Nodes, 1023, Now, TimeSpan.FromSeconds(30)) ?? (object)EagerGuestReportCheck.ToData(_guestMessage.GuestReport);
+
+    [Benchmark, BenchmarkCategory("guest check")]
     public object? CheckAndConvertGuestReport() =>
         AgentMessageValidator.ValidateFollowUp(_guestMessage, Guest, Nodes, 1023, Now, TimeSpan.FromSeconds(30)) ?? (object)AgentMessageConverter.ToData(_guestMessage.GuestReport);
 
-    [Benchmark]
+    [Benchmark, BenchmarkCategory("host check")]
     public object? CheckAndConvertHostReport() =>
         AgentMessageValidator.ValidateFollowUp(_hostMessage, Host, Nodes, 1023, Now, TimeSpan.FromSeconds(30)) ?? (object)AgentMessageConverter.ToData(_hostMessage.HostReport);
 
-    [Benchmark]
+    [Benchmark(Baseline = true), BenchmarkCategory("guest hop")]
     public object GuestReportHopJson() =>
         JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(_guest!, MemberMessageJson.Default.GuestReportReceived), MemberMessageJson.Default.GuestReportReceived)!;
 
-    [Benchmark]
+    [Benchmark, BenchmarkCategory("guest hop")]
     public object GuestReportHopWire() =>
         MemberMessageFormat.FromBytes(MemberMessageFormat.ToBytes(_guest!), nameof(GuestReportReceived));
 
-    [Benchmark]
+    [Benchmark(Baseline = true), BenchmarkCategory("host hop")]
     public object HostReportHopJson() =>
         JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(_host!, MemberMessageJson.Default.HostReportReceived), MemberMessageJson.Default.HostReportReceived)!;
 
-    [Benchmark]
+    [Benchmark, BenchmarkCategory("host hop")]
     public object HostReportHopWire() =>
         MemberMessageFormat.FromBytes(MemberMessageFormat.ToBytes(_host!), nameof(HostReportReceived));
 }

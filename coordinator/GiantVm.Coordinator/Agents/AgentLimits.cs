@@ -47,7 +47,7 @@ public static class AgentLimits
     public const int SessionOutboxCapacity = 64;
 
     /// <summary>Null when <paramref name="value"/> fits in <paramref name="maxBytes"/> UTF-8 bytes, else the refusal.</summary>
-    public static Rejection? Length(string value, int maxBytes, string field)
+    public static Rejection? Length(string value, int maxBytes, FieldName field)
     {
         // Cheap for the common case: a string of at most maxBytes/3 chars cannot exceed maxBytes bytes.
         if (value.Length <= maxBytes / 3)
@@ -63,14 +63,14 @@ public static class AgentLimits
     }
 
     /// <summary>Null when <paramref name="value"/> has at most <paramref name="maxChars"/> characters, else the refusal.</summary>
-    public static Rejection? Chars(string value, int maxChars, string field) =>
+    public static Rejection? Chars(string value, int maxChars, FieldName field) =>
         value.Length <= maxChars
             ? null
             : Rejection.Limited("string_length", Grpc.Core.StatusCode.InvalidArgument,
                 $"{field} is {value.Length} characters long; at most {maxChars} are accepted");
 
     /// <summary>Null when the list has at most <paramref name="max"/> entries, else the refusal.</summary>
-    public static Rejection? Count(int count, int max, string field, string limit) =>
+    public static Rejection? Count(int count, int max, FieldName field, string limit) =>
         count <= max
             ? null
             : Rejection.Limited(limit, Grpc.Core.StatusCode.ResourceExhausted, $"{field} has {count} entries; at most {max} are accepted");

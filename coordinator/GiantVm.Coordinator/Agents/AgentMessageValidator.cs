@@ -68,7 +68,7 @@ public static class AgentMessageValidator
 
             foreach (var n in hello.Topology.Nodes)
             {
-                var cpus = AgentLimits.Length(n.Cpus, AgentLimits.MaxCpuListBytes, $"hello.topology[node {n.NodeId}].cpus");
+                var cpus = AgentLimits.Length(n.Cpus, AgentLimits.MaxCpuListBytes, FieldName.Element("hello.topology", "node", n.NodeId).Member("cpus"));
                 if (cpus is not null)
                 {
                     return cpus;
@@ -130,14 +130,18 @@ public static class AgentMessageValidator
             return rejection;
         }
 
-        var nodes = new HashSet<int>();
-        foreach (var node in report.Nodes)
+        // Node ids and pids are checked for duplicates by scanning the ones before (no set to
+        // allocate) up to SmallList entries, with a set beyond.
+        var nodes = report.Nodes;
+        HashSet<int>? nodeSet = nodes.Count > SmallList ? new HashSet<int>() : null;
+        for (var i = 0; i < nodes.Count; i++)
         {
-            var where = $"guest_report.nodes[node {node.NodeId}]";
-            rejection = Check.NodeId(node.NodeId, where + ".node_id", maxNodeId, knownNodes)
-                ?? AgentLimits.Length(node.Cpus, AgentLimits.MaxCpuListBytes, where + ".cpus")
-                ?? Check.Ratio(node.StealRatio, where + ".steal_ratio")
-                ?? Check.Ratio(node.BusyRatio, where + ".busy_ratio");
+            var node = nodes[i];
+            var where = FieldName.Element("guest_report.nodes", "node", node.NodeId);
+            rejection = Check.NodeId(node.NodeId, where.Member("node_id"), maxNodeId, knownNodes)
+                ?? AgentLimits.Length(node.Cpus, AgentLimits.MaxCpuListBytes, where.Member("cpus"))
+                ?? Check.Ratio(node.StealRatio, where.Member("steal_ratio"))
+                ?? Check.Ratio(node.BusyRatio, where.Member("busy_ratio"));
             if (rejection is not null)
             {
                 return rejection;
@@ -148,40 +152,42 @@ public static class AgentMessageValidator
                 return Rejection.Invalid("invalid_value", $"{where}: mem_free_bytes {node.MemFreeBytes} exceeds mem_total_bytes {node.MemTotalBytes}");
             }
 
-            if (!nodes.Add((int)node.NodeId))
+            if (nodeSet is null ? NodeBefore(nodes, i, node.NodeId) : !nodeSet.Add((int)node.NodeId))
             {
                 return Rejection.Invalid("invalid_value", $"guest_report.nodes: node {node.NodeId} listed twice");
             }
         }
 
-        var pids = new HashSet<int>();
-        foreach (var task in report.Tasks)
+        var tasks = report.Tasks;
+        HashSet<int>? pidSet = tasks.Count > SmallList ? new HashSet<int>() : null;
+        for (var i = 0; i < tasks.Count; i++)
         {
-            var where = $"guest_report.tasks[pid {task.Pid}]";
+            var task = tasks[i];
+            var where = FieldName.Element("guest_report.tasks", "pid", task.Pid);
             if (task.Pid <= 1)
             {
                 return Rejection.Invalid("invalid_value", $"{where}: pid must be > 1");
             }
 
-            if (!pids.Add(task.Pid))
+            if (pidSet is null ? PidBefore(tasks, i, task.Pid) : !pidSet.Add(task.Pid))
             {
                 return Rejection.Limited("duplicate_pid", StatusCode.InvalidArgument, $"guest_report.tasks: pid {task.Pid} listed twice");
             }
 
-            rejection = AgentLimits.Chars(task.Comm, AgentLimits.MaxCommChars, where + ".comm")
-                ?? AgentLimits.Length(task.CpusAllowed, AgentLimits.MaxCpuListBytes, where + ".cpus_allowed")
-                ?? AgentLimits.Count(task.PagesPerNode.Count, AgentLimits.MaxNodeEntries, where + ".pages_per_node", "nodes_per_message");
+            rejection = AgentLimits.Chars(task.Comm, AgentLimits.MaxCommChars, where.Member("comm"))
+                ?? AgentLimits.Length(task.CpusAllowed, AgentLimits.MaxCpuListBytes, where.Member("cpus_allowed"))
+                ?? AgentLimits.Count(task.PagesPerNode.Count, AgentLimits.MaxNodeEntries, where.Member("pages_per_node"), "nodes_per_message");
             if (rejection is not null)
             {
                 return rejection;
             }
 
-            if (!nodes.Contains((int)task.NodeId))
+            if (nodeSet is null ? !NodeBefore(nodes, nodes.Count, task.NodeId) : !nodeSet.Contains((int)task.NodeId))
             {
                 return Rejection.Invalid("unknown_node", $"{where}: node {task.NodeId} is not among the report's nodes");
             }
 
-            rejection = Check.NonNegative(task.CpuCores, where + ".cpu_cores");
+            rejection = Check.NonNegative(task.CpuCores, where.Member("cpu_cores"));
             if (rejection is not null)
             {
                 return rejection;
@@ -189,6 +195,37 @@ public static class AgentMessageValidator
         }
 
         return null;
+    }
+
+    /// <summary>Lists up to this long are checked for duplicates by a scan instead of a set.</summary>
+    private const int SmallList = 32;
+
+    /// <summary>Whether one of the first <paramref name="count"/> nodes has the id <paramref name="nodeId"/>.</summary>
+    private static bool NodeBefore(Google.Protobuf.Collections.RepeatedField<GuestNodeSample> nodes, int count, uint nodeId)
+    {
+        for (var j = 0; j < count; j++)
+        {
+            if (nodes[j].NodeId == nodeId)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether one of the first <paramref name="count"/> tasks has the pid <paramref name="pid"/>.</summary>
+    private static bool PidBefore(Google.Protobuf.Collections.RepeatedField<BeTask> tasks, int count, int pid)
+    {
+        for (var j = 0; j < count; j++)
+        {
+            if (tasks[j].Pid == pid)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public static Rejection? ValidateHostReport(HostReport report, AgentIdentity identity, DateTimeOffset now, TimeSpan maxClockSkew)
@@ -249,20 +286,20 @@ public static class AgentMessageValidator
 
     private static class Check
     {
-        public static Rejection? Ratio(double value, string field) =>
+        public static Rejection? Ratio(double value, FieldName field) =>
             double.IsFinite(value) && value is >= 0 and <= 1
                 ? null
                 : Rejection.Invalid("invalid_value", $"{field} must be a ratio in 0..1 (got {value})");
 
-        public static Rejection? NonNegative(double value, string field) =>
+        public static Rejection? NonNegative(double value, FieldName field) =>
             double.IsFinite(value) && value >= 0
                 ? null
                 : Rejection.Invalid("invalid_value", $"{field} must be finite and >= 0 (got {value})");
 
-        public static Rejection? Vm(string value, string vm, string field) =>
+        public static Rejection? Vm(string value, string vm, FieldName field) =>
             VmOf(value) == vm ? null : Rejection.Invalid("unknown_vm", $"{field} '{value}' differs from the stream's vm '{vm}'");
 
-        public static Rejection? Time(Google.Protobuf.WellKnownTypes.Timestamp? value, string field, DateTimeOffset now, TimeSpan maxClockSkew)
+        public static Rejection? Time(Google.Protobuf.WellKnownTypes.Timestamp? value, FieldName field, DateTimeOffset now, TimeSpan maxClockSkew)
         {
             if (value is null)
             {
@@ -284,7 +321,7 @@ public static class AgentMessageValidator
                 : null;
         }
 
-        public static Rejection? NodeId(uint nodeId, string field, int maxNodeId, IReadOnlySet<int>? knownNodes)
+        public static Rejection? NodeId(uint nodeId, FieldName field, int maxNodeId, IReadOnlySet<int>? knownNodes)
         {
             if (nodeId > maxNodeId)
             {

@@ -172,6 +172,9 @@ public sealed class AgentStreams(
 
             var maxSkew = TimeSpan.FromSeconds(_options.MaxClockSkewSeconds);
             var rate = new ReportRateLimiter(_options.MaxReportRate, time.GetUtcNow());
+            // One ack message per stream, its sequence set under the write gate: WriteAsync has
+            // serialized it once awaited, so it is never read while changed.
+            var ack = new CoordinatorMessage { ReportAck = new ReportAck() };
             while (await Read(requestStream, token, context, endedWith))
             {
                 var message = requestStream.Current;
@@ -202,7 +205,8 @@ public sealed class AgentStreams(
                 await writeGate.WaitAsync(token);
                 try
                 {
-                    await responseStream.WriteAsync(new CoordinatorMessage { ReportAck = new ReportAck { Sequence = message.Sequence } }, token);
+                    ack.ReportAck.Sequence = message.Sequence;
+                    await responseStream.WriteAsync(ack, token);
                 }
                 finally
                 {

@@ -63,6 +63,9 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
 
     /// <summary>Results received, waiting for the next <see cref="RecordResults"/>.</summary>
     private readonly List<MigrationResultData> _received = [];
+
+    /// <summary>The giantvm_node_steal_ratio series of this instance's nodes, looked up once per node, not per guest report.</summary>
+    private readonly Dictionary<int, Prometheus.Gauge.Child> _nodeSteal = [];
     private bool _recordQueued;
 
     /// <summary>
@@ -126,6 +129,12 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
             var id = node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
             CoordinatorMetrics.NodeSteal.RemoveLabelled(_settings.Vm, id);
             CoordinatorMetrics.NodeSmoothedSteal.RemoveLabelled(_settings.Vm, id);
+        }
+
+        // Nodes a guest report named once but the last one no longer does.
+        foreach (var id in _nodeSteal.Keys.Where(id => _book.Nodes.All(n => n.Id != id)))
+        {
+            CoordinatorMetrics.NodeSteal.RemoveLabelled(_settings.Vm, id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         _log.LogInformation("Rebalancer for {Vm} stopped on member {Member}", _settings.Vm, _settings.Member);
@@ -252,7 +261,12 @@ public sealed class RebalancerActor : ReceiveActor, IWithTimers, IWithUnboundedS
         CoordinatorMetrics.GuestReportApplied.Inc();
         foreach (var node in r.Report.Nodes)
         {
-            CoordinatorMetrics.NodeSteal.WithLabels(_settings.Vm, node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(node.StealRatio);
+            if (!_nodeSteal.TryGetValue(node.Id, out var steal))
+            {
+                _nodeSteal[node.Id] = steal = CoordinatorMetrics.NodeSteal.WithLabels(_settings.Vm, node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            steal.Set(node.StealRatio);
         }
 
         // The session that forwarded the report holds the guest agent's stream (on any member):

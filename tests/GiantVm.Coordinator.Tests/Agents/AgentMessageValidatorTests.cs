@@ -104,6 +104,79 @@ public sealed class AgentMessageValidatorTests
         Assert.Equal("unknown_node", AgentMessageValidator.ValidateGuestReport(report, "giantvm", Topology, 64, Now, TimeSpan.FromMinutes(5))?.Reason);
     }
 
+    /// <summary>
+    /// A guest report of <paramref name="nodes"/> nodes and <paramref name="tasks"/> tasks (pids
+    /// 1000.., task t on node t % nodes), spoiled by <paramref name="spoil"/>.
+    /// </summary>
+    private static GuestReport LargeReport(int nodes, int tasks, string spoil)
+    {
+        var report = new GuestReport { Vm = "giantvm", SampleTime = Timestamp.FromDateTimeOffset(Now), IntervalSeconds = 1 };
+        for (var k = 0; k < nodes; k++)
+        {
+            report.Nodes.Add(new GuestNodeSample { NodeId = (uint)k, Cpus = $"{k}", StealRatio = 0.1, BusyRatio = 0.1, MemTotalBytes = 8, MemFreeBytes = 4 });
+        }
+
+        for (var t = 0; t < tasks; t++)
+        {
+            report.Tasks.Add(new BeTask { Pid = 1000 + t, Comm = "stress", NodeId = (uint)(t % nodes), CpuCores = 0.5 });
+        }
+
+        var lastNode = report.Nodes[nodes - 1];
+        var lastTask = report.Tasks[tasks - 1];
+        switch (spoil)
+        {
+            case "none": break;
+            case "busy": lastNode.BusyRatio = 2; break;
+            case "mem": lastNode.MemFreeBytes = 9; break;
+            case "node twice": lastNode.NodeId = 0; break;
+            case "comm": lastTask.Comm = "a-comm-too-long!"; break;
+            case "cpus_allowed": lastTask.CpusAllowed = new string('1', AgentLimits.MaxCpuListBytes + 1); break;
+            case "pid twice": lastTask.Pid = 1000; break;
+            case "pid 1": lastTask.Pid = 1; break;
+            case "unknown node": lastTask.NodeId = (uint)nodes; break;
+            case "cpu_cores": lastTask.CpuCores = -1; break;
+            default: throw new ArgumentOutOfRangeException(nameof(spoil));
+        }
+
+        return report;
+    }
+
+    // Small reports are checked for duplicates by a scan, large ones (over 32 nodes or tasks) by a
+    // set: both must refuse the same way, naming the field exactly.
+    [Theory]
+    [InlineData(4, 8, "none", null)]
+    [InlineData(40, 80, "none", null)]
+    [InlineData(4, 8, "busy", "guest_report.nodes[node 3].busy_ratio must be a ratio in 0..1 (got 2)")]
+    [InlineData(40, 80, "busy", "guest_report.nodes[node 39].busy_ratio must be a ratio in 0..1 (got 2)")]
+    [InlineData(4, 8, "mem", "guest_report.nodes[node 3]: mem_free_bytes 9 exceeds mem_total_bytes 8")]
+    [InlineData(4, 8, "node twice", "guest_report.nodes: node 0 listed twice")]
+    [InlineData(40, 80, "node twice", "guest_report.nodes: node 0 listed twice")]
+    [InlineData(4, 8, "comm", "guest_report.tasks[pid 1007].comm is 16 characters long; at most 15 are accepted")]
+    [InlineData(40, 80, "comm", "guest_report.tasks[pid 1079].comm is 16 characters long; at most 15 are accepted")]
+    [InlineData(4, 8, "cpus_allowed", "guest_report.tasks[pid 1007].cpus_allowed is 16385 bytes long; at most 16384 are accepted")]
+    [InlineData(4, 8, "pid twice", "guest_report.tasks: pid 1000 listed twice")]
+    [InlineData(40, 80, "pid twice", "guest_report.tasks: pid 1000 listed twice")]
+    [InlineData(4, 8, "pid 1", "guest_report.tasks[pid 1]: pid must be > 1")]
+    [InlineData(4, 8, "unknown node", "guest_report.tasks[pid 1007]: node 4 is not among the report's nodes")]
+    [InlineData(40, 80, "unknown node", "guest_report.tasks[pid 1079]: node 40 is not among the report's nodes")]
+    [InlineData(4, 8, "cpu_cores", "guest_report.tasks[pid 1007].cpu_cores must be finite and >= 0 (got -1)")]
+    [InlineData(40, 80, "cpu_cores", "guest_report.tasks[pid 1079].cpu_cores must be finite and >= 0 (got -1)")]
+    public void ValidateGuestReport_SmallOrLarge_NamesTheFieldExactly(int nodes, int tasks, string spoil, string? expected)
+    {
+        var rejection = AgentMessageValidator.ValidateGuestReport(LargeReport(nodes, tasks, spoil), "giantvm", null, 64, Now, TimeSpan.FromMinutes(5));
+
+        Assert.Equal(expected, rejection?.Message);
+    }
+
+    [Fact]
+    public void ValidateHello_TopologyCpusTooLong_NamesTheNode()
+    {
+        var hello = Hello();
+        hello.Hello.Topology = new Topology { Nodes = { new NodeTopology { NodeId = 3, Cpus = new string('1', AgentLimits.MaxCpuListBytes + 1) } } };
+
+        Assert.Equal("hello.topology[node 3].cpus is 16385 bytes long; at most 16384 are accepted", AgentMessageValidator.ValidateHello(hello, 64, null)?.Message);
+    }
+
     [Fact]
     public void ValidateFollowUp_HostReportOnAGuestStream_IsRejected()
     {
