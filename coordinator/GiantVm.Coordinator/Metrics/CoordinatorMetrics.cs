@@ -87,7 +87,7 @@ internal static class CoordinatorMetrics
         new HistogramConfiguration { Buckets = [0.5, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0, 3.0, 5.0, 10.0] });
 
     public static readonly Counter PolicyReloads = Prometheus.Metrics.CreateCounter(
-        "giantvm_policy_reloads_total", "Policy reload attempts, by result (accepted, unchanged, rejected, unavailable: no majority acknowledged it).",
+        "giantvm_policy_reloads_total", "Policy reload attempts, by result (accepted, unchanged, rejected, unavailable: the store did not persist it).",
         new CounterConfiguration { LabelNames = ["result"] });
 
     public static readonly Gauge Paused = Prometheus.Metrics.CreateGauge(

@@ -49,7 +49,7 @@ public sealed record ResumeRebalancing(string? Actor = null)
 }
 
 /// <summary>RebalancerActor -> admin: whether automatic rounds are paused.</summary>
-/// <param name="Unavailable">Set when the change was not made: no majority of members acknowledged it.</param>
+/// <param name="Unavailable">Set when the change was not made: the store did not persist its event (the reason).</param>
 public sealed record PauseState(bool Paused, string? Unavailable = null);
 
 /// <summary>Admin -> RebalancerActor: drain a node, optionally moving its tasks off; replies <see cref="DrainOutcome"/>.</summary>
@@ -59,7 +59,7 @@ public sealed record DrainNode(int Node, bool Evacuate, string? Actor = null);
 public sealed record UndrainNode(int Node, string? Actor = null);
 
 /// <summary>RebalancerActor -> admin: the drained nodes, evacuation moves, or a refusal.</summary>
-/// <param name="Unavailable">Set when the change was not made: no majority of members acknowledged it.</param>
+/// <param name="Unavailable">Set when the change was not made: the store did not persist its event (the reason).</param>
 public sealed record DrainOutcome(IReadOnlyList<int> Drained, IReadOnlyList<ExecutedDecision> Decisions, string? Refusal, string? Unavailable = null);
 
 /// <summary>Admin -> RebalancerActor: where a new BE task should start; replies <see cref="Advice"/>.</summary>
@@ -69,7 +69,7 @@ public sealed record AdviseQuery(double? CpuCores, long? MemoryBytes);
 /// <param name="Content">New policy text; null re-reads the coordinator's own policy file.</param>
 public sealed record ReloadPolicy(string? Content, string? SourceName, string Cause, string? Actor = null);
 
-/// <summary>RebalancerActor -> asker: accepted (in force from the next round), rejected with errors, or not recorded because no majority acknowledged it (<see cref="Unavailable"/> says why; the policy in force stays).</summary>
+/// <summary>RebalancerActor -> asker: accepted (in force from the next round), rejected with errors, or not recorded because the store did not persist it (<see cref="Unavailable"/> says why; the policy in force stays).</summary>
 public sealed record PolicyReloadOutcome(bool Accepted, IReadOnlyList<string> Errors, PolicyInForce Policy, IReadOnlyList<string> Diff, string? Unavailable = null);
 
 /// <summary>Admin -> RebalancerActor: replies <see cref="PolicyInForce"/>.</summary>

@@ -10,7 +10,7 @@ namespace GiantVm.Ctl.Live;
 /// The one place live verbs talk gRPC: tries the addresses in turn (an address that cannot be
 /// reached moves on to the next; the one that answered is used for the rest of the run) and maps
 /// gRPC failures to giantvmctl's exit codes: unreachable 3, NotFound/InvalidArgument 2, the rest 1
-/// (among them the coordinator's own UNAVAILABLE: it answered, without a majority of its members).
+/// (among them the coordinator's own UNAVAILABLE: it answered, but its store could not record the change).
 /// Every unary call carries a deadline (<c>--request-timeout</c>, plus the server-side wait of
 /// verbs with <c>--wait</c>): a coordinator that accepts the connection and never answers is
 /// exit 3 naming the timeout, not a hung CLI. Requests carry <c>--vm</c> (<see cref="VmInterceptor"/>).
@@ -192,8 +192,8 @@ internal sealed class CoordinatorClient : IDisposable
     /// <summary>
     /// True when the status is the coordinator's own answer, not the client's account of a call
     /// that never reached it: the coordinator says UNAVAILABLE, with the reason as the detail, when
-    /// it cannot record a change because no majority of its members acknowledges it (drain,
-    /// undrain, pause, resume, policy reload). A connection that failed comes with the exception
+    /// it cannot record a change because its store is unavailable (drain, undrain, pause, resume,
+    /// policy reload, move, rebalance). A connection that failed comes with the exception
     /// behind it; an HTTP error from something else (a proxy's 503) as "Bad gRPC response".
     /// </summary>
     internal static bool CoordinatorSaid(RpcException e) =>
