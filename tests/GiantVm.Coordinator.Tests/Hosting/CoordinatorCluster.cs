@@ -52,14 +52,15 @@ internal sealed class CoordinatorCluster : IDisposable
 
     public bool IsRunning(int i) => _members[i] is { Process.HasExited: false };
 
-    public void Start(int i)
+    /// <summary>Starts member <paramref name="i"/>; <paramref name="environment"/> adds settings (GIANTVM_Coordinator__...).</summary>
+    public void Start(int i, IReadOnlyDictionary<string, string>? environment = null)
     {
         var seeds = string.Join(",", _ports.Select(p => $"akka.tcp://giantvm@127.0.0.1:{p.Akka.ToString(CultureInfo.InvariantCulture)}"));
         _members[i]?.Dispose();
         _members[i] = CoordinatorProcess.Start(
             ["--policy", _policyPath, "--data-dir", DataDir(i), "--member-name", MemberName(i),
              "--akka-port", _ports[i].Akka.ToString(CultureInfo.InvariantCulture), "--seed-nodes", seeds, "--cluster-size", Size.ToString(CultureInfo.InvariantCulture), "--store", _store],
-            new Dictionary<string, string> { ["GIANTVM_Coordinator__WatchPolicyFile"] = "false" },
+            new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["GIANTVM_Coordinator__WatchPolicyFile"] = "false" },
             ports: (_ports[i].Grpc, _ports[i].Metrics));
     }
 

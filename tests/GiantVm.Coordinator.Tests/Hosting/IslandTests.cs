@@ -32,7 +32,10 @@ public sealed class IslandTests : IDisposable
         cluster.Kill(0);
         cluster.Stop(1);
         cluster.Stop(2);
-        cluster.Start(0);
+        // without the join timeout (0 = wait forever), so that only the seeds' answers can end the
+        // island: on a loaded machine its start and seed timeout took long enough for the 60 s
+        // timeout to end it first, a correct exit but not the one this test is about
+        cluster.Start(0, new Dictionary<string, string> { ["GIANTVM_Coordinator__Akka__JoinTimeoutSeconds"] = "0" });
         var island = cluster.Member(0);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var sawHealthy = false;
@@ -68,6 +71,7 @@ public sealed class IslandTests : IDisposable
 
         var exitCode = await island.WaitForExitAsync(TimeSpan.FromSeconds(10));
         var exitedAfter = healed.Elapsed;
+        TestContext.Current.TestOutputHelper?.WriteLine($"island: {string.Join(" | ", island.Output.Split('\n').Where(l => l.Contains("JOINING itself", StringComparison.Ordinal) || l.Contains("exiting", StringComparison.Ordinal) || l.Contains("not Up", StringComparison.Ordinal)))}; exit {exitedAfter.TotalSeconds:0.0} s after the others ran on");
         Assert.True(exitCode == 1, island.Output);
         Assert.False(sawHealthy, "the island was Healthy (Up) alone in a cluster of 3: " + island.Output);
         Assert.DoesNotContain("Leader is moving node [Up]", island.Output, StringComparison.Ordinal);

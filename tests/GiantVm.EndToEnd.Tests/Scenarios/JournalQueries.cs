@@ -15,6 +15,10 @@ internal static class JournalQueries
 
     public static bool DryRun(this JsonObject r) => (bool?)r["dryRun"] ?? false;
 
+    /// <summary>When the coordinator wrote the record.</summary>
+    public static DateTimeOffset Time(this JsonObject r) =>
+        DateTimeOffset.Parse((string?)r["time"] ?? throw new InvalidOperationException("a journal record without a time"), System.Globalization.CultureInfo.InvariantCulture);
+
     public static JsonObject? ResultOf(this List<JsonObject> journal, JsonObject decision) =>
         journal.FirstOrDefault(r => r.IsResult() && r.MigrationId() == decision.MigrationId());
 }

@@ -95,7 +95,7 @@ public sealed class PartitionTests
             var agents = s["agents"]!.AsArray();
             return agents.Count == cluster.Nodes + 1 && agents.All(a => majority.Contains(MemberIndex((string)a!["member"]!)));
         }, TimeSpan.FromSeconds(60), "every agent connected to a majority member", Explain);
-        await Eventually.WaitAsync(async () => (await MigrationsAsync(cluster, newRebalancer)).Any(r => r.IsResult() && (string?)r["member"] == "member-" + newRebalancer && Time(r) > cutAt),
+        await Eventually.WaitAsync(async () => (await MigrationsAsync(cluster, newRebalancer)).Any(r => r.IsResult() && (string?)r["member"] == "member-" + newRebalancer && r.Time() > cutAt),
             TimeSpan.FromSeconds(60), $"a migration decided and completed by member-{newRebalancer} after the cut", Explain);
 
         // Heal: the member the cluster downed exits 1 and is started again (the supervisor).
@@ -139,7 +139,7 @@ public sealed class PartitionTests
         lab.Heal();
         await AllUpAsync(cluster, Explain);
         Output($"after healing: all Up {(DateTimeOffset.UtcNow - healedAt).TotalSeconds:0.0} s after healing; {supervisor.Describe(cutAt)}");
-        await Eventually.WaitAsync(async () => (await MigrationsAsync(cluster)).Any(r => r.IsResult() && Time(r) > healedAt),
+        await Eventually.WaitAsync(async () => (await MigrationsAsync(cluster)).Any(r => r.IsResult() && r.Time() > healedAt),
             TimeSpan.FromSeconds(60), "a migration completed after healing", Explain);
         Assert.False(rounds.SawTwoAtOnce(out var when), $"two members ran rounds at once around {when:HH:mm:ss.f}; {Explain()}");
         Assert.All(supervisor.ExitCodes, code => Assert.Equal(1, code));
@@ -199,8 +199,6 @@ public sealed class PartitionTests
 
     /// <summary>The member each connected agent is on (status -o json).</summary>
     private static List<int> AgentMembers(JsonObject status) => status["agents"]!.AsArray().Select(a => MemberIndex((string)a!["member"]!)).ToList();
-
-    private static DateTimeOffset Time(JsonObject record) => DateTimeOffset.Parse((string)record["time"]!, CultureInfo.InvariantCulture);
 
     private static int MemberIndex(string name) => int.Parse(name["member-".Length..], CultureInfo.InvariantCulture);
 

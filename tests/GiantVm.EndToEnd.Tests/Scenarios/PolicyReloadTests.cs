@@ -40,13 +40,20 @@ public sealed class PolicyReloadTests
         Assert.True(valid.Info.DryRun);
         Assert.Contains("dry_run", valid.Diff, StringComparison.Ordinal);
 
-        var count = cluster.Journal().Count;
+        // The old policy may still have decided a move just before the reload was answered (the
+        // tasks can settle and move again); its rows reach the migration log up to a second later
+        // (the read model trails the store). So "after the reload" is by the decision's own time,
+        // and the placement to keep is taken once every real decision made before it is done.
+        var reloaded = DateTimeOffset.UtcNow;
+        await Eventually.WaitAsync(() => DateTimeOffset.UtcNow - reloaded > TimeSpan.FromSeconds(2)
+                && cluster.Journal().Where(r => r.IsDecision() && !r.DryRun()).All(d => cluster.Journal().ResultOf(d) is not null),
+            TimeSpan.FromSeconds(40), "the moves decided before the reload done", cluster.Logs);
         var placement = cluster.Placement();
         cluster.SetLc(1, "10%");
         cluster.SetLc(best, "95%");
-        await Eventually.WaitAsync(() => cluster.Journal().Skip(count).Any(r => r.IsDecision()),
+        await Eventually.WaitAsync(() => cluster.Journal().Any(r => r.IsDecision() && r.Time() > reloaded),
             TimeSpan.FromSeconds(30), "a decision under the reloaded policy", cluster.Logs);
-        var after = cluster.Journal().Skip(count).Where(r => r.IsDecision()).ToList();
+        var after = cluster.Journal().Where(r => r.IsDecision() && r.Time() > reloaded).ToList();
         Assert.All(after, d => Assert.True(d.DryRun(), "decisions after the reload are dry-run"));
         Assert.Equal(placement, cluster.Placement());
     }
