@@ -38,10 +38,18 @@ internal static class FreePort
             }
         }
 
-        return Next();
+        return Ephemeral();
     }
 
-    public static int Next()
+    /// <summary>
+    /// A free port for a server a test starts: below the ephemeral range as <see cref="Fixed"/>.
+    /// A port the kernel picks (port 0) is in the ephemeral range, where any outgoing connection
+    /// (an agent's, a PostgreSQL client's) can take it before the server binds it: a coordinator
+    /// then failed to start once in a full run ("address already in use").
+    /// </summary>
+    public static int Next() => Fixed();
+
+    private static int Ephemeral()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
