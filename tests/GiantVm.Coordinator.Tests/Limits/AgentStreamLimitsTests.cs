@@ -19,24 +19,24 @@ public sealed class AgentStreamLimitsTests
     [Fact]
     public async Task AStreamWithoutHello_IsEndedDeadlineExceeded_AfterTheHelloTimeout()
     {
-        await using var coordinator = await CoordinatorUnderTest.StartAsync(settings: new Dictionary<string, string?> { ["Coordinator:HelloTimeoutSeconds"] = "0.5" });
+        await using var coordinator = await CoordinatorUnderTest.StartAsync(settings: new Dictionary<string, string?> { ["Coordinator:HelloTimeoutSeconds"] = "2" });
         var before = Refused("hello_timeout");
         using var silent = AgentStream.Open(coordinator.Agents);
 
         var error = await silent.ExpectErrorAsync();
 
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
-        Assert.Contains("no hello within 0.5 s", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("no hello within 2 s", error.Status.Detail, StringComparison.Ordinal);
         Assert.True(Refused("hello_timeout") > before);
     }
 
     [Fact]
     public async Task AHelloInTime_IsNotCutByTheHelloTimeout()
     {
-        await using var coordinator = await CoordinatorUnderTest.StartAsync(settings: new Dictionary<string, string?> { ["Coordinator:HelloTimeoutSeconds"] = "0.5" });
+        await using var coordinator = await CoordinatorUnderTest.StartAsync(settings: new Dictionary<string, string?> { ["Coordinator:HelloTimeoutSeconds"] = "2" });
         using var guest = await AgentStream.ConnectAsync(coordinator.Agents, AgentStream.GuestHello());
 
-        await Task.Delay(TimeSpan.FromSeconds(1), Ct); // past the hello timeout: the stream must still work
+        await Task.Delay(TimeSpan.FromSeconds(2.5), Ct); // past the hello timeout: the stream must still work
         await guest.SendAckedAsync(Report());
     }
 
